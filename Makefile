@@ -1,0 +1,51 @@
+# kb: two commands on a fresh machine.
+#   make run    set up and serve the demo help center on http://127.0.0.1:$(PORT)
+#   make test   set up (with dev requirements) and run the whole test suite
+
+PYTHON_BOOT ?= python3
+VENV        := .venv
+PY          := $(VENV)/bin/python
+PIP         := $(VENV)/bin/pip
+PORT        ?= 8000
+KB_DATA_DIR ?= var
+AXE_VERSION := 4.11.0
+export KB_DATA_DIR
+
+.PHONY: run test serve venv dev-venv migrate demo index check-deploy clean
+
+# Re-install only when the requirements change (stamp files).
+$(VENV)/.stamp-runtime: requirements.txt
+	$(PYTHON_BOOT) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.stamp-dev: requirements-dev.txt requirements.txt $(VENV)/.stamp-runtime
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+# axe-core (accessibility checks in the browser tests) comes from npm, pinned.
+node_modules/axe-core/axe.min.js:
+	npm install --no-save --no-package-lock --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
+
+venv: $(VENV)/.stamp-runtime
+dev-venv: $(VENV)/.stamp-dev node_modules/axe-core/axe.min.js
+
+migrate: venv
+	mkdir -p $(KB_DATA_DIR)
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+index: demo
+	$(PY) manage.py rebuild_index
+
+run: index
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: dev-venv
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache

@@ -1,0 +1,74 @@
+from django.contrib import admin
+from markdownx.admin import MarkdownxModelAdmin
+
+from .models import Article, Category, Comment, Follow, Label, Post, Section, Topic, Vote
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "position"]
+    list_filter = ["category"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Label)
+class LabelAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Article)
+class ArticleAdmin(MarkdownxModelAdmin):
+    list_display = ["title", "section", "draft", "promoted", "updated_at"]
+    list_filter = ["draft", "promoted", "section__category", "section"]
+    search_fields = ["title", "external_id"]
+    autocomplete_fields = ["labels"]
+    raw_id_fields = ["author"]
+    list_select_related = ["section"]
+
+    def save_model(self, request, obj, form, change):
+        # The admin saves through the same service as the site, so the body is rendered
+        # and sanitised by the one renderer and follow-up work (search index) happens.
+        from . import services
+
+        fields = {name: form.cleaned_data[name] for name in
+                  ["section", "title", "body", "draft", "promoted", "position", "external_id"]
+                  if name in form.cleaned_data}
+        if change:
+            services.article_update(article=obj, **fields)
+        else:
+            fields.setdefault("external_id", None)
+            saved = services.article_create(author=request.user, **fields)
+            obj.pk = saved.pk
+            obj.refresh_from_db()
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["title", "topic", "author", "created_at"]
+    list_filter = ["topic"]
+    raw_id_fields = ["author"]
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["id", "author", "article", "post", "is_official", "created_at"]
+    list_filter = ["is_official"]
+    raw_id_fields = ["author", "article", "post", "official_marked_by"]
+
+
+admin.site.register(Follow)
+admin.site.register(Vote)

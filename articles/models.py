@@ -1,0 +1,274 @@
+"""The help center's content: categories > sections > articles, community topics > posts,
+comments on both, and the follows and votes readers leave on them.
+
+Rendered HTML is stored beside each Markdown body: rendering happens once on write (in
+``services``), so pages never pay for Markdown or sanitising on read.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from markdownx.models import MarkdownxField
+
+# Bounds on user text. Python-Markdown is super-linear on some inputs (thousands of "["
+# take seconds), so every body is bounded before it reaches the renderer.
+TITLE_MAX_LENGTH = 200
+ARTICLE_BODY_MAX_LENGTH = 60_000
+POST_BODY_MAX_LENGTH = 20_000
+COMMENT_BODY_MAX_LENGTH = 10_000
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class Section(models.Model):
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="sections")
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"pk": self.pk, "slug": self.slug})
+
+
+class Label(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(draft=False)
+
+
+class Article(models.Model):
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    slug = models.SlugField(max_length=220)
+    body = MarkdownxField(max_length=ARTICLE_BODY_MAX_LENGTH)
+    body_html = models.TextField(editable=False, default="")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="articles"
+    )
+    labels = models.ManyToManyField(Label, blank=True, related_name="articles")
+    draft = models.BooleanField(
+        default=True, help_text="Drafts are visible to agents only."
+    )
+    promoted = models.BooleanField(default=False, help_text="Shown on the home page.")
+    position = models.PositiveIntegerField(default=0)
+    # Identifier in the system an article was imported from; re-imports update in place.
+    external_id = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "title"]
+        permissions = [
+            ("act_as_agent", "Can act as a support agent (official answers, drafts)"),
+        ]
+        indexes = [models.Index(fields=["section", "draft", "position"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:article", kwargs={"pk": self.pk, "slug": self.slug})
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:topic", kwargs={"slug": self.slug})
+
+
+class Post(models.Model):
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="posts")
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    slug = models.SlugField(max_length=220)
+    body = models.TextField(max_length=POST_BODY_MAX_LENGTH)
+    body_html = models.TextField(editable=False, default="")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["topic", "-created_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:post", kwargs={"pk": self.pk, "slug": self.slug})
+
+
+def _exactly_one(*fields):
+    """A check that exactly one of the given nullable foreign keys is set."""
+    condition = Q()
+    for chosen in fields:
+        clause = Q(**{f"{chosen}__isnull": False})
+        for other in fields:
+            if other != chosen:
+                clause &= Q(**{f"{other}__isnull": True})
+        condition |= clause
+    return condition
+
+
+class Comment(models.Model):
+    # A comment belongs to an article or to a community post: two nullable keys and a
+    # check constraint rather than a generic relation, so the database keeps integrity.
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
+    )
+    body = models.TextField(max_length=COMMENT_BODY_MAX_LENGTH)
+    body_html = models.TextField(editable=False, default="")
+    is_official = models.BooleanField(default=False)
+    official_marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        # Official answers first, then oldest first, like a conversation.
+        ordering = ["-is_official", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_exactly_one("article", "post"), name="comment_has_one_target"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["post", "-is_official", "created_at"]),
+            models.Index(fields=["article", "-is_official", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"Comment {self.pk} by {self.author_id}"
+
+    @property
+    def target(self):
+        return self.article if self.article_id else self.post
+
+    def get_absolute_url(self):
+        return f"{self.target.get_absolute_url()}#comment-{self.pk}"
+
+
+class Follow(models.Model):
+    """A user follows an article, a post or a section (exactly one)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
+    )
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
+    )
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_exactly_one("article", "post", "section"),
+                name="follow_has_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "article"],
+                condition=Q(article__isnull=False),
+                name="one_follow_per_user_article",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "post"],
+                condition=Q(post__isnull=False),
+                name="one_follow_per_user_post",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "section"],
+                condition=Q(section__isnull=False),
+                name="one_follow_per_user_section",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} follows {self.target}"
+
+    @property
+    def target(self):
+        return self.article or self.post or self.section
+
+
+class Vote(models.Model):
+    """ "Was this article helpful?": one answer per user and article."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="votes")
+    helpful = models.BooleanField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="one_vote_per_user_article")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} on {self.article_id}: {'yes' if self.helpful else 'no'}"

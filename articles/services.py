@@ -1,0 +1,210 @@
+"""Every write to help-center content goes through these functions.
+
+Views, management commands (``load_demo``, ``import_articles``) and tests all use them, so
+permissions, rendering and follow-up work (search index, notifications) live in one place.
+Functions are named ``<entity>_<action>`` and take keyword arguments only.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from kb.permissions import is_agent
+
+from .markdown import markdown_problem, render_markdown
+from .models import Article, Comment, Follow, Label, Post, Section, Topic, Vote
+
+
+def _slug(title: str) -> str:
+    return slugify(title)[:200] or "untitled"
+
+
+def _check_markdown(body: str, field: str = "body") -> None:
+    problem = markdown_problem(body)
+    if problem:
+        raise ValidationError({field: problem}, code="markdown")
+
+
+def check_can_write_articles(user) -> None:
+    if not is_agent(user):
+        raise PermissionDenied("Only agents can write articles.")
+
+
+# --- Articles -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def article_create(
+    *,
+    author,
+    section: Section,
+    title: str,
+    body: str,
+    draft: bool = True,
+    promoted: bool = False,
+    label_names: list[str] | tuple[str, ...] = (),
+    position: int = 0,
+    external_id: str | None = None,
+) -> Article:
+    """Create an article (a draft unless told otherwise)."""
+    _check_markdown(body)
+    article = Article(
+        section=section,
+        title=title.strip(),
+        slug=_slug(title),
+        body=body,
+        body_html=render_markdown(body),
+        author=author,
+        draft=draft,
+        promoted=promoted,
+        position=position,
+        external_id=external_id or None,
+    )
+    article.full_clean(exclude=["author", "body_html"])
+    article.save()
+    if label_names:
+        article.labels.set(labels_get_or_create(names=label_names))
+    return article
+
+
+@transaction.atomic
+def article_update(*, article: Article, label_names=None, **fields) -> Article:
+    """Change an article's fields; the body is re-rendered when it changes."""
+    allowed = {"section", "title", "body", "draft", "promoted", "position", "external_id"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"article_update() got unexpected fields: {sorted(unknown)}")
+    if "body" in fields:
+        _check_markdown(fields["body"])
+        article.body_html = render_markdown(fields["body"])
+    if "title" in fields:
+        fields["title"] = fields["title"].strip()
+        article.slug = _slug(fields["title"])
+    for name, value in fields.items():
+        setattr(article, name, value)
+    article.full_clean(exclude=["author", "body_html"])
+    article.save()
+    if label_names is not None:
+        article.labels.set(labels_get_or_create(names=label_names))
+    return article
+
+
+def labels_get_or_create(*, names) -> list[Label]:
+    labels = []
+    for name in names:
+        name = name.strip()
+        if not name:
+            continue
+        label, _ = Label.objects.get_or_create(
+            slug=slugify(name)[:80] or "label", defaults={"name": name[:60]}
+        )
+        labels.append(label)
+    return labels
+
+
+# --- Community ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def post_create(*, author, topic: Topic, title: str, body: str) -> Post:
+    """A signed-in user asks a question in a community topic."""
+    if not author.is_authenticated:
+        raise PermissionDenied("Sign in to post.")
+    _check_markdown(body)
+    post = Post(
+        topic=topic,
+        title=title.strip(),
+        slug=_slug(title),
+        body=body,
+        body_html=render_markdown(body),
+        author=author,
+    )
+    post.full_clean(exclude=["author", "body_html"])
+    post.save()
+    # The asker follows their own question, as in every help center: they want answers.
+    follow_set(user=author, target=post, following=True)
+    return post
+
+
+@transaction.atomic
+def comment_create(*, author, target: Article | Post, body: str) -> Comment:
+    """Add a comment to an article or a post."""
+    if not author.is_authenticated:
+        raise PermissionDenied("Sign in to comment.")
+    if isinstance(target, Article) and target.draft:
+        raise PermissionDenied("Drafts take no comments.")
+    _check_markdown(body)
+    comment = Comment(
+        author=author,
+        body=body,
+        body_html=render_markdown(body),
+        article=target if isinstance(target, Article) else None,
+        post=target if isinstance(target, Post) else None,
+    )
+    comment.full_clean(exclude=["author", "body_html", "article", "post"])
+    comment.save()
+    return comment
+
+
+def check_can_mark_official(*, user, comment: Comment) -> None:
+    """Only agents mark answers official, and only answers written by agents."""
+    if not is_agent(user):
+        raise PermissionDenied("Only agents can mark a comment official.")
+    if not is_agent(comment.author):
+        raise PermissionDenied("Only an agent's comment can be official.")
+
+
+@transaction.atomic
+def comment_set_official(*, comment: Comment, by, official: bool) -> Comment:
+    """Mark (or unmark) an agent's comment as the official answer."""
+    check_can_mark_official(user=by, comment=comment)
+    Comment.objects.filter(pk=comment.pk).update(
+        is_official=official, official_marked_by=by if official else None
+    )
+    comment.refresh_from_db()
+    return comment
+
+
+# --- Follows and votes ------------------------------------------------------------------
+
+
+def _target_kwargs(target) -> dict:
+    if isinstance(target, Article):
+        return {"article": target}
+    if isinstance(target, Post):
+        return {"post": target}
+    if isinstance(target, Section):
+        return {"section": target}
+    raise TypeError(f"Cannot follow {type(target).__name__}")
+
+
+def follow_set(*, user, target, following: bool) -> bool:
+    """Follow or unfollow an article, post or section; returns whether a row changed.
+
+    Idempotent and race-free: the unique constraint decides between two concurrent
+    follows, and the loser simply finds the row already there.
+    """
+    if not user.is_authenticated:
+        raise PermissionDenied("Sign in to follow.")
+    kwargs = _target_kwargs(target)
+    if not following:
+        deleted, _ = Follow.objects.filter(user=user, **kwargs).delete()
+        return bool(deleted)
+    try:
+        with transaction.atomic():
+            Follow.objects.create(user=user, **kwargs)
+    except IntegrityError:
+        return False
+    return True
+
+
+def vote_set(*, user, article: Article, helpful: bool) -> Vote:
+    """Record whether the article helped; a second vote changes the first."""
+    if not user.is_authenticated:
+        raise PermissionDenied("Sign in to vote.")
+    if article.draft:
+        raise PermissionDenied("Drafts take no votes.")
+    vote, _ = Vote.objects.update_or_create(
+        user=user, article=article, defaults={"helpful": helpful}
+    )
+    return vote

@@ -1,0 +1,35 @@
+from django.urls import path
+
+from .views import agent, community, reading, search
+
+app_name = "articles"
+
+urlpatterns = [
+    # Reading
+    path("", reading.home, name="home"),
+    path("categories/<slug:slug>/", reading.category_detail, name="category"),
+    path("sections/<int:pk>-<slug:slug>/", reading.section_detail, name="section"),
+    path("articles/<int:pk>-<slug:slug>/", reading.article_detail, name="article"),
+    path("articles/<int:pk>/vote/", reading.article_vote, name="article_vote"),
+    path("articles/<int:pk>/comments/", reading.article_comment, name="article_comment"),
+    # Community
+    path("community/", community.topic_list, name="topics"),
+    path("community/topics/<slug:slug>/", community.topic_detail, name="topic"),
+    path("community/topics/<slug:slug>/new/", community.post_create, name="post_create"),
+    path("community/posts/<int:pk>-<slug:slug>/", community.post_detail, name="post"),
+    path("community/posts/<int:pk>/comments/", community.post_comment, name="post_comment"),
+    path("comments/<int:pk>/official/", community.comment_official, name="comment_official"),
+    # Following (articles, posts, sections)
+    path("follow/<str:kind>/<int:pk>/", community.follow_toggle, name="follow"),
+    path("following/", community.following_list, name="following"),
+    # Agents
+    path("agent/articles/new/", agent.article_create, name="agent_article_create"),
+    path("agent/articles/<int:pk>/edit/", agent.article_edit, name="agent_article_edit"),
+    path("agent/markdownx/markdownify/", agent.markdownify, name="markdownx_markdownify"),
+    path("agent/markdownx/upload/", agent.upload, name="markdownx_upload"),
+    # Search
+    path("search/", search.search_page, name="search"),
+    path("search/suggest.json", search.suggest, name="search_suggest"),
+    path("search/click/", search.record_click, name="search_click"),
+    path("api/v2/help_center/articles/search.json", search.api_article_search, name="api_search"),
+]

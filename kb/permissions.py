@@ -1,0 +1,34 @@
+"""Who may do what. One place, so views, templates and services agree."""
+
+AGENT_PERMISSION = "articles.act_as_agent"
+AGENTS_GROUP = "Agents"
+
+
+def is_agent(user) -> bool:
+    """Agents are users holding ``articles.act_as_agent`` (normally via the Agents group).
+
+    Deliberately not ``is_staff``: admin access and answering customers are separate roles.
+    """
+    return bool(user and user.is_authenticated and user.is_active and user.has_perm(AGENT_PERMISSION))
+
+
+# What the Agents group may do: act as agent, and manage help-center content in the admin.
+AGENT_GROUP_PERMISSIONS = [
+    ("articles", "act_as_agent"),
+    *[("articles", f"{action}_{model}")
+      for model in ("article", "category", "section", "label", "topic", "post", "comment")
+      for action in ("add", "change", "view")],
+]
+
+
+def ensure_agents_group(**kwargs):
+    """Create the Agents group with its permissions (idempotent; run after migrate)."""
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    group, _ = Group.objects.get_or_create(name=AGENTS_GROUP)
+    condition = Q(pk__in=[])
+    for app_label, codename in AGENT_GROUP_PERMISSIONS:
+        condition |= Q(content_type__app_label=app_label, codename=codename)
+    group.permissions.add(*Permission.objects.filter(condition))
+    return group

@@ -1,0 +1,18 @@
+// kb: small progressive enhancements; every page works without this file.
+(function () {
+  "use strict";
+  // Permalinks: highlight the comment a #comment-<id> link points to and move focus there.
+  function highlightTarget() {
+    var id = window.location.hash.slice(1);
+    if (!id || id.indexOf("comment-") !== 0) return;
+    var el = document.getElementById(id);
+    if (!el) return;
+    document.querySelectorAll(".comment.highlight").forEach(function (c) { c.classList.remove("highlight"); });
+    el.classList.add("highlight");
+    el.setAttribute("tabindex", "-1");
+    el.scrollIntoView({ block: "center" });
+    el.focus({ preventScroll: true });
+  }
+  window.addEventListener("hashchange", highlightTarget);
+  document.addEventListener("DOMContentLoaded", highlightTarget);
+})();

@@ -1,0 +1,85 @@
+"""Factory fixtures shared by every test. Data is built through the same services the
+site uses, so tests exercise the real write path."""
+
+import itertools
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from articles import services
+from articles.models import Category, Section, Topic
+from kb.permissions import AGENTS_GROUP
+
+PASSWORD = "kb-test-pass-2026"
+_counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(settings, tmp_path):
+    """Uploads and the search index of each test live in a fresh temporary directory."""
+    settings.KB_DATA_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.KB_SEARCH_INDEX_DIR = tmp_path / "index"
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username=None, *, agent=False, **extra):
+        username = username or f"user{next(_counter)}"
+        user = get_user_model().objects.create_user(
+            username=username, email=f"{username}@example.com", password=PASSWORD, **extra
+        )
+        if agent:
+            user.groups.add(Group.objects.get(name=AGENTS_GROUP))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def agent(make_user):
+    return make_user("agent_alex", agent=True)
+
+
+@pytest.fixture
+def customer(make_user):
+    return make_user("customer_casey")
+
+
+@pytest.fixture
+def other_customer(make_user):
+    return make_user("customer_bo")
+
+
+@pytest.fixture
+def make_section(db):
+    def make(name=None, category=None):
+        n = next(_counter)
+        category = category or Category.objects.create(name=f"Category {n}", slug=f"category-{n}")
+        return Section.objects.create(category=category, name=name or f"Section {n}", slug=f"section-{n}")
+
+    return make
+
+
+@pytest.fixture
+def make_article(make_section, agent):
+    def make(title="How do I reset my password?", body="Open **Settings** and choose *Reset*.",
+             section=None, draft=False, **kwargs):
+        return services.article_create(author=kwargs.pop("author", agent), section=section or make_section(),
+                                       title=title, body=body, draft=draft, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def topic(db):
+    return Topic.objects.create(name="Partners Team", slug="partners-team")
+
+
+@pytest.fixture
+def make_post(topic, customer):
+    def make(title="How do I cancel my account?", body="I would like to cancel my account.", author=None):
+        return services.post_create(author=author or customer, topic=topic, title=title, body=body)
+
+    return make
