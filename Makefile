@@ -1,6 +1,8 @@
 # kb: two commands on a fresh machine.
 #   make run    set up and serve the demo help center on http://127.0.0.1:$(PORT)
 #   make test   set up (with dev requirements) and run the whole test suite
+#               (make test DATABASE_URL=postgres://... runs it on PostgreSQL)
+#   make serve  the demo as in production: gunicorn, DEBUG off, WhiteNoise, task worker
 
 PYTHON_BOOT ?= python3
 VENV        := .venv
@@ -10,8 +12,11 @@ PORT        ?= 8000
 KB_DATA_DIR ?= var
 AXE_VERSION := 4.11.0
 export KB_DATA_DIR
+# Empty means SQLite under KB_DATA_DIR; passed through so `make test DATABASE_URL=...` works.
+DATABASE_URL ?=
+export DATABASE_URL
 
-.PHONY: run test serve venv dev-venv migrate demo index check-deploy clean
+.PHONY: run test serve bench-pages bench-load venv dev-venv migrate demo index check-deploy clean
 
 # Re-install only when the requirements change (stamp files).
 $(VENV)/.stamp-runtime: requirements.txt
@@ -46,6 +51,25 @@ run: index
 
 test: dev-venv
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
+
+# Production on one machine (bin/serve): same KB_DATA_DIR and demo as `make run`, but
+# gunicorn with 2 x cores workers, DEBUG off, KB_HTTPS=false for http://127.0.0.1, a secret
+# key generated once into $(KB_DATA_DIR)/secret_key, and the task worker alongside.
+serve: venv
+	PY=$(PY) PORT=$(PORT) bin/serve --demo
+
+# `manage.py check --deploy` as a real deployment would run it (HTTPS, a long random key).
+check-deploy: venv
+	DEBUG=False KB_HTTPS=true ALLOWED_HOSTS=$${ALLOWED_HOSTS:-help.example.com} \
+	  SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')} \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+# Benchmarks (bench/README.md): loopback only, bounded in time.
+bench-pages: dev-venv
+	$(PY) bench/pages.py $(BENCH_ARGS)
+
+bench-load: dev-venv
+	$(PY) bench/load.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

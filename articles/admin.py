@@ -1,7 +1,34 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from markdownx.admin import MarkdownxModelAdmin
 
-from .models import Article, Category, Comment, Follow, Label, Post, Section, Topic, Vote
+from .markdown import markdown_problem
+from .models import (
+    Article,
+    Category,
+    Comment,
+    Follow,
+    Label,
+    Post,
+    Section,
+    Topic,
+    Vote,
+)
+
+
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = "__all__"
+
+    def clean_body(self):
+        # Same refusal as the site's editor: a clear message instead of a slow render.
+        body = self.cleaned_data["body"]
+        problem = markdown_problem(body)
+        if problem:
+            raise ValidationError(problem, code="markdown")
+        return body
 
 
 @admin.register(Category)
@@ -26,12 +53,22 @@ class LabelAdmin(admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(MarkdownxModelAdmin):
+    form = ArticleAdminForm
+    # The slug follows the title (services derive it), so it is shown, never typed.
+    readonly_fields = ["slug", "created_at", "updated_at"]
     list_display = ["title", "section", "draft", "promoted", "updated_at"]
     list_filter = ["draft", "promoted", "section__category", "section"]
     search_fields = ["title", "external_id"]
     autocomplete_fields = ["labels"]
     raw_id_fields = ["author"]
     list_select_related = ["section"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["section", "title", "slug", "body", "labels", "draft", "promoted", "position",
+                  "external_id"]
+        if obj is None:
+            return fields  # a new article's author is whoever writes it
+        return [*fields, "author", "created_at", "updated_at"]
 
     def save_model(self, request, obj, form, change):
         # The admin saves through the same service as the site, so the body is rendered
@@ -72,3 +109,13 @@ class CommentAdmin(admin.ModelAdmin):
 
 admin.site.register(Follow)
 admin.site.register(Vote)
+
+
+# --- Search (synonyms; analytics are on the agents' search analytics page) -------------
+from .search.models import Synonym  # noqa: E402
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    list_display = ["terms", "updated_at"]
+    search_fields = ["terms"]

@@ -14,3 +14,8 @@ class ArticlesConfig(AppConfig):
         # app order), make sure the Agents group holds them: a fresh database, a test
         # database and an upgraded one all end up with the same role.
         post_migrate.connect(ensure_agents_group, sender=self)
+
+        # Search: index updates follow every content save (after commit, as tasks).
+        from .search import signals as search_signals
+
+        search_signals.connect()

@@ -272,3 +272,7 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.user_id} on {self.article_id}: {'yes' if self.helpful else 'no'}"
+
+
+# Search synonyms, analytics and stored documents live in articles/search/models.py.
+from .search.models import SearchClick, SearchEntry, SearchQueryLog, Synonym  # noqa: F401

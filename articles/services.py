@@ -158,10 +158,11 @@ def check_can_mark_official(*, user, comment: Comment) -> None:
 def comment_set_official(*, comment: Comment, by, official: bool) -> Comment:
     """Mark (or unmark) an agent's comment as the official answer."""
     check_can_mark_official(user=by, comment=comment)
-    Comment.objects.filter(pk=comment.pk).update(
-        is_official=official, official_marked_by=by if official else None
-    )
-    comment.refresh_from_db()
+    comment.is_official = official
+    comment.official_marked_by = by if official else None
+    # A real save (not .update()) so post_save reaches the search index: official
+    # answers weigh more in ranking.
+    comment.save(update_fields=["is_official", "official_marked_by", "updated_at"])
     return comment
 
 

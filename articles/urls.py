@@ -32,4 +32,5 @@ urlpatterns = [
     path("search/suggest.json", search.suggest, name="search_suggest"),
     path("search/click/", search.record_click, name="search_click"),
     path("api/v2/help_center/articles/search.json", search.api_article_search, name="api_search"),
+    path("agent/search/analytics/", search.search_analytics, name="search_analytics"),
 ]

@@ -18,6 +18,13 @@ AGENT_GROUP_PERMISSIONS = [
     *[("articles", f"{action}_{model}")
       for model in ("article", "category", "section", "label", "topic", "post", "comment")
       for action in ("add", "change", "view")],
+    # Search synonyms are tuned by agents, who see what customers type.
+    *[("articles", f"{action}_synonym") for action in ("add", "change", "view", "delete")],
+    # Office hours: agents keep schedules, plans and their steps current in the admin.
+    *[("tickets", f"{action}_{model}")
+      for model in ("team", "openinghours", "scheduleexception", "plan", "planlink")
+      for action in ("add", "change", "view")],
+    *[("tickets", f"view_{model}") for model in ("ticket", "callback", "flowevent")],
 ]
 
 

@@ -5,6 +5,7 @@ working development site (SQLite and a Whoosh index under ``var/``, console emai
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
     "kb",
     "articles",
     "tickets",
+    # Last, so its lockout template can be overridden from templates/registration/.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kb.urls"
@@ -104,13 +109,19 @@ WSGI_APPLICATION = "kb.wsgi.application"
 # processes, the defaults fail 32-82 % of writes with "database is locked", this gives 0.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Persistent connections with a health check: a restarted PostgreSQL costs one failed
+    # ping per worker, not a 500.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
     DATABASES["default"].setdefault("TEST", {})
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": KB_DATA_DIR / "kb.sqlite3",
+            # Keep each worker's connection: opening one and running the PRAGMAs below
+            # costs ~2 ms, more than a bare Django request. Safe with WAL: between
+            # requests a connection holds no transaction and no lock.
+            "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 600),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -127,12 +138,31 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ---------------------------------------------------------------------------
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "kb-default",
+# Per-process memory by default (one machine, nothing to run). CACHE_URL=redis://host:6379/0
+# shares one cache between the workers of several machines, so an invalidation made by one
+# is seen by all.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "kb",
+        }
     }
-}
+elif CACHE_URL in ("", "locmem://"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kb-default",
+        }
+    }
+elif CACHE_URL == "dummy://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+else:
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start with redis://, rediss:// or unix://, or be locmem:// or dummy:// (got {CACHE_URL!r})."
+    )
 
 # --- Auth ----------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -141,9 +171,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes goes first: it refuses a sign-in for a locked-out username+IP pair before
+# the password is even checked (kb.security explains the one change to axes' backend).
+AUTHENTICATION_BACKENDS = [
+    "kb.security.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "articles:home"
 LOGOUT_REDIRECT_URL = "articles:home"
+
+# Failed sign-ins: 5 wrong passwords for one username from one IP address lock that pair
+# out for 15 minutes. The pair, not the username alone, so a stranger cannot lock a real
+# customer out; not the IP alone, so one office behind a NAT is not locked out by one typo-prone
+# colleague. A correct password during the lockout is refused too (429, lockout page).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kb.security.lockout_response"  # templates/registration/locked_out.html
+# Behind N reverse proxies the client address is the N-th from the right in
+# X-Forwarded-For (REMOTE_ADDR is the proxy). 0 = gunicorn faces clients directly.
+# One reading of it for sign-in lockouts and the form rate limits alike.
+KB_TRUSTED_PROXY_COUNT = env_int("KB_TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "kb.throttle.client_ip"
 
 # --- I18n / time ----------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -156,7 +207,12 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = KB_DATA_DIR / "staticfiles"
 MEDIA_URL = "/media/"
-MEDIA_ROOT = KB_DATA_DIR / "media"
+# Several machines: point KB_MEDIA_ROOT at shared storage (an NFS mount) so an image
+# uploaded through one web server is served by all of them.
+MEDIA_ROOT = Path(os.environ.get("KB_MEDIA_ROOT") or KB_DATA_DIR / "media")
+# With DEBUG off, WhiteNoise serves static files from the app server: content-hashed names
+# (Cache-Control: max-age of ten years, "immutable") with gzip copies made once by
+# collectstatic, so a new release busts caches by changing names, never by expiry.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -175,6 +231,10 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# A mail server that accepts the connection and then hangs must not hold a worker forever:
+# the send fails after this many seconds and the task is retried.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Lumora Help Center <help@lumora.example>")
 
 # --- Background tasks ----------------------------------------------------------------
@@ -249,6 +309,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {
+        # With DEBUG off Django would mail 500 tracebacks to ADMINS (none): print them.
+        "django": {"handlers": ["console"], "level": "INFO" if DEBUG else "ERROR"},
+        "axes": {"handlers": ["console"], "level": "WARNING"},
         "kb": {"handlers": ["console"], "level": "INFO"},
         "articles": {"handlers": ["console"], "level": "INFO"},
         "tickets": {"handlers": ["console"], "level": "INFO"},

@@ -23,6 +23,13 @@ def _isolated_data_dir(settings, tmp_path):
     settings.KB_SEARCH_INDEX_DIR = tmp_path / "index"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Tests create many users; PBKDF2's work factor would dominate the run time. Sign-in
+    # still goes through Django's real hashing and checking, with a cheaper hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_user(db):
     def make(username=None, *, agent=False, **extra):

@@ -1,8 +1,190 @@
-"""Placeholder: being written (each view below answers 404 until implemented)."""
-from django.http import Http404
+"""Agent-only pages: the article editor and the editor's preview and image upload.
+
+markdownx ships its own markdownify/ and upload/ endpoints, which need no login and
+accept SVG; we mount these instead (``MARKDOWNX_URLS_PATH`` and
+``MARKDOWNX_UPLOAD_URLS_PATH`` point here) and allow agents only.
+"""
+
+import io
+import uuid
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from PIL import Image, ImageOps
+
+from kb.permissions import is_agent
+
+from .. import services
+from ..forms import ArticleForm, ImageUploadForm
+from ..markdown import render_markdown
+from ..models import Article
+from .community import add_service_errors
 
 
-def _todo(request, *args, **kwargs):
-    raise Http404("Not implemented yet")
+def agent_page(view):
+    """Pages for agents: signed-out visitors are sent to sign in, others get 403."""
 
-article_create = article_edit = markdownify = upload = _todo
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_agent(request.user):
+            raise PermissionDenied("Only agents can write articles.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def agent_endpoint(view):
+    """Editor endpoints (called by script): 403 for anyone who is not an agent."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not is_agent(request.user):
+            raise PermissionDenied("Only agents can use the editor.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+# --- Article editor -------------------------------------------------------------------
+
+
+@agent_page
+def article_create(request):
+    form = ArticleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            article = services.article_create(author=request.user, **form.service_fields())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _saved_message(article, created=True))
+            return redirect(article)
+    return _editor(request, form, article=None)
+
+
+@agent_page
+def article_edit(request, pk):
+    article = get_object_or_404(Article.objects.prefetch_related("labels"), pk=pk)
+    form = ArticleForm(request.POST or None, initial=ArticleForm.initial_for(article))
+    if request.method == "POST" and form.is_valid():
+        try:
+            article = services.article_update(article=article, **form.service_fields())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _saved_message(article, created=False))
+            return redirect(article)
+    return _editor(request, form, article=article)
+
+
+def _saved_message(article, *, created: bool) -> str:
+    verb = "created" if created else "saved"
+    state = "It is a draft: only agents can see it." if article.draft else "It is published."
+    return f"Article {verb}. {state}"
+
+
+def _editor(request, form, *, article):
+    breadcrumbs = [(None, "New article")]
+    if article is not None:
+        breadcrumbs = [
+            (article.section.get_absolute_url(), article.section.name),
+            (article.get_absolute_url(), article.title),
+            (None, "Edit"),
+        ]
+    return render(
+        request,
+        "articles/agent_article_form.html",
+        {"form": form, "article": article, "breadcrumbs": breadcrumbs},
+    )
+
+
+# --- Editor endpoints -----------------------------------------------------------------
+
+
+@require_POST
+@agent_endpoint
+def markdownify(request):
+    """The live preview: the same renderer and sanitiser as saved articles."""
+    return HttpResponse(render_markdown(request.POST.get("content", "")))
+
+
+# Pillow format name -> file extension. SVG is absent on purpose: it can carry script.
+UPLOAD_FORMATS = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp"}
+# Refuse decompression bombs long before Pillow's own (much higher) limit.
+UPLOAD_MAX_PIXELS = 40_000_000
+
+
+def _upload_error(message: str, status: int = 400) -> JsonResponse:
+    # The shape of markdownx's own form errors, which its editor script understands.
+    return JsonResponse({"image": [message]}, status=status)
+
+
+def _checked_image(data: bytes) -> str:
+    """The Pillow format of ``data`` when it really is an allowed image; else ValidationError.
+
+    The client's content type and file name are ignored: only the bytes count.
+    """
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image_format = image.format
+            if image_format not in UPLOAD_FORMATS:
+                raise ValidationError("unsupported format", code="format")
+            if image.width * image.height > UPLOAD_MAX_PIXELS:
+                raise ValidationError("too many pixels", code="size")
+            image.verify()
+    except ValidationError:
+        raise
+    except Exception as exc:  # Pillow raises many types for bad bytes; all mean "no".
+        raise ValidationError("not an image", code="invalid") from exc
+    return image_format
+
+
+def _reencoded(data: bytes, image_format: str) -> bytes:
+    """Stills are re-encoded (dropping metadata and anything appended to the image) and
+    shrunk to MARKDOWNX_IMAGE_MAX_SIZE; GIFs are kept as sent to keep their animation."""
+    if image_format == "GIF":
+        return data
+    with Image.open(io.BytesIO(data)) as image:
+        image = ImageOps.exif_transpose(image)
+        limits = getattr(settings, "MARKDOWNX_IMAGE_MAX_SIZE", {})
+        if "size" in limits:
+            image.thumbnail(limits["size"])
+        if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        out = io.BytesIO()
+        options = {"quality": limits.get("quality", 90)} if image_format in ("JPEG", "WEBP") else {}
+        image.save(out, format=image_format, **options)
+        return out.getvalue()
+
+
+@require_POST
+@agent_endpoint
+def upload(request):
+    """Store an image dropped into the editor; answer with its Markdown, like markdownx."""
+    form = ImageUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _upload_error("Choose an image to upload.")
+    upload_file = form.cleaned_data["image"]
+    max_size = settings.MARKDOWNX_UPLOAD_MAX_SIZE
+    if upload_file.size > max_size:
+        return _upload_error(f"Images are limited to {max_size // (1024 * 1024)} MB.", status=413)
+    data = upload_file.read(max_size + 1)
+    try:
+        image_format = _checked_image(data)
+        stored = _reencoded(data, image_format)
+    except ValidationError:
+        return _upload_error("Only PNG, JPEG, GIF and WebP images can be uploaded.")
+    # The server chooses the name: nothing of the client's file name reaches the disk.
+    name = f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{UPLOAD_FORMATS[image_format]}"
+    saved_name = default_storage.save(name, ContentFile(stored))
+    return JsonResponse({"image_code": f"![]({default_storage.url(saved_name)})"})

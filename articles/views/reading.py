@@ -1,8 +1,152 @@
-"""Placeholder: being written (each view below answers 404 until implemented)."""
-from django.http import Http404
+"""Reading the help center: home, category, section, article; voting and commenting.
+
+Drafts exist only for agents: every selector here is told ``include_drafts`` from
+``is_agent``, so a customer gets a 404 for a draft and never sees one in a list.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from kb.permissions import is_agent
+
+from .. import selectors, services
+from ..models import Article
+from .community import (
+    COMMENT_FORM_ANCHOR,
+    comment_form_for,
+    comments_with_flags,
+    follow_box,
+    handle_comment,
+    sign_in_url,
+)
+
+# Until the contact flow lands, the home page links to its agreed path directly.
+CANCEL_HELP_PATH = "/contact/cancel/"
+VOTE_ANCHOR = "#article-vote"
 
 
-def _todo(request, *args, **kwargs):
-    raise Http404("Not implemented yet")
+def home(request):
+    return render(
+        request,
+        "articles/home.html",
+        {
+            "categories": selectors.home_categories(),
+            "promoted": selectors.promoted_articles(),
+            "recent_posts": selectors.recent_posts(),
+            "cancel_url": CANCEL_HELP_PATH,
+        },
+    )
 
-home = category_detail = section_detail = article_detail = article_vote = article_comment = _todo
+
+def category_detail(request, slug):
+    category = selectors.category_detail(slug=slug, include_drafts=is_agent(request.user))
+    return render(
+        request,
+        "articles/category_detail.html",
+        {
+            "category": category,
+            "sections": category.sections.all(),
+            "breadcrumbs": [(None, category.name)],
+        },
+    )
+
+
+def section_detail(request, pk, slug):
+    viewer_is_agent = is_agent(request.user)
+    section = selectors.section_detail(pk=pk, viewer=request.user, include_drafts=viewer_is_agent)
+    if slug != section.slug:
+        return redirect(section, permanent=True)
+    return render(
+        request,
+        "articles/section_detail.html",
+        {
+            "section": section,
+            "articles": selectors.section_articles(section=section, include_drafts=viewer_is_agent),
+            "follow": follow_box("section", section, next_url=section.get_absolute_url()),
+            "can_write": viewer_is_agent,
+            "breadcrumbs": [
+                (section.category.get_absolute_url(), section.category.name),
+                (None, section.name),
+            ],
+        },
+    )
+
+
+def article_detail(request, pk, slug):
+    return _article_page(request, pk, slug=slug)
+
+
+def _article_page(request, pk, *, slug=None, comment_form=None):
+    viewer_is_agent = is_agent(request.user)
+    article = selectors.article_detail(pk=pk, viewer=request.user, include_drafts=viewer_is_agent)
+    if slug is not None and slug != article.slug:
+        return redirect(article, permanent=True)
+    page_url = article.get_absolute_url()
+    comments = comments_with_flags(
+        selectors.comments_for(target=article), viewer_is_agent=viewer_is_agent
+    )
+    viewer_vote = getattr(article, "viewer_vote", None)
+    return render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "labels": article.labels.all(),
+            "comments": comments,
+            "comment_count": article.comment_count,
+            "related": selectors.related_articles(article=article),
+            "follow": follow_box("article", article, next_url=page_url),
+            "vote": {
+                "helpful": article.helpful_count,
+                "total": article.vote_count,
+                "voted_yes": viewer_vote is True,
+                "voted_no": viewer_vote is False,
+                "action": reverse("articles:article_vote", kwargs={"pk": article.pk}),
+            },
+            # Drafts take no comments or votes (services refuse them too).
+            "can_comment": not article.draft,
+            "can_vote": not article.draft,
+            "can_edit": viewer_is_agent,
+            "comment_form": comment_form or comment_form_for(request, article),
+            "comment_action": reverse("articles:article_comment", kwargs={"pk": article.pk}),
+            "sign_in_url": sign_in_url(page_url + COMMENT_FORM_ANCHOR),
+            "breadcrumbs": [
+                (article.section.category.get_absolute_url(), article.section.category.name),
+                (article.section.get_absolute_url(), article.section.name),
+                (None, article.title),
+            ],
+        },
+    )
+
+
+def _visible_article(request, pk) -> Article:
+    articles = Article.objects.all() if is_agent(request.user) else Article.objects.published()
+    return get_object_or_404(articles, pk=pk)
+
+
+@require_POST
+def article_vote(request, pk):
+    """"Was this article helpful?" Yes/No; a second vote replaces the first."""
+    article = _visible_article(request, pk)
+    back = article.get_absolute_url() + VOTE_ANCHOR
+    if not request.user.is_authenticated:
+        messages.info(request, "Sign in to tell us whether the article helped.")
+        return redirect_to_login(back)
+    answer = request.POST.get("helpful")
+    if answer not in ("yes", "no"):
+        messages.error(request, "Please choose Yes or No.")
+        return redirect(back)
+    services.vote_set(user=request.user, article=article, helpful=answer == "yes")
+    messages.success(request, "Thank you for your feedback.")
+    return redirect(back)
+
+
+@require_POST
+def article_comment(request, pk):
+    article = _visible_article(request, pk)
+    return handle_comment(
+        request, article, lambda form: _article_page(request, article.pk, comment_form=form)
+    )

@@ -1,8 +1,162 @@
-"""Placeholder: being written (each view below answers 404 until implemented)."""
-from django.http import Http404
+"""Search views: the search page, instant suggestions, click logging, agents' analytics,
+and the Zendesk-shaped JSON endpoint. Shells around articles.search.selectors."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kb.permissions import is_agent
+
+from ..models import Article, Category, Post, Section
+from ..search import analytics
+from ..search.base import ARTICLE, KINDS, POST, split_key
+from ..search.forms import ApiSearchForm, ClickForm, SearchForm
+from ..search.selectors import MAX_PER_PAGE, search_run, search_suggest
+
+PER_PAGE = 10
+API_PER_PAGE = 25
+TYPE_LABELS = {ARTICLE: "Article", POST: "Community post"}
+REQUEST_FORM_URL = "/requests/new/"  # the contact form (tickets app)
 
 
-def _todo(request, *args, **kwargs):
-    raise Http404("Not implemented yet")
+def _session_key(request):
+    # The cookie value rather than request.session: no session row is read or created.
+    return request.COOKIES.get(settings.SESSION_COOKIE_NAME)
 
-search_page = suggest = record_click = api_article_search = _todo
+
+@require_GET
+def search_page(request):
+    form = SearchForm(request.GET)
+    form.is_valid()
+    query = form.value("q", "")
+    kind = form.value("type", "")
+    category_id, section_id = form.value("category"), form.value("section")
+    page_number = form.value("page", 1)
+    page = search_run(text=query, kinds=(kind,) if kind else KINDS, category_id=category_id,
+                      section_id=section_id, page=page_number, per_page=PER_PAGE)
+    log = None
+    if query and page.page == 1:
+        log = analytics.query_log_create(text=query, result_count=page.total, source="page",
+                                         session_key=_session_key(request))
+    categories = Category.objects.prefetch_related(
+        Prefetch("sections", queryset=Section.objects.order_by("position", "name"))
+    )
+    tabs = [
+        {"value": value, "label": label, "current": value == kind,
+         "count": sum(page.kind_counts.get(k, 0) for k in ((value,) if value else KINDS))}
+        for value, label in [("", "All"), (ARTICLE, "Articles"), (POST, "Community")]
+    ]
+    return render(request, "articles/search.html", {
+        "query": query,
+        "results": page,
+        "items": [{"item": item, "type_label": TYPE_LABELS[item.kind]} for item in page.items],
+        "tabs": tabs,
+        "kind": kind,
+        "categories": categories,
+        "category_id": category_id,
+        "section_id": section_id,
+        "filtered": bool(kind or category_id or section_id),
+        "log_id": log.pk if log else "",
+        "request_form_url": REQUEST_FORM_URL,
+        "first_position": (page.page - 1) * page.per_page + 1,
+    })
+
+
+@require_GET
+def suggest(request):
+    results = search_suggest(text=request.GET.get("q", ""), limit=5)
+    response = JsonResponse({"results": results})
+    response["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def record_click(request):
+    """POST (from search.js, a beacon): 204. GET (a plain link): log, then redirect."""
+    form = ClickForm(request.POST if request.method == "POST" else request.GET)
+    if not form.is_valid():
+        if request.method == "POST":
+            return JsonResponse({"error": "InvalidParameter", "fields": list(form.errors)}, status=400)
+        return HttpResponseRedirect(reverse("articles:search"))
+    kind, pk = split_key(form.cleaned_data["key"])
+    analytics.click_create(query_log_id=form.cleaned_data["log"],
+                           position=form.cleaned_data["position"], kind=kind, object_id=pk)
+    if request.method == "POST":
+        return HttpResponse(status=204)
+    target = (Article.objects.published() if kind == ARTICLE else Post.objects).filter(pk=pk).first()
+    return HttpResponseRedirect(target.get_absolute_url() if target else reverse("articles:search"))
+
+
+def search_analytics(request):
+    if not is_agent(request.user):
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied("Only agents see search analytics.")
+    try:
+        days = int(request.GET.get("days", 30))
+    except ValueError:
+        days = 30
+    if days not in analytics.PERIODS:
+        days = 30
+    report = analytics.search_report(days=days, at=timezone.now())
+    periods = [{"days": d, "current": d == days} for d in analytics.PERIODS]
+    return render(request, "articles/search_analytics.html", {"report": report, "periods": periods})
+
+
+def _api_error(message, status=400, **extra):
+    return JsonResponse({"error": "InvalidParameter", "description": message, **extra}, status=status)
+
+
+@require_GET
+def api_article_search(request):
+    """GET /api/v2/help_center/articles/search.json?query=&page=&per_page= (Zendesk shape)."""
+    form = ApiSearchForm(request.GET)
+    if not form.is_valid():
+        return _api_error("Invalid search parameters.", details={
+            name: [e["message"] for e in errors] for name, errors in form.errors.get_json_data().items()
+        })
+    per_page = min(form.cleaned_data.get("per_page") or API_PER_PAGE, MAX_PER_PAGE)
+    page_number = form.cleaned_data.get("page") or 1
+    query = form.cleaned_data["query"]
+    page = search_run(text=query, kinds=(ARTICLE,), page=page_number, per_page=per_page,
+                      with_labels=True)
+    if page_number == 1:
+        analytics.query_log_create(text=query, result_count=page.total, source="api",
+                                   session_key=_session_key(request))
+
+    def page_url(number):
+        params = request.GET.copy()
+        params["page"] = number
+        params["per_page"] = per_page
+        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+    page_count = page.page_count if page.total else 0
+    return JsonResponse({
+        "results": [
+            {
+                "id": item.obj.pk,
+                "title": item.obj.title,
+                "html_url": request.build_absolute_uri(item.url),
+                "snippet": str(item.snippet),
+                "result_type": "article",
+                "section_id": item.obj.section_id,
+                "label_names": [label.name for label in item.obj.labels.all()],
+                "created_at": item.obj.created_at.isoformat(),
+                "updated_at": item.obj.updated_at.isoformat(),
+            }
+            for item in page.items
+        ],
+        "count": page.total,
+        "page": page.page,
+        "per_page": per_page,
+        "page_count": page_count,
+        "next_page": page_url(page.page + 1) if page.page < page_count else None,
+        "previous_page": page_url(page.page - 1) if page.page > 1 else None,
+    })

@@ -16,3 +16,24 @@
   window.addEventListener("hashchange", highlightTarget);
   document.addEventListener("DOMContentLoaded", highlightTarget);
 })();
+
+// Comment actions menus (<details>): close on Escape or a click elsewhere, like a menu.
+(function () {
+  "use strict";
+  function closeMenus(except) {
+    document.querySelectorAll("details.comment-actions[open]").forEach(function (menu) {
+      if (menu !== except) menu.removeAttribute("open");
+    });
+  }
+  document.addEventListener("click", function (event) {
+    closeMenus(event.target.closest ? event.target.closest("details.comment-actions") : null);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var open = document.querySelector("details.comment-actions[open]");
+    if (!open) return;
+    open.removeAttribute("open");
+    var summary = open.querySelector("summary");
+    if (summary) summary.focus();
+  });
+})();

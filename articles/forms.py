@@ -1,0 +1,161 @@
+"""Forms for readers (comments, questions) and agents (articles).
+
+Forms validate and lay out; they never write. Every Markdown body is checked with
+``markdown_problem`` so pathological input gets a clear message instead of a slow page.
+"""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from markdownx.fields import MarkdownxFormField
+
+from .markdown import markdown_problem
+from .models import (
+    ARTICLE_BODY_MAX_LENGTH,
+    COMMENT_BODY_MAX_LENGTH,
+    POST_BODY_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Section,
+)
+
+MARKDOWN_HELP = "Markdown is supported: **bold**, *italic*, [links](https://example.com), lists."
+
+
+def _checked_markdown(text: str) -> str:
+    problem = markdown_problem(text)
+    if problem:
+        raise ValidationError(problem, code="markdown")
+    return text
+
+
+def _helper(*fields) -> FormHelper:
+    # Templates write the <form> tag themselves (action, CSRF, buttons), crispy lays out
+    # the fields with Bootstrap 5 labels and error messages.
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True  # the template's <form> has its own token
+    helper.layout = Layout(*fields)
+    return helper
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Your comment",
+        max_length=COMMENT_BODY_MAX_LENGTH,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=MARKDOWN_HELP,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("body")
+
+    def clean_body(self):
+        return _checked_markdown(self.cleaned_data["body"])
+
+
+class PostForm(forms.Form):
+    title = forms.CharField(
+        label="Question",
+        max_length=TITLE_MAX_LENGTH,
+        help_text="One sentence: what do you want to know?",
+    )
+    body = forms.CharField(
+        label="Details",
+        max_length=POST_BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=MARKDOWN_HELP,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("title", "body")
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise ValidationError("Please write your question.", code="required")
+        return title
+
+    def clean_body(self):
+        return _checked_markdown(self.cleaned_data["body"])
+
+
+class ArticleForm(forms.Form):
+    """The agent-facing article editor (Markdown with live preview and image upload)."""
+
+    section = forms.ModelChoiceField(
+        queryset=Section.objects.select_related("category").order_by(
+            "category__position", "category__name", "position", "name"
+        ),
+    )
+    title = forms.CharField(max_length=TITLE_MAX_LENGTH)
+    body = MarkdownxFormField(
+        max_length=ARTICLE_BODY_MAX_LENGTH,
+        help_text="Markdown. The preview shows exactly what readers will see. "
+        "Drag an image (PNG, JPEG, GIF, WebP) into the text to upload it.",
+    )
+    labels = forms.CharField(
+        required=False,
+        max_length=500,
+        help_text="Comma-separated, e.g. billing, cancel",
+    )
+    draft = forms.BooleanField(
+        required=False, initial=True, help_text="Drafts are visible to agents only."
+    )
+    promoted = forms.BooleanField(required=False, help_text="Shown on the home page.")
+    position = forms.IntegerField(min_value=0, initial=0, help_text="Lower comes first.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].label_from_instance = lambda s: f"{s.category.name} › {s.name}"
+        self.fields["body"].widget.attrs["rows"] = 18
+        self.helper = _helper("section", "title", "body", "labels", "draft", "promoted", "position")
+
+    @classmethod
+    def initial_for(cls, article) -> dict:
+        return {
+            "section": article.section_id,
+            "title": article.title,
+            "body": article.body,
+            "labels": ", ".join(label.name for label in article.labels.all()),
+            "draft": article.draft,
+            "promoted": article.promoted,
+            "position": article.position,
+        }
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise ValidationError("Please give the article a title.", code="required")
+        return title
+
+    def clean_body(self):
+        return _checked_markdown(self.cleaned_data["body"])
+
+    def clean_labels(self):
+        names = [name.strip() for name in self.cleaned_data["labels"].split(",")]
+        names = [name for name in names if name]
+        too_long = [name for name in names if len(name) > 60]
+        if too_long:
+            raise ValidationError("Each label is at most 60 characters.", code="max_length")
+        return list(dict.fromkeys(names))
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "section": data["section"],
+            "title": data["title"],
+            "body": data["body"],
+            "draft": data["draft"],
+            "promoted": data["promoted"],
+            "position": data["position"],
+            "label_names": data["labels"],
+        }
+
+
+class ImageUploadForm(forms.Form):
+    # markdownx's editor posts the dropped file as "image".
+    image = forms.FileField()

@@ -1,0 +1,271 @@
+"""Every read of help-center content for pages.
+
+Each selector returns what one page needs in a fixed number of queries, whatever the
+number of comments, articles or followers: counts are derived in SQL by correlated
+subqueries (never stored, so never racy), authors are joined, and whether an author is
+an agent is computed in the same query as the comments (``author_is_agent``).
+
+Drafts: ``include_drafts`` is True only for agents; every other reader gets published
+articles only, in lists, related articles and the home page alike.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
+from django.shortcuts import get_object_or_404
+
+from kb.permissions import AGENT_PERMISSION
+
+from .models import Article, Category, Comment, Follow, Post, Section, Topic, Vote
+
+RELATED_ARTICLES_LIMIT = 5
+PROMOTED_ARTICLES_LIMIT = 6
+RECENT_ACTIVITY_LIMIT = 6
+
+
+def _count(model, field: str, **conditions) -> Coalesce:
+    """Number of ``model`` rows whose ``field`` points at the outer row, as a subquery.
+
+    A subquery per count (rather than ``Count`` over joins) keeps each count independent:
+    joining follows, votes and comments at once would multiply rows.
+    """
+    rows = (
+        model.objects.filter(**{field: OuterRef("pk")}, **conditions)
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def _is_authenticated(viewer) -> bool:
+    return bool(viewer is not None and viewer.is_authenticated)
+
+
+def agent_users() -> QuerySet:
+    """Users for whom ``kb.permissions.is_agent`` is true, as one queryset.
+
+    Mirrors ``ModelBackend``: active superusers, or the permission held directly or via
+    a group. Used inside ``Exists`` so badges need no query per comment.
+    """
+    app_label, codename = AGENT_PERMISSION.split(".")
+    permission = Permission.objects.filter(codename=codename, content_type__app_label=app_label)
+    return get_user_model().objects.filter(is_active=True).filter(
+        Q(is_superuser=True)
+        | Q(groups__permissions__in=permission)
+        | Q(user_permissions__in=permission)
+    )
+
+
+def _author_is_agent() -> Exists:
+    return Exists(agent_users().filter(pk=OuterRef("author_id")))
+
+
+def _viewer_follows(viewer, field: str):
+    if not _is_authenticated(viewer):
+        return None
+    return Exists(Follow.objects.filter(user=viewer, **{field: OuterRef("pk")}))
+
+
+def _articles(include_drafts: bool) -> QuerySet:
+    return Article.objects.all() if include_drafts else Article.objects.published()
+
+
+# --- Reading --------------------------------------------------------------------------
+
+
+def home_categories() -> QuerySet:
+    """Categories with their sections, each section with its published-article count."""
+    sections = Section.objects.annotate(article_count=_count(Article, "section", draft=False))
+    return Category.objects.prefetch_related(Prefetch("sections", queryset=sections))
+
+
+def promoted_articles(*, limit: int = PROMOTED_ARTICLES_LIMIT) -> list[Article]:
+    return list(
+        Article.objects.published()
+        .filter(promoted=True)
+        .select_related("section")
+        .order_by("position", "-updated_at")[:limit]
+    )
+
+
+def recent_posts(*, limit: int = RECENT_ACTIVITY_LIMIT) -> list[Post]:
+    """Community posts by latest activity (their own creation or their newest comment)."""
+    newest_comment = (
+        Comment.objects.filter(post=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+    )
+    return list(
+        Post.objects.select_related("topic", "author")
+        .annotate(
+            comment_count=_count(Comment, "post"),
+            last_activity=Greatest("created_at", Coalesce(Subquery(newest_comment), "created_at")),
+        )
+        .order_by("-last_activity", "-pk")[:limit]
+    )
+
+
+def category_detail(*, slug: str, include_drafts: bool) -> Category:
+    articles = _articles(include_drafts).only(
+        "id", "slug", "title", "section_id", "draft", "position"
+    )
+    sections = Section.objects.prefetch_related(Prefetch("articles", queryset=articles))
+    return get_object_or_404(
+        Category.objects.prefetch_related(Prefetch("sections", queryset=sections)), slug=slug
+    )
+
+
+def section_detail(*, pk: int, viewer, include_drafts: bool) -> Section:
+    annotations = {"follower_count": _count(Follow, "section")}
+    following = _viewer_follows(viewer, "section")
+    if following is not None:
+        annotations["viewer_following"] = following
+    return get_object_or_404(
+        Section.objects.select_related("category").annotate(**annotations), pk=pk
+    )
+
+
+def section_articles(*, section: Section, include_drafts: bool) -> list[Article]:
+    return list(
+        _articles(include_drafts)
+        .filter(section=section)
+        .select_related("author")
+        .annotate(comment_count=_count(Comment, "article"))
+    )
+
+
+def article_detail(*, pk: int, viewer, include_drafts: bool) -> Article:
+    """One article with its labels, follower, vote and comment counts, and the viewer's
+    follow and vote (``viewer_following``, ``viewer_vote``: None when not voted)."""
+    annotations = {
+        "follower_count": _count(Follow, "article"),
+        "vote_count": _count(Vote, "article"),
+        "helpful_count": _count(Vote, "article", helpful=True),
+        "comment_count": _count(Comment, "article"),
+    }
+    following = _viewer_follows(viewer, "article")
+    if following is not None:
+        annotations["viewer_following"] = following
+        annotations["viewer_vote"] = Subquery(
+            Vote.objects.filter(user=viewer, article=OuterRef("pk")).values("helpful")[:1]
+        )
+    queryset = (
+        _articles(include_drafts)
+        .select_related("section__category", "author")
+        .prefetch_related("labels")
+        .annotate(**annotations)
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def related_articles(*, article: Article, limit: int = RELATED_ARTICLES_LIMIT) -> list[Article]:
+    """Published articles from the same section or sharing a label, same section first.
+
+    Drafts never appear here, even for agents: related links are what customers see.
+    ``article.labels`` must be prefetched (``article_detail`` does).
+    """
+    label_ids = [label.pk for label in article.labels.all()]
+    same_place = Q(section_id=article.section_id)
+    if label_ids:
+        same_place |= Q(pk__in=Article.objects.filter(labels__in=label_ids).values("pk"))
+    return list(
+        Article.objects.published()
+        .filter(same_place)
+        .exclude(pk=article.pk)
+        .only("id", "slug", "title", "section_id")
+        .annotate(elsewhere=Case(When(section_id=article.section_id, then=0), default=1))
+        .order_by("elsewhere", "position", "title")[:limit]
+    )
+
+
+def comments_for(*, target: Article | Post) -> list[Comment]:
+    """Comments on an article or post: official first, then oldest first, with authors
+    and ``author_is_agent`` in one query."""
+    field = "article" if isinstance(target, Article) else "post"
+    return list(
+        Comment.objects.filter(**{field: target})
+        .select_related("author")
+        .annotate(author_is_agent=_author_is_agent())
+        .order_by("-is_official", "created_at", "id")
+    )
+
+
+# --- Community ------------------------------------------------------------------------
+
+
+def topic_list() -> QuerySet:
+    return Topic.objects.annotate(post_count=_count(Post, "topic"))
+
+
+def topic_detail(*, slug: str) -> Topic:
+    return get_object_or_404(Topic, slug=slug)
+
+
+def topic_posts(*, topic: Topic) -> QuerySet:
+    """Posts of a topic, newest first, with comment and follower counts and whether an
+    official answer exists."""
+    return (
+        Post.objects.filter(topic=topic)
+        .select_related("author")
+        .annotate(
+            comment_count=_count(Comment, "post"),
+            follower_count=_count(Follow, "post"),
+            answered=Exists(Comment.objects.filter(post=OuterRef("pk"), is_official=True)),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def post_detail(*, pk: int, viewer) -> Post:
+    annotations = {
+        "follower_count": _count(Follow, "post"),
+        "comment_count": _count(Comment, "post"),
+    }
+    following = _viewer_follows(viewer, "post")
+    if following is not None:
+        annotations["viewer_following"] = following
+    return get_object_or_404(
+        Post.objects.select_related("topic", "author").annotate(**annotations), pk=pk
+    )
+
+
+# --- Following ------------------------------------------------------------------------
+
+
+def follows_of(*, user, include_drafts: bool) -> list[Follow]:
+    """What ``user`` follows, newest first, with each target's title and place."""
+    follows = Follow.objects.filter(user=user).select_related(
+        "article__section", "post__topic", "section__category"
+    )
+    if not include_drafts:
+        # A followed article that went back to draft disappears until it is published.
+        follows = follows.exclude(article__draft=True)
+    return list(follows.order_by("-created_at", "-pk"))
+
+
+def viewer_follows(*, user, target) -> bool:
+    field = {Article: "article", Post: "post", Section: "section"}[type(target)]
+    return Follow.objects.filter(user=user, **{field: target}).exists()
+
+
+def follow_target(*, kind: str, pk: int, include_drafts: bool):
+    """The article, post or section a follow button points at (404 when not visible)."""
+    if kind == "article":
+        return get_object_or_404(_articles(include_drafts), pk=pk)
+    if kind == "post":
+        return get_object_or_404(Post, pk=pk)
+    if kind == "section":
+        return get_object_or_404(Section, pk=pk)
+    return None

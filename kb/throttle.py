@@ -1,0 +1,152 @@
+"""Rate limits stored in the database, shared by every public form.
+
+django-ratelimit refuses the LocMem/file/database caches, and a per-process counter is
+no limit at all with several workers, so counters live in :class:`kb.models.ThrottleWindow`
+rows: one fixed window per (scope, key, period), incremented with ``F()`` inside the
+request's transaction. That works with SQLite (BEGIN IMMEDIATE serialises writers) and
+PostgreSQL (the unique constraint plus ``get_or_create`` absorbs concurrent inserts).
+
+Usage in a view::
+
+    decision = throttle.hit(scope="callback", limits=[
+        throttle.Limit("ip", throttle.client_ip(request), throttle.Rate(10, HOUR)),
+        throttle.Limit("phone", phone, throttle.Rate(3, DAY)),
+    ], at=now)
+    if decision.limited:
+        return throttle.too_many_requests(request, decision, at=now)
+
+Rates can be overridden per scope and key name in ``settings.KB_RATE_LIMITS``, e.g.
+``{"callback.ip": "20/h", "callback.phone": "5/d"}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.shortcuts import render
+
+from .models import ThrottleWindow
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most ``limit`` hits per ``period``."""
+
+    limit: int
+    period: timedelta
+
+    @classmethod
+    def parse(cls, text: str) -> Rate:
+        """"5/h", "10/15m", "3/d" -> Rate."""
+        count, _, per = text.partition("/")
+        per = per.strip() or "h"
+        number = int(per[:-1]) if len(per) > 1 else 1
+        return cls(int(count), timedelta(seconds=number * _UNITS[per[-1]]))
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One limit to check: a named key (``"ip"``, ``"phone"``) with its raw value and rate."""
+
+    name: str
+    value: str
+    rate: Rate
+
+
+@dataclass(frozen=True)
+class Decision:
+    limited: bool
+    retry_at: datetime | None = None
+    limit_name: str = ""
+
+    def retry_after_seconds(self, at: datetime) -> int:
+        if self.retry_at is None:
+            return 0
+        return max(1, math.ceil((self.retry_at - at).total_seconds()))
+
+
+def key_hash(scope: str, value: str) -> str:
+    """HMAC of the key, so the table never holds an IP address or a phone number."""
+    message = f"{scope}\x00{value.strip().lower()}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def client_ip(request) -> str:
+    """The client's address. Behind N trusted proxies (``KB_TRUSTED_PROXY_COUNT``), the
+    Nth address from the right of X-Forwarded-For; otherwise REMOTE_ADDR, which a
+    visitor cannot forge."""
+    proxies = int(getattr(settings, "KB_TRUSTED_PROXY_COUNT", 0) or 0)
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def configured_rate(scope: str, name: str, default: Rate) -> Rate:
+    override = getattr(settings, "KB_RATE_LIMITS", {}).get(f"{scope}.{name}")
+    return Rate.parse(override) if override else default
+
+
+def _window_start(at: datetime, period: timedelta) -> datetime:
+    seconds = int(period.total_seconds())
+    epoch = int(at.astimezone(UTC).timestamp())
+    return datetime.fromtimestamp(epoch - epoch % seconds, tz=UTC)
+
+
+@transaction.atomic
+def hit(*, scope: str, limits: list[Limit], at: datetime) -> Decision:
+    """Count one attempt against every limit; limited when any limit is now exceeded.
+
+    Every attempt counts, including refused ones, so hammering does not help; the window
+    is fixed, so the visitor can retry when the exceeded window ends (``retry_at``).
+    """
+    decision = Decision(limited=False)
+    for limit in limits:
+        if not limit.value:
+            continue
+        rate = configured_rate(scope, limit.name, limit.rate)
+        start = _window_start(at, rate.period)
+        seconds = int(rate.period.total_seconds())
+        name = f"{scope}.{limit.name}"
+        counter, created = ThrottleWindow.objects.get_or_create(
+            scope=name, key_hash=key_hash(scope, limit.value),
+            window_seconds=seconds, window_start=start, defaults={"hits": 1},
+        )
+        if created:
+            # The first hit of a new window: earlier windows of this limit have expired.
+            ThrottleWindow.objects.filter(scope=name, window_seconds=seconds, window_start__lt=start).delete()
+        else:
+            ThrottleWindow.objects.filter(pk=counter.pk).update(hits=F("hits") + 1)
+            counter.refresh_from_db(fields=["hits"])
+        if counter.hits > rate.limit:
+            retry_at = start + rate.period
+            if not decision.limited or retry_at > decision.retry_at:
+                decision = Decision(limited=True, retry_at=retry_at, limit_name=limit.name)
+    return decision
+
+
+def too_many_requests(request, decision: Decision, *, at: datetime, what: str = "requests"):
+    """The 429 page: says when to retry (server time and, with JavaScript, local time)."""
+    seconds = decision.retry_after_seconds(at)
+    from tickets.office_hours import (
+        describe_wait,  # the same wording as the office hours
+    )
+
+    response = render(request, "429.html", {
+        "retry_at": decision.retry_at,
+        "retry_in": describe_wait(timedelta(seconds=seconds)),
+        "what": what,
+        "back_url": request.get_full_path(),
+    }, status=429)
+    response["Retry-After"] = str(seconds)
+    return response

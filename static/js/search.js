@@ -1,0 +1,144 @@
+// kb search: instant suggestions for every search box, and result-click logging.
+// Progressive enhancement: without this file the search form simply submits to /search/.
+// Suggestions follow the ARIA 1.2 combobox + listbox pattern: arrow keys move through the
+// options (aria-activedescendant), Enter opens the highlighted one, Escape closes the list.
+(function () {
+  "use strict";
+  var DELAY = 150;
+  var counter = 0;
+
+  function setup(input) {
+    var url = input.getAttribute("data-suggest-url");
+    var form = input.form;
+    if (!url || !form) return;
+    var id = "search-suggestions-" + (++counter);
+    var list = document.createElement("ul");
+    list.id = id;
+    list.className = "suggestions list-group shadow-sm";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "Suggested articles");
+    list.hidden = true;
+    var status = document.createElement("div");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    form.appendChild(list);
+    form.appendChild(status);
+
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", id);
+    input.setAttribute("aria-expanded", "false");
+
+    var timer = null, controller = null, active = -1, items = [], lastQuery = "";
+
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+
+    function highlight(index) {
+      var options = list.querySelectorAll("[role=option]");
+      if (!options.length) return;
+      active = (index + options.length) % options.length;
+      options.forEach(function (option, i) {
+        var on = i === active;
+        option.setAttribute("aria-selected", on ? "true" : "false");
+        option.classList.toggle("active", on);
+      });
+      input.setAttribute("aria-activedescendant", options[active].id);
+      options[active].scrollIntoView({ block: "nearest" });
+    }
+
+    function render(results) {
+      items = results;
+      list.textContent = "";
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
+      if (!results.length) {
+        close();
+        status.textContent = "";
+        return;
+      }
+      results.forEach(function (result, i) {
+        var li = document.createElement("li");
+        li.id = id + "-" + i;
+        li.className = "list-group-item list-group-item-action";
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        li.textContent = result.title;  // text, never HTML
+        li.addEventListener("mousedown", function (event) {
+          event.preventDefault();  // keep focus in the input until we navigate
+          window.location.href = result.url;
+        });
+        list.appendChild(li);
+      });
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      status.textContent = results.length + (results.length === 1 ? " suggestion" : " suggestions") +
+        " available. Use the up and down arrows to choose.";
+    }
+
+    function fetchSuggestions() {
+      var q = input.value.trim();
+      if (q === lastQuery) return;
+      lastQuery = q;
+      if (q.length < 2) { render([]); return; }
+      if (controller) controller.abort();
+      controller = typeof AbortController === "function" ? new AbortController() : null;
+      fetch(url + "?q=" + encodeURIComponent(q), {
+        headers: { "Accept": "application/json" },
+        credentials: "same-origin",
+        signal: controller ? controller.signal : undefined
+      }).then(function (response) {
+        return response.ok ? response.json() : { results: [] };
+      }).then(function (data) {
+        if (input.value.trim() === q) render(data.results || []);
+      }).catch(function () { /* offline or aborted: the form still works */ });
+    }
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(fetchSuggestions, DELAY);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (list.hidden) {
+          if (items.length) { list.hidden = false; input.setAttribute("aria-expanded", "true"); }
+          else return;
+        }
+        event.preventDefault();
+        highlight(active + (event.key === "ArrowDown" ? 1 : -1));
+      } else if (event.key === "Enter" && !list.hidden && active >= 0 && items[active]) {
+        event.preventDefault();
+        window.location.href = items[active].url;
+      } else if (event.key === "Escape" && !list.hidden) {
+        event.preventDefault();
+        close();
+      }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 100); });
+  }
+
+  // Result clicks: a beacon to /search/click/ with the logged search and the position.
+  function trackClicks() {
+    var form = document.getElementById("search-click-form");
+    var results = document.querySelector(".search-results[data-search-log]");
+    if (!form || !results || !results.getAttribute("data-search-log") || !navigator.sendBeacon) return;
+    results.addEventListener("click", function (event) {
+      var link = event.target.closest("a[data-search-position]");
+      if (!link) return;
+      var data = new FormData(form);
+      data.set("position", link.getAttribute("data-search-position"));
+      data.set("key", link.getAttribute("data-search-key"));
+      navigator.sendBeacon(form.action, data);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("input[data-suggest-url]").forEach(setup);
+    trackClicks();
+  });
+})();

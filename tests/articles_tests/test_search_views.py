@@ -1,0 +1,246 @@
+"""The search page, suggestions, click logging, analytics and the Zendesk-shaped API,
+through the real stack: Django test client, real database, real Whoosh index on disk."""
+
+import json
+import time
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import services
+from articles.models import SearchClick, SearchQueryLog, Synonym
+from articles.search.base import reset_backends
+from articles.search.index import index_rebuild
+from articles.search.query import clean_text
+from articles.search.synonyms import clear_synonym_cache
+from tests.articles_tests.search_backend_contract import BAD_QUERIES, demo_content
+
+SEARCH = reverse("articles:search")
+API = reverse("articles:api_search")
+SUGGEST = reverse("articles:search_suggest")
+CLICK = reverse("articles:search_click")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_backend(settings):
+    settings.KB_SEARCH_BACKEND = "whoosh"
+    reset_backends()
+    clear_synonym_cache()
+    yield
+    reset_backends()
+
+
+@pytest.fixture
+def demo(agent, customer, topic):
+    content = demo_content(agent, customer, topic)
+    index_rebuild()
+    return content
+
+
+def result_urls(response):
+    return [item.url for item in response.context["results"].items]
+
+
+# --- the search page ------------------------------------------------------------------
+
+def test_search_page_shows_highlighted_results_with_type_and_breadcrumb(client, demo):
+    response = client.get(SEARCH, {"q": "stop billing"})
+    assert response.status_code == 200
+    assert result_urls(response)[0] == demo["cancel"].get_absolute_url()
+    html = response.content.decode()
+    assert "<mark>" in html
+    assert "Managing your account" in html and "Account &amp; Billing" in html
+    assert ">Article<" in html
+
+
+def test_search_page_offers_a_spelling_correction(client, demo):
+    response = client.get(SEARCH, {"q": "pasword resett"})
+    assert response.context["results"].suggestion == "password reset"
+    assert "Did you mean" in response.content.decode()
+    assert f'{SEARCH}?q=password%20reset' in response.content.decode()
+
+
+def test_empty_results_offer_the_request_form(client, demo):
+    response = client.get(SEARCH, {"q": "qwertyuiopasdf"})
+    assert response.context["results"].total == 0
+    assert 'href="/requests/new/"' in response.content.decode()
+
+
+def test_search_page_filters_by_type_and_section(client, demo):
+    only_posts = client.get(SEARCH, {"q": "billing domain", "type": "post"})
+    assert result_urls(only_posts) == [demo["post"].get_absolute_url()]
+    payments = demo["sections"]["payments"]
+    in_section = client.get(SEARCH, {"q": "billing", "section": payments.pk})
+    assert set(result_urls(in_section)) == {demo["payment"].get_absolute_url(),
+                                            demo["invoices"].get_absolute_url()}
+
+
+def test_invalid_filters_are_ignored_not_errors(client, demo):
+    response = client.get(SEARCH, {"q": "billing", "section": "abc", "page": "-3", "type": "nope"})
+    assert response.status_code == 200
+    assert response.context["results"].total >= 4
+
+
+def test_search_page_paginates(client, agent, make_section):
+    section = make_section()
+    for n in range(23):
+        services.article_create(author=agent, section=section, title=f"Widget tip {n}",
+                                body="Widgets are handy.", draft=False)
+    index_rebuild()
+    first = client.get(SEARCH, {"q": "widget"})
+    third = client.get(SEARCH, {"q": "widget", "page": 3})
+    assert first.context["results"].total == 23
+    assert len(result_urls(first)) == 10 and len(result_urls(third)) == 3
+    assert not set(result_urls(first)) & set(result_urls(third))
+    assert "page=2" in first.content.decode()
+
+
+def test_search_page_runs_a_constant_number_of_queries(client, agent, make_section, topic,
+                                                       customer, django_assert_num_queries):
+    section = make_section()
+    for n in range(3):
+        services.article_create(author=agent, section=section, title=f"Sprocket {n}", body="Sprockets.",
+                                draft=False)
+        services.post_create(author=customer, topic=topic, title=f"Sprocket question {n}", body="?")
+    for n in range(50):
+        services.article_create(author=agent, section=section, title=f"Gadget {n}", body="Gadgets.",
+                                draft=False)
+        services.post_create(author=customer, topic=topic, title=f"Gadget question {n}", body="?")
+    index_rebuild()
+    client.get(SEARCH, {"q": "warm up"})  # the per-process synonym cache
+    # Articles, the query log, categories + sections for the filters; posts add one.
+    with django_assert_num_queries(4):
+        response = client.get(SEARCH, {"q": "sprocket", "type": "article"})
+    assert len(result_urls(response)) == 3
+    with django_assert_num_queries(4):
+        response = client.get(SEARCH, {"q": "gadget", "type": "article"})
+    assert len(result_urls(response)) == 10 and response.context["results"].total == 50
+    with django_assert_num_queries(5):
+        response = client.get(SEARCH, {"q": "sprocket question"})
+    assert {item.kind for item in response.context["results"].items} == {"article", "post"}
+
+
+def test_searching_logs_the_normalised_query_without_ip(client, demo):
+    client.get(SEARCH, {"q": "  Stop   BILLING "}, REMOTE_ADDR="203.0.113.9")
+    log = SearchQueryLog.objects.get()
+    assert (log.query, log.source) == ("stop billing", "page")
+    assert log.result_count >= 1
+    assert "203.0.113.9" not in json.dumps([str(v) for v in vars(log).values()])
+
+
+@pytest.mark.parametrize("text", BAD_QUERIES)
+def test_bad_queries_on_the_page_answer_quickly_without_drafts(client, demo, text):
+    started = time.monotonic()
+    response = client.get(SEARCH, {"q": text})
+    assert response.status_code == 200
+    assert response.context["query"] == clean_text(text)
+    assert time.monotonic() - started < 1.0
+    assert "zebracorn" not in response.content.decode().lower()
+    assert demo["draft"].get_absolute_url() not in response.content.decode()
+
+
+# --- JSON API --------------------------------------------------------------------------
+
+def test_api_answers_in_the_zendesk_shape(client, demo):
+    response = client.get(API, {"query": "delete my account", "per_page": 2})
+    assert response.status_code == 200
+    data = response.json()
+    first = data["results"][0]
+    cancel = demo["cancel"]
+    assert first["id"] == cancel.pk
+    assert first["html_url"] == "http://testserver" + cancel.get_absolute_url()
+    assert first["result_type"] == "article"
+    assert first["section_id"] == cancel.section_id
+    assert sorted(first["label_names"]) == ["billing", "cancel"]
+    assert set(first) >= {"title", "snippet", "created_at", "updated_at"}
+    assert data["per_page"] == 2 and data["page"] == 1
+    assert data["page_count"] == -(-data["count"] // 2)
+    assert data["previous_page"] is None
+    assert "page=2" in data["next_page"]
+
+
+def test_api_returns_articles_only_and_caps_per_page(client, demo):
+    data = client.get(API, {"query": "billing domain", "per_page": 5000}).json()
+    assert data["per_page"] == 100
+    assert [r["result_type"] for r in data["results"]] == ["article"] * data["count"]
+    assert data["count"] >= 4
+
+
+@pytest.mark.parametrize("params", [{}, {"query": ""}, {"query": "x", "page": "0"},
+                                    {"query": "x", "per_page": "many"}, {"query": "\x00 \u202e"}])
+def test_api_rejects_bad_parameters_with_a_json_400(client, demo, params):
+    response = client.get(API, params)
+    assert response.status_code == 400
+    assert response.json()["error"] == "InvalidParameter"
+
+
+@pytest.mark.parametrize("text", [t for t in BAD_QUERIES if t.replace("\x00", "").strip()])
+def test_bad_queries_on_the_api_answer_quickly_without_drafts(client, demo, text):
+    started = time.monotonic()
+    response = client.get(API, {"query": text})
+    assert response.status_code == 200
+    assert time.monotonic() - started < 1.0
+    assert demo["draft"].pk not in [r["id"] for r in response.json()["results"]]
+
+
+# --- suggestions -----------------------------------------------------------------------
+
+def test_suggestions_return_a_few_matching_article_titles(client, demo):
+    data = client.get(SUGGEST, {"q": "reset passw"}).json()
+    assert data["results"][0] == {"title": "Reset your password",
+                                  "url": demo["password"].get_absolute_url()}
+    assert len(client.get(SUGGEST, {"q": "billing"}).json()["results"]) <= 5
+    assert client.get(SUGGEST, {"q": "zebracorn"}).json() == {"results": []}
+
+
+# --- clicks and analytics ------------------------------------------------------------------
+
+def test_a_result_click_is_logged_with_its_position(client, demo):
+    client.get(SEARCH, {"q": "stop billing"})
+    log = SearchQueryLog.objects.get()
+    key = f"article:{demo['cancel'].pk}"
+    assert client.post(CLICK, {"log": log.pk, "position": 1, "key": key}).status_code == 204
+    response = client.get(CLICK, {"log": log.pk, "position": 2, "key": key})
+    assert response.status_code == 302 and response["Location"] == demo["cancel"].get_absolute_url()
+    assert sorted(SearchClick.objects.values_list("position", flat=True)) == [1, 2]
+
+
+def test_click_links_never_redirect_to_a_draft(client, demo):
+    client.get(SEARCH, {"q": "billing"})
+    log = SearchQueryLog.objects.get()
+    response = client.get(CLICK, {"log": log.pk, "position": 1, "key": f"article:{demo['draft'].pk}"})
+    assert response["Location"] == SEARCH
+
+
+def test_agents_see_top_no_result_and_unclicked_queries(client, demo, agent):
+    for text in ["stop billing", "stop billing", "qwertyuiop", "invoices"]:
+        client.get(SEARCH, {"q": text})
+    clicked = SearchQueryLog.objects.filter(query="invoices").get()
+    client.post(CLICK, {"log": clicked.pk, "position": 1, "key": f"article:{demo['invoices'].pk}"})
+    old = SearchQueryLog.objects.create(query="ancient", result_count=0)
+    SearchQueryLog.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=40))
+    client.force_login(agent)
+    report = client.get(reverse("articles:search_analytics"), {"days": 30}).context["report"]
+    assert report.top_queries[0]["query"] == "stop billing" and report.top_queries[0]["searches"] == 2
+    assert [r["query"] for r in report.no_results] == ["qwertyuiop"]
+    assert [r["query"] for r in report.no_clicks] == ["stop billing"]
+    assert report.positions[0] == {"position": 1, "clicks": 1, "rate": 1 / 3, "percent": 33.3}
+    ninety = client.get(reverse("articles:search_analytics"), {"days": 90}).context["report"]
+    assert "ancient" in [r["query"] for r in ninety.no_results]
+
+
+def test_customers_cannot_see_search_analytics(client, customer):
+    client.force_login(customer)
+    assert client.get(reverse("articles:search_analytics")).status_code == 403
+    client.logout()
+    assert client.get(reverse("articles:search_analytics")).status_code == 302
+
+
+# --- synonyms --------------------------------------------------------------------------------
+
+def test_synonyms_added_by_agents_apply_at_once(client, demo):
+    assert demo["cancel"].get_absolute_url() not in result_urls(client.get(SEARCH, {"q": "terminate"}))
+    Synonym.objects.create(terms="cancel, close, terminate, delete account")
+    assert result_urls(client.get(SEARCH, {"q": "terminate"}))[0] == demo["cancel"].get_absolute_url()

@@ -1,0 +1,65 @@
+"""Rate limits stored in the database: per key, per window, with a retry time."""
+
+from datetime import UTC, datetime, timedelta
+
+from kb import throttle
+from kb.models import ThrottleWindow
+
+T0 = datetime(2026, 6, 3, 17, 0, tzinfo=UTC)
+RATE = throttle.Rate(3, timedelta(hours=1))
+
+
+def hit(value="203.0.113.9", at=T0, rate=RATE):
+    return throttle.hit(scope="test", limits=[throttle.Limit("ip", value, rate)], at=at)
+
+
+def test_hits_within_the_rate_are_allowed_and_the_next_is_limited_until_the_window_ends(db):
+    assert [hit().limited for _ in range(3)] == [False, False, False]
+    decision = hit(at=T0 + timedelta(minutes=20))
+    assert decision.limited and decision.limit_name == "ip"
+    assert decision.retry_at == T0 + timedelta(hours=1)
+    assert decision.retry_after_seconds(T0 + timedelta(minutes=20)) == 40 * 60
+    assert not hit(at=T0 + timedelta(hours=1)).limited
+
+
+def test_keys_are_counted_separately_and_stored_only_as_hashes(db):
+    for _ in range(3):
+        hit("203.0.113.9")
+    assert not hit("198.51.100.7").limited
+    stored = set(ThrottleWindow.objects.values_list("key_hash", flat=True))
+    assert len(stored) == 2 and not any("203.0.113.9" in k for k in stored)
+
+
+def test_the_most_distant_retry_time_wins_when_several_limits_are_exceeded(db):
+    daily = throttle.Rate(1, timedelta(days=1))
+    limits = [throttle.Limit("ip", "203.0.113.9", throttle.Rate(1, timedelta(hours=1))),
+              throttle.Limit("phone", "+14155552671", daily)]
+    throttle.hit(scope="test", limits=limits, at=T0)
+    decision = throttle.hit(scope="test", limits=limits, at=T0)
+    assert decision.limited and decision.limit_name == "phone"
+    assert decision.retry_at == datetime(2026, 6, 4, tzinfo=UTC)
+
+
+def test_rates_can_be_overridden_in_settings(db, settings):
+    settings.KB_RATE_LIMITS = {"test.ip": "1/h"}
+    assert not hit().limited
+    assert hit().limited
+
+
+def test_old_windows_are_pruned(db):
+    hit(at=T0)
+    hit(at=T0 + timedelta(hours=5))
+    assert ThrottleWindow.objects.count() == 1
+
+
+def test_rate_strings_parse():
+    assert throttle.Rate.parse("5/h") == throttle.Rate(5, timedelta(hours=1))
+    assert throttle.Rate.parse("10/15m") == throttle.Rate(10, timedelta(minutes=15))
+    assert throttle.Rate.parse("3/d") == throttle.Rate(3, timedelta(days=1))
+
+
+def test_forwarded_addresses_are_only_trusted_behind_configured_proxies(rf, settings):
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="1.1.1.1, 10.0.0.2", REMOTE_ADDR="10.0.0.1")
+    assert throttle.client_ip(request) == "10.0.0.1"
+    settings.KB_TRUSTED_PROXY_COUNT = 1
+    assert throttle.client_ip(request) == "10.0.0.2"

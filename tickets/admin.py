@@ -1,0 +1,136 @@
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.html import format_html_join
+
+from . import office_hours, selectors
+from .models import (
+    Callback,
+    FlowEvent,
+    OpeningHours,
+    Plan,
+    PlanLink,
+    ScheduleException,
+    Team,
+    Ticket,
+)
+
+
+class OpeningHoursFormSet(forms.BaseInlineFormSet):
+    """Refuse overlapping intervals on the same weekday: they usually mean a typo."""
+
+    def clean(self):
+        super().clean()
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or data.get("opens") is None or data.get("closes") is None:
+                continue
+            start = data["opens"].hour * 60 + data["opens"].minute
+            end = data["closes"].hour * 60 + data["closes"].minute
+            if end <= start:
+                end += 24 * 60
+            for other_start, other_end in spans.get(data["weekday"], []):
+                if start < other_end and other_start < end:
+                    raise ValidationError("Two intervals on %(day)s overlap; merge them into one.",
+                                          code="overlap", params={"day": dict(form.fields["weekday"].choices)[
+                                              data["weekday"]]})
+            spans.setdefault(data["weekday"], []).append((start, end))
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    formset = OpeningHoursFormSet
+    extra = 1
+
+
+class ScheduleExceptionInline(admin.TabularInline):
+    model = ScheduleException
+    extra = 1
+
+    def get_queryset(self, request):
+        # Past exceptions no longer matter; keep the form short.
+        return super().get_queryset(request).filter(date__gte=timezone.localdate() - timedelta(days=7))
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "cancel_flow_role", "time_zone", "holiday_country", "status_now"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [OpeningHoursInline, ScheduleExceptionInline]
+    readonly_fields = ["status_now", "upcoming_holidays"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "cancel_flow_role", "status_now"]}),
+        ("Office hours", {"fields": ["time_zone", "holiday_country", "holiday_subdivision", "upcoming_holidays"],
+                          "description": "Open intervals are wall-clock times in the team's zone, in 15-minute "
+                                         "steps. Several per weekday are fine; a closing time at or before the "
+                                         "opening time runs past midnight. Preview any moment at "
+                                         "/contact/cancel/?at=2026-12-25T10:00."}),
+        ("Contact", {"fields": ["phone", "phone_note", "chat_url", "callback_minutes", "callback_lead_minutes"]}),
+    ]
+
+    @admin.display(description="Now")
+    def status_now(self, team):
+        if team.pk is None:
+            return "—"
+        team = selectors.teams_with_schedules(timezone.now()).get(pk=team.pk)
+        return office_hours.status_text(selectors.schedule_for(team), timezone.now())
+
+    @admin.display(description="Public holidays (next 12 months)")
+    def upcoming_holidays(self, team):
+        if not team.holiday_country:
+            return "— (no holiday calendar)"
+        today = timezone.localdate()
+        schedule = office_hours.Schedule(team.zone, holiday_country=team.holiday_country,
+                                         holiday_subdivision=team.holiday_subdivision)
+        days = [today + timedelta(days=n) for n in range(366)]
+        found = [(d, office_hours.holiday_name(schedule, d)) for d in days]
+        return format_html_join(", ", "{} ({})", ((name, d.isoformat()) for d, name in found if name)) or "—"
+
+
+class PlanLinkInline(admin.TabularInline):
+    model = PlanLink
+    extra = 1
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [PlanLinkInline]
+
+
+class CallbackInline(admin.StackedInline):
+    model = Callback
+    extra = 0
+    raw_id_fields = ["claimed_by"]
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    list_display = ["reference", "subject", "team", "status", "priority", "source", "created_at"]
+    list_filter = ["status", "priority", "source", "team"]
+    search_fields = ["reference", "subject", "requester_email", "requester_name"]
+    raw_id_fields = ["requester", "assignee"]
+    readonly_fields = ["reference", "created_at"]
+    list_select_related = ["team"]
+    inlines = [CallbackInline]
+
+
+@admin.register(FlowEvent)
+class FlowEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "kind", "route", "plan", "detail"]
+    list_filter = ["kind", "route"]
+    date_hierarchy = "at"
+    list_select_related = ["plan"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+

@@ -1,0 +1,246 @@
+"""Forms of the cancel flow and the callback queue: validation and layout, no side effects."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Fieldset, Layout, Submit
+from django import forms
+
+from kb.honeypot import HoneypotFormMixin, honeypot_layout
+
+from . import office_hours
+from .models import Callback, Plan
+from .office_hours import Schedule, Slot
+
+PHONE_REGION = "US"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+_LINE_BREAK = re.compile(r"[\r\n\u2028\u2029]")
+
+
+def clean_person_name(value: str) -> str:
+    """A name is one line of plain text: no line breaks (header injection), no markup."""
+    if _LINE_BREAK.search(value):
+        raise forms.ValidationError("Please write your name on one line.", code="line_break")
+    if _CONTROL.search(value):
+        raise forms.ValidationError("Your name contains characters we cannot store.", code="control_character")
+    if "<" in value or ">" in value:
+        raise forms.ValidationError("Names cannot contain < or >.", code="markup")
+    value = " ".join(value.split())
+    if not value:
+        raise forms.ValidationError("Please tell us your name.", code="required")
+    return value
+
+
+def normalise_phone(value: str, region: str = PHONE_REGION) -> str:
+    """Any way people write a phone number → E.164 (+14155552671), or a ValidationError."""
+    message = forms.ValidationError(
+        "Enter a phone number we can call, such as (415) 555-2671 or +44 20 7946 0958.", code="invalid_phone"
+    )
+    if len(value) > 40:
+        raise message
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        raise message from None
+    if not phonenumbers.is_valid_number(number):
+        raise message
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def slot_label(slot: Slot, tz: ZoneInfo) -> str:
+    return f"{office_hours.format_time(slot.start, tz)} – {office_hours.format_time(slot.end, tz)}"
+
+
+def slot_day_label(slot: Slot, tz: ZoneInfo) -> str:
+    local = slot.start.astimezone(tz)
+    return f"{local:%A, %B} {local.day}"
+
+
+class SlotSelect(forms.Select):
+    """A select whose options carry ``data-utc`` so static/js/office_hours.js can add the
+    visitor's own local time to each label."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value:
+            option["attrs"]["data-utc"] = value
+        return option
+
+
+class SlotField(forms.Field):
+    """A callback slot, checked against the schedule at submission time.
+
+    The value is the slot's UTC instant (what the select offers). A tampered value gets the
+    specific reason it cannot be used: not a time, a wall time that does not exist or
+    happens twice, in the past, outside open hours, or simply not one of the slots.
+    """
+
+    widget = SlotSelect
+
+    def __init__(self, *, schedule: Schedule | None = None, slots=(), at: datetime | None = None,
+                 lead: timedelta = timedelta(minutes=15), team_name: str = "The team", **kwargs):
+        super().__init__(**kwargs)
+        self.configure(schedule=schedule, slots=slots, at=at, lead=lead, team_name=team_name)
+
+    def configure(self, *, schedule, slots, at, lead, team_name):
+        self.schedule, self.slots, self.at, self.lead, self.team_name = schedule, tuple(slots), at, lead, team_name
+        tz = schedule.time_zone if schedule else UTC
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for slot in self.slots:
+            groups.setdefault(slot_day_label(slot, tz), []).append((slot.value, slot_label(slot, tz)))
+        self.widget.choices = [("", "Choose a time…"), *groups.items()]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        tz = self.schedule.time_zone if self.schedule else UTC
+        try:
+            moment = datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            raise forms.ValidationError("Choose a callback time from the list.", code="invalid_slot") from None
+        if moment.tzinfo is None:
+            problem = office_hours.local_time_problem(tz, moment)
+            when = f"{moment:%-I:%M %p} on {moment:%A, %B} {moment.day}"
+            if problem == "nonexistent":
+                raise forms.ValidationError(
+                    "%(when)s does not exist: the clocks skip that hour. Choose another time.",
+                    code="dst_gap", params={"when": when})
+            if problem == "ambiguous":
+                raise forms.ValidationError(
+                    "%(when)s happens twice because the clocks go back. Choose a time from the list.",
+                    code="dst_ambiguous", params={"when": when})
+            moment = moment.replace(tzinfo=tz)
+        return moment.astimezone(UTC)
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None or self.schedule is None or self.at is None:
+            return
+        problem = office_hours.slot_problem(self.schedule, value, self.at, lead=self.lead)
+        if problem == "past":
+            raise forms.ValidationError("That time has already passed. Choose a later time.", code="slot_past")
+        if problem == "too_soon":
+            raise forms.ValidationError("That time is too soon for us to prepare the call. Choose a later time.",
+                                        code="slot_too_soon")
+        if problem == "closed":
+            raise forms.ValidationError("%(team)s is closed at that time. Choose a time inside the opening hours.",
+                                        code="slot_closed", params={"team": self.team_name})
+        if not any(slot.start == value for slot in self.slots):
+            raise forms.ValidationError("Choose one of the listed times.", code="slot_not_offered")
+
+    def slot_for(self, value: datetime) -> Slot:
+        return next(slot for slot in self.slots if slot.start == value)
+
+
+class CallbackForm(HoneypotFormMixin, forms.Form):
+    name = forms.CharField(label="Your name", max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(label="Your email", max_length=254,
+                             help_text="We send the confirmation and your reference here.",
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    phone = forms.CharField(label="Phone number to call", max_length=40,
+                            help_text="US numbers as you usually write them; other countries with +country code.",
+                            widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
+    plan = forms.ChoiceField(label="Your plan", error_messages={"invalid_choice": "Choose one of the listed plans."})
+    account_email = forms.EmailField(label="Email you sign in to Lumora with", max_length=254, required=False,
+                                     help_text="Leave empty if it is the email above.")
+    reason = forms.ChoiceField(label="Why do you want to cancel?", choices=[("", "Choose a reason…"),
+                                                                            *Callback.Reason.choices],
+                               error_messages={"invalid_choice": "Choose one of the listed reasons."})
+    reason_detail = forms.CharField(label="Anything you'd like us to know (optional)", required=False,
+                                    max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    slot = SlotField(label="When should we call?")
+    consent = forms.BooleanField(
+        label="I agree that Lumora may call me at this number about this request.",
+        error_messages={"required": "We can only call you with your agreement. Tick the box to continue."},
+    )
+
+    def __init__(self, *args, plans: list[Plan], schedule: Schedule | None, slots, at: datetime,
+                 lead: timedelta = timedelta(minutes=15), team_name: str = "The team", action: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plans = {plan.slug: plan for plan in plans}
+        self.fields["plan"].choices = [("", "Choose your plan…"), *((p.slug, p.name) for p in plans)]
+        self.fields["slot"].configure(schedule=schedule, slots=slots, at=at, lead=lead, team_name=team_name)
+        self.helper = FormHelper()
+        self.helper.form_id = "callback-form"
+        self.helper.form_method = "post"
+        self.helper.form_action = action
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Fieldset("About you", "name", "email", "phone"),
+            Fieldset("Your account", "plan", "account_email"),
+            Fieldset("Your reason", "reason", "reason_detail"),
+            Fieldset("Your callback", "slot", HTML(
+                '<p class="form-text local-time-note" id="slot-local-note" hidden></p>'), "consent"),
+            honeypot_layout(),
+            Submit("submit", "Request a callback", css_id="submit-callback"),
+        )
+
+    def clean_name(self):
+        return clean_person_name(self.cleaned_data["name"])
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])
+
+    def clean_plan(self):
+        slug = self.cleaned_data["plan"]
+        if slug not in self.plans:
+            raise forms.ValidationError("Choose one of the listed plans.", code="invalid_plan")
+        return self.plans[slug]
+
+    def clean_reason_detail(self):
+        # Stored and shown as plain text (escaped), so markup is harmless; control
+        # characters other than line breaks and tabs are not.
+        value = self.cleaned_data["reason_detail"]
+        return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", value).strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("email") and not cleaned.get("account_email"):
+            cleaned["account_email"] = cleaned["email"]
+        return cleaned
+
+    def chosen_slot(self) -> Slot:
+        return self.fields["slot"].slot_for(self.cleaned_data["slot"])
+
+
+class PlanPickerForm(forms.Form):
+    """The no-JavaScript plan switcher: a plain GET form (``?plan=<slug>``)."""
+
+    plan = forms.ChoiceField(label="Your plan", required=False)
+
+    def __init__(self, *args, plans: list[Plan], current: Plan | None, **kwargs):
+        super().__init__(*args, initial={"plan": current.slug if current else ""}, **kwargs)
+        empty = [] if current else [("", "Choose your plan…")]
+        self.fields["plan"].choices = [*empty, *((p.slug, p.name) for p in plans)]
+        self.fields["plan"].label = "Which plan do you have?"
+        self.fields["plan"].widget.attrs.update({"id": "plan-picker", "class": "form-select"})
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label="Outcome", widget=forms.RadioSelect,
+                                choices=[c for c in Callback.Outcome.choices if c[0]],
+                                error_messages={"required": "Choose what happened on the call."})
+    note = forms.CharField(label="Note (internal)", required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    retry_slot = SlotField(label="Retry at (no answer only)", required=False)
+
+    def __init__(self, *args, schedule: Schedule | None, slots, at: datetime, team_name: str, prefix_id: str,
+                 **kwargs):
+        super().__init__(*args, auto_id=f"id_{prefix_id}_%s", **kwargs)
+        self.fields["retry_slot"].configure(schedule=schedule, slots=slots, at=at, lead=timedelta(0),
+                                            team_name=team_name)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == Callback.Outcome.NO_ANSWER and not cleaned.get("retry_slot"):
+            self.add_error("retry_slot", forms.ValidationError("Choose when to try again.", code="retry_required"))
+        return cleaned
+
+    def chosen_retry_slot(self) -> Slot | None:
+        value = self.cleaned_data.get("retry_slot")
+        return self.fields["retry_slot"].slot_for(value) if value else None

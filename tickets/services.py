@@ -1,0 +1,184 @@
+"""Writes for the cancel flow and the callback queue. Views, the admin and tests all use these."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from kb.mail import queue_email
+from kb.permissions import is_agent
+
+from . import office_hours
+from .models import Callback, FlowEvent, Plan, PlanLink, Team, Ticket
+from .office_hours import Slot
+
+
+def visitor_hash(session_key: str | None) -> str:
+    """A keyed hash of the session key: counts distinct visitors without storing who they are."""
+    if not session_key:
+        return ""
+    return hmac.new(settings.SECRET_KEY.encode(), f"visitor\x00{session_key}".encode(), hashlib.sha256).hexdigest()
+
+
+def flow_event_record(
+    *,
+    kind: str,
+    at: datetime,
+    route: str = "",
+    plan: Plan | None = None,
+    link: PlanLink | None = None,
+    ticket: Ticket | None = None,
+    detail: str = "",
+    visitor: str = "",
+) -> FlowEvent:
+    """Record one thing the cancel flow showed or the visitor did."""
+    return FlowEvent.objects.create(kind=kind, route=route, plan=plan, link=link, ticket=ticket, detail=detail,
+                                    visitor=visitor, at=at)
+
+
+def _when(team: Team, at: datetime) -> str:
+    local = at.astimezone(team.zone)
+    return f"{local:%A, %B} {local.day} at {office_hours.format_time(at, team.zone)}"
+
+
+@transaction.atomic
+def callback_request(
+    *,
+    team: Team,
+    name: str,
+    email: str,
+    phone: str,
+    plan: Plan | None,
+    account_email: str,
+    reason: str,
+    reason_detail: str,
+    slot: Slot,
+    route: str,
+    at: datetime,
+    requester=None,
+    visitor: str = "",
+    record_event: bool = True,
+) -> Ticket:
+    """Create a callback ticket for ``team``, record the flow event and queue the confirmation.
+
+    The confirmation email is written to the outbox in this transaction and sent after
+    commit, so a mail outage never loses (or rolls back) the ticket.
+    """
+    plan_name = plan.name if plan else "my account"
+    reason_label = Callback.Reason(reason).label
+    description = f"Reason: {reason_label}"
+    if reason_detail:
+        description += f"\n\n{reason_detail}"
+    ticket = Ticket.objects.create(
+        team=team,
+        source=Ticket.Source.CALLBACK,
+        requester=requester if requester is not None and requester.is_authenticated else None,
+        requester_email=email,
+        requester_name=name,
+        subject=f"Callback: cancelling {plan_name}",
+        description=description,
+        created_at=at,
+        updated_at=at,
+    )
+    callback = Callback.objects.create(
+        ticket=ticket, phone=phone, plan=plan, account_email=account_email, reason=reason,
+        reason_detail=reason_detail, due_at=slot.start, slot_ends_at=slot.end, consent_at=at,
+    )
+    if record_event:  # agents' previews create real tickets but stay out of the figures
+        flow_event_record(kind=FlowEvent.Kind.CALLBACK_REQUESTED, route=route, plan=plan, ticket=ticket,
+                          visitor=visitor, at=at)
+    context = {
+        "ticket": ticket, "callback": callback, "team": team, "name": name,
+        "when": _when(team, slot.start), "until": office_hours.format_time(slot.end, team.zone),
+        "flow_path": reverse("tickets:cancel_flow"),
+    }
+    queue_email(
+        to=email,
+        subject=f"We'll call you back — {ticket.reference}",
+        body=render_to_string("tickets/email/callback_confirmation.txt", context),
+        kind="tickets.callback_confirmation",
+        at=at,
+    )
+    return ticket
+
+
+def _require_agent(user) -> None:
+    if not is_agent(user):
+        raise PermissionDenied("Only agents work the callback queue.")
+
+
+@transaction.atomic
+def callback_claim(*, callback: Callback, agent, at: datetime) -> Callback:
+    """Claim a callback for ``agent`` (and assign its ticket). Someone else's claim is kept."""
+    _require_agent(agent)
+    # Conditional UPDATE: two agents clicking at once cannot both win.
+    won = Callback.objects.filter(pk=callback.pk, done=False, claimed_by__isnull=True).update(
+        claimed_by=agent, claimed_at=at
+    )
+    callback.refresh_from_db()
+    if not won and callback.claimed_by_id != agent.pk:
+        raise ValidationError("Another agent has already claimed this callback.", code="already_claimed")
+    Ticket.objects.filter(pk=callback.ticket_id).update(
+        assignee=agent, status=Ticket.Status.OPEN, updated_at=at
+    )
+    return callback
+
+
+@transaction.atomic
+def callback_record_outcome(
+    *,
+    callback: Callback,
+    agent,
+    outcome: str,
+    note: str = "",
+    retry_slot: Slot | None = None,
+    at: datetime,
+) -> Callback:
+    """Record one call attempt and update the ticket.
+
+    Reached (retained or cancelled) → callback done, ticket solved. No answer → the
+    callback moves to ``retry_slot``, goes back to the queue unclaimed, the ticket is
+    pending and the customer is told when we will try again.
+    """
+    _require_agent(agent)
+    if callback.done:
+        raise ValidationError("This callback is already finished.", code="already_done")
+    if callback.claimed_by_id not in (None, agent.pk):
+        raise ValidationError("Another agent has claimed this callback.", code="claimed_by_other")
+    ticket = callback.ticket
+    changes = {"attempts": F("attempts") + 1, "last_attempt_at": at, "outcome": outcome, "outcome_note": note}
+    if outcome in (Callback.Outcome.RETAINED, Callback.Outcome.CANCELLED):
+        changes.update(done=True, claimed_by=agent, claimed_at=callback.claimed_at or at)
+        Ticket.objects.filter(pk=ticket.pk).update(status=Ticket.Status.SOLVED, solved_at=at, updated_at=at,
+                                                   assignee=agent)
+    elif outcome == Callback.Outcome.NO_ANSWER:
+        if retry_slot is None:
+            raise ValidationError("Choose when to try again.", code="retry_required")
+        changes.update(due_at=retry_slot.start, slot_ends_at=retry_slot.end, claimed_by=None, claimed_at=None)
+        Ticket.objects.filter(pk=ticket.pk).update(status=Ticket.Status.PENDING, updated_at=at)
+        team = ticket.team
+        queue_email(
+            to=ticket.requester_email,
+            subject=f"We tried to call you — {ticket.reference}",
+            body=render_to_string("tickets/email/callback_retry.txt", {
+                "ticket": ticket, "team": team, "name": ticket.requester_name,
+                "when": _when(team, retry_slot.start) if team else retry_slot.start.isoformat(),
+            }),
+            kind="tickets.callback_retry",
+            at=at,
+        )
+    else:
+        raise ValidationError("Unknown outcome.", code="invalid_outcome")
+    Callback.objects.filter(pk=callback.pk).update(**changes)
+    flow_event_record(kind=FlowEvent.Kind.CALLBACK_OUTCOME, route="", plan=callback.plan, ticket=ticket,
+                      detail=outcome, at=at)
+    callback.refresh_from_db()
+    return callback
