@@ -274,5 +274,132 @@ class Vote(models.Model):
         return f"{self.user_id} on {self.article_id}: {'yes' if self.helpful else 'no'}"
 
 
+class EmailFollow(models.Model):
+    """A visitor without an account follows an article, post or section by email.
+
+    A separate model (not a nullable ``Follow.user``) keeps every existing query on
+    ``Follow`` meaning "a signed-in user follows": pages, counts and the Following list.
+    Double opt-in: a row is pending until the link in the confirmation email is used, and
+    only confirmed rows receive notifications.
+    """
+
+    email = models.EmailField(max_length=254)
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="email_follows"
+    )
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="email_follows"
+    )
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.CASCADE, related_name="email_follows"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_exactly_one("article", "post", "section"),
+                name="email_follow_has_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["email", "article"],
+                condition=Q(article__isnull=False),
+                name="one_email_follow_per_article",
+            ),
+            models.UniqueConstraint(
+                fields=["email", "post"],
+                condition=Q(post__isnull=False),
+                name="one_email_follow_per_post",
+            ),
+            models.UniqueConstraint(
+                fields=["email", "section"],
+                condition=Q(section__isnull=False),
+                name="one_email_follow_per_section",
+            ),
+        ]
+
+    def __str__(self):
+        state = "confirmed" if self.confirmed_at else "pending"
+        return f"{self.email} follows {self.target} ({state})"
+
+    @property
+    def target(self):
+        return self.article or self.post or self.section
+
+
+class NotificationEvent(models.Model):
+    """Something followers hear about: written in the transaction of the change itself.
+
+    One row per event, whatever the number of followers: the request that posts a comment
+    on a post with 500 followers writes one row, and the background fan-out
+    (``articles.notifications``) turns it into one :class:`Notification` per recipient.
+    """
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", "New comment"
+        OFFICIAL = "official", "Official answer"
+        ARTICLE_UPDATED = "article_updated", "Article updated"
+        ARTICLE_PUBLISHED = "article_published", "New article"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # Who caused it: never notified of their own action.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What changed, for article updates ("Title changed …", a short diff); fixed at write
+    # time because the article may change again before the digest goes out.
+    summary = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    fanned_out_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_exactly_one("article", "post"), name="notification_event_has_one_target"
+            )
+        ]
+        indexes = [models.Index(fields=["fanned_out_at"], name="notification_event_pending")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.target}"
+
+    @property
+    def target(self):
+        return self.article if self.article_id else self.post
+
+
+class Notification(models.Model):
+    """One event for one recipient, waiting for (or included in) a digest email."""
+
+    event = models.ForeignKey(NotificationEvent, on_delete=models.CASCADE, related_name="notifications")
+    email = models.EmailField(max_length=254)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # The follow that brought it ("post:12", "section:3"): its unsubscribe link.
+    via = models.CharField(max_length=40)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["sent_at", "email"], name="notification_pending")]
+
+    def __str__(self):
+        return f"{self.event} → {self.email}"
+
+
 # Search synonyms, analytics and stored documents live in articles/search/models.py.
 from .search.models import SearchClick, SearchEntry, SearchQueryLog, Synonym  # noqa: F401

@@ -11,8 +11,19 @@ from django.utils.text import slugify
 
 from kb.permissions import is_agent
 
+from . import notifications
 from .markdown import markdown_problem, render_markdown
-from .models import Article, Comment, Follow, Label, Post, Section, Topic, Vote
+from .models import (
+    Article,
+    Comment,
+    Follow,
+    Label,
+    NotificationEvent,
+    Post,
+    Section,
+    Topic,
+    Vote,
+)
 
 
 def _slug(title: str) -> str:
@@ -45,8 +56,10 @@ def article_create(
     label_names: list[str] | tuple[str, ...] = (),
     position: int = 0,
     external_id: str | None = None,
+    notify: bool = True,
 ) -> Article:
-    """Create an article (a draft unless told otherwise)."""
+    """Create an article (a draft unless told otherwise); section followers hear of it
+    when it is published."""
     _check_markdown(body)
     article = Article(
         section=section,
@@ -64,12 +77,22 @@ def article_create(
     article.save()
     if label_names:
         article.labels.set(labels_get_or_create(names=label_names))
+    if notify and not article.draft:
+        notifications.event_record(
+            kind=NotificationEvent.Kind.ARTICLE_PUBLISHED, target=article, actor=author
+        )
     return article
 
 
 @transaction.atomic
-def article_update(*, article: Article, label_names=None, **fields) -> Article:
-    """Change an article's fields; the body is re-rendered when it changes."""
+def article_update(
+    *, article: Article, label_names=None, by=None, notify: bool = True, **fields
+) -> Article:
+    """Change an article's fields; the body is re-rendered when it changes.
+
+    Followers of the article and of its section hear what changed (title, body) once it
+    is published; ``by``, the editor, does not.
+    """
     allowed = {"section", "title", "body", "draft", "promoted", "position", "external_id"}
     unknown = set(fields) - allowed
     if unknown:
@@ -80,12 +103,28 @@ def article_update(*, article: Article, label_names=None, **fields) -> Article:
     if "title" in fields:
         fields["title"] = fields["title"].strip()
         article.slug = _slug(fields["title"])
+    was_draft, old_title, old_body = article.draft, article.title, article.body
     for name, value in fields.items():
         setattr(article, name, value)
     article.full_clean(exclude=["author", "body_html"])
     article.save()
     if label_names is not None:
         article.labels.set(labels_get_or_create(names=label_names))
+    if notify and not article.draft:
+        if was_draft:
+            notifications.event_record(
+                kind=NotificationEvent.Kind.ARTICLE_PUBLISHED, target=article, actor=by
+            )
+        elif old_title != article.title or old_body != article.body:
+            notifications.event_record(
+                kind=NotificationEvent.Kind.ARTICLE_UPDATED,
+                target=article,
+                actor=by,
+                summary=notifications.change_summary(
+                    old_title=old_title, new_title=article.title,
+                    old_body=old_body, new_body=article.body,
+                ),
+            )
     return article
 
 
@@ -127,8 +166,10 @@ def post_create(*, author, topic: Topic, title: str, body: str) -> Post:
 
 
 @transaction.atomic
-def comment_create(*, author, target: Article | Post, body: str) -> Comment:
-    """Add a comment to an article or a post."""
+def comment_create(
+    *, author, target: Article | Post, body: str, notify: bool = True
+) -> Comment:
+    """Add a comment to an article or a post; its followers hear of it (not the author)."""
     if not author.is_authenticated:
         raise PermissionDenied("Sign in to comment.")
     if isinstance(target, Article) and target.draft:
@@ -143,6 +184,11 @@ def comment_create(*, author, target: Article | Post, body: str) -> Comment:
     )
     comment.full_clean(exclude=["author", "body_html", "article", "post"])
     comment.save()
+    if notify:
+        # One row, whatever the number of followers: the fan-out runs after commit.
+        notifications.event_record(
+            kind=NotificationEvent.Kind.COMMENT, target=target, actor=author, comment=comment
+        )
     return comment
 
 
@@ -155,14 +201,27 @@ def check_can_mark_official(*, user, comment: Comment) -> None:
 
 
 @transaction.atomic
-def comment_set_official(*, comment: Comment, by, official: bool) -> Comment:
-    """Mark (or unmark) an agent's comment as the official answer."""
+def comment_set_official(
+    *, comment: Comment, by, official: bool, notify: bool = True
+) -> Comment:
+    """Mark (or unmark) an agent's comment as the official answer; followers hear of a
+    new official answer."""
     check_can_mark_official(user=by, comment=comment)
+    newly_official = official and not comment.is_official
     comment.is_official = official
     comment.official_marked_by = by if official else None
     # A real save (not .update()) so post_save reaches the search index: official
     # answers weigh more in ranking.
     comment.save(update_fields=["is_official", "official_marked_by", "updated_at"])
+    if notify and newly_official:
+        # A comment just posted and marked at once becomes one "official answer" item in
+        # the digest instead of two: the plain comment event is dropped if still pending.
+        NotificationEvent.objects.filter(
+            comment=comment, kind=NotificationEvent.Kind.COMMENT, fanned_out_at__isnull=True
+        ).delete()
+        notifications.event_record(
+            kind=NotificationEvent.Kind.OFFICIAL, target=comment.target, actor=by, comment=comment
+        )
     return comment
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agent, community, reading, search
+from .views import agent, community, notifications, reading, search
 
 app_name = "articles"
 
@@ -33,4 +33,9 @@ urlpatterns = [
     path("search/click/", search.record_click, name="search_click"),
     path("api/v2/help_center/articles/search.json", search.api_article_search, name="api_search"),
     path("agent/search/analytics/", search.search_analytics, name="search_analytics"),
+    # Notifications (follower emails: follow by email, confirm, one-click unsubscribe)
+    path("follow/<str:kind>/<int:pk>/email/", notifications.email_follow, name="email_follow"),
+    path("notifications/confirm/<str:token>/", notifications.email_follow_confirm,
+         name="email_follow_confirm"),
+    path("notifications/unsubscribe/<str:token>/", notifications.unsubscribe, name="unsubscribe"),
 ]

@@ -20,6 +20,7 @@ A page that answers 404 (not built yet) is reported as such and skipped.
 """
 
 import argparse
+import io
 import json
 import os
 import re
@@ -183,8 +184,7 @@ def to_ms(text: str) -> float:
 def wrk(url: str, duration: int, connections: int, threads: int) -> dict:
     done = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s", url],
-        capture_output=True, text=True, timeout=duration + 60,
-    )
+        capture_output=True, text=True, timeout=duration + 60, check=False)
     out = done.stdout
     if done.returncode != 0 or "Requests/sec" not in out:
         raise SystemExit(f"wrk failed for {url}:\n{out}{done.stderr}")
@@ -240,7 +240,7 @@ def main() -> int:
         print(f"Seeding demo + 200-article section + 50-comment article in {data_dir} ...", flush=True)
         started = time.monotonic()
         seeded = subprocess.run([PYTHON, __file__, "--seed", str(data_dir)], cwd=ROOT, env=env,
-                                capture_output=True, text=True)
+                                capture_output=True, text=True, check=False)
         if seeded.returncode != 0:
             print(seeded.stdout, seeded.stderr, file=sys.stderr)
             return 1

@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.relevance import (  # noqa: E402
+from bench.relevance import (
     DEFAULT_DATA,
     ENDPOINT,
     configure,

@@ -24,7 +24,8 @@ AGENT_GROUP_PERMISSIONS = [
     *[("tickets", f"{action}_{model}")
       for model in ("team", "openinghours", "scheduleexception", "plan", "planlink")
       for action in ("add", "change", "view")],
-    *[("tickets", f"view_{model}") for model in ("ticket", "callback", "flowevent")],
+    *[("tickets", f"view_{model}")
+      for model in ("ticket", "callback", "flowevent", "ticketmessage", "deflection")],
 ]
 
 

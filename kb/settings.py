@@ -303,6 +303,8 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Site ----------------------------------------------------------------------------
 KB_SITE_NAME = os.environ.get("KB_SITE_NAME", "Lumora Help Center")
+# Absolute links in emails (unsubscribe, request links) are built from this address.
+KB_SITE_URL = os.environ.get("KB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

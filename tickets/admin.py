@@ -9,6 +9,7 @@ from django.utils.html import format_html_join
 from . import office_hours, selectors
 from .models import (
     Callback,
+    Deflection,
     FlowEvent,
     OpeningHours,
     Plan,
@@ -16,6 +17,8 @@ from .models import (
     ScheduleException,
     Team,
     Ticket,
+    TicketAttachment,
+    TicketMessage,
 )
 
 
@@ -104,6 +107,23 @@ class PlanAdmin(admin.ModelAdmin):
     inlines = [PlanLinkInline]
 
 
+class TicketMessageInline(admin.StackedInline):
+    model = TicketMessage
+    extra = 0
+    raw_id_fields = ["author"]
+
+
+class TicketAttachmentInline(admin.TabularInline):
+    # Read-only: files are added through the request form and served by the access-checked view.
+    model = TicketAttachment
+    extra = 0
+    readonly_fields = ["original_name", "content_type", "size", "created_at"]
+    exclude = ["stored_name"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class CallbackInline(admin.StackedInline):
     model = Callback
     extra = 0
@@ -118,7 +138,7 @@ class TicketAdmin(admin.ModelAdmin):
     raw_id_fields = ["requester", "assignee"]
     readonly_fields = ["reference", "created_at"]
     list_select_related = ["team"]
-    inlines = [CallbackInline]
+    inlines = [CallbackInline, TicketMessageInline, TicketAttachmentInline]
 
 
 @admin.register(FlowEvent)
@@ -134,3 +154,17 @@ class FlowEventAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+
+
+@admin.register(Deflection)
+class DeflectionAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "article", "query"]
+    date_hierarchy = "created_at"
+    list_select_related = ["article"]
+    raw_id_fields = ["article"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

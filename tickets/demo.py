@@ -4,11 +4,13 @@
 running ``manage.py load_demo`` twice leaves the same data.
 """
 
-from datetime import time
+from datetime import time, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from .models import OpeningHours, Plan, PlanLink, Team
+from .models import OpeningHours, Plan, PlanLink, Team, Ticket, TicketMessage
 
 WEEKDAYS = range(5)  # Monday–Friday
 
@@ -104,5 +106,63 @@ def load(*, stdout=None) -> None:
         PlanLink.objects.bulk_create(
             PlanLink(plan=plan, kind=kind, label=label, url=url, position=n) for n, (kind, label, url) in enumerate(rows)
         )
+    made = _load_requests(support)
+    if stdout is not None and made is not None:
+        stdout.write(f"Request desk: {made} demo requests for customer and customer2.\n")
     if stdout is not None:
         stdout.write("Cancel flow: Business Solutions (Mon–Fri 8–17 PT), Support chat (6–18 PT), 2 plans.\n")
+
+
+# (reference, requester, status, priority, subject, description, days ago)
+DEMO_REQUESTS = [
+    ("LUM-DEMO2NEW", "customer", Ticket.Status.NEW, Ticket.Priority.NORMAL, "Invoice shows the wrong company name",
+     "Our March invoice still shows our old company name. Can you correct it?", 1),
+    ("LUM-DEMO2OPN", "customer", Ticket.Status.OPEN, Ticket.Priority.HIGH, "Contacts import stops at 80%",
+     "Importing a CSV of 12,000 contacts stops at 80% every time.", 3),
+    ("LUM-DEMO2PND", "customer", Ticket.Status.PENDING, Ticket.Priority.NORMAL, "Downgrade to Lumora Pages Free",
+     "I'd like to keep my pages but stop paying for Premium. What happens to my custom domain?", 6),
+    ("LUM-DEMO3SLV", "customer2", Ticket.Status.SOLVED, Ticket.Priority.LOW, "Custom domain not verified",
+     "I added the CNAME record two days ago and the domain still says “not verified”.", 9),
+    ("LUM-DEMO3CLS", "customer2", Ticket.Status.CLOSED, Ticket.Priority.NORMAL, "Webhook retries",
+     "How often do you retry a webhook that fails?", 20),
+    ("LUM-DEMO3NEW", "customer2", Ticket.Status.NEW, Ticket.Priority.URGENT, "Page editor won't save",
+     "Every change in the page editor is lost when I press Save.", 0),
+]
+
+
+def _load_requests(team: Team) -> int | None:
+    """A few request-form tickets in every status, each with a public reply and an internal note.
+
+    Written directly (not through the services) so loading the demo queues no emails;
+    keyed by fixed references, so loading twice changes nothing.
+    """
+    User = get_user_model()
+    users = {u.username: u for u in User.objects.filter(username__in=["agent", "customer", "customer2"])}
+    if len(users) < 3:
+        return None  # the help-center demo (which makes the accounts) has not run
+    agent = users["agent"]
+    now = timezone.now()
+    made = 0
+    for reference, username, status, priority, subject, description, days in DEMO_REQUESTS:
+        requester = users[username]
+        created = now - timedelta(days=days)
+        ticket, was_created = Ticket.objects.get_or_create(reference=reference, defaults={
+            "team": team, "status": status, "priority": priority, "source": Ticket.Source.REQUEST_FORM,
+            "requester": requester, "requester_email": requester.email,
+            "requester_name": requester.get_full_name(), "subject": subject, "description": description,
+            "category": "Other", "created_at": created, "updated_at": created + timedelta(hours=2),
+            "assignee": None if status == Ticket.Status.NEW else agent,
+            "solved_at": created + timedelta(hours=2) if status in ("solved", "closed") else None,
+        })
+        made += 1
+        if not was_created or status == Ticket.Status.NEW:
+            continue
+        TicketMessage.objects.bulk_create([
+            TicketMessage(ticket=ticket, author=agent, author_email=agent.email, by_agent=True, internal=False,
+                          body="Thanks for writing in — we're looking into this and will update you here.",
+                          created_at=created + timedelta(hours=1)),
+            TicketMessage(ticket=ticket, author=agent, author_email=agent.email, by_agent=True, internal=True,
+                          body="Checked the account: nothing unusual. Internal note, not shown to the customer.",
+                          created_at=created + timedelta(hours=1, minutes=5)),
+        ])
+    return made

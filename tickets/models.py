@@ -261,6 +261,15 @@ class Ticket(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     solved_at = models.DateTimeField(null=True, blank=True)
+    # Request desk: what the requester chose and saw, and how the ticket ended.
+    category = models.CharField(max_length=140, blank=True)
+    from_article = models.ForeignKey("articles.Article", on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", help_text="The article the visitor came from.")
+    suggested_article_ids = models.JSONField(default=list, blank=True,
+                                             help_text="Articles suggested to the visitor (form and after).")
+    solved_by_self_service = models.BooleanField(default=False)
+    # SHA-256 of the requester's private link token; the token itself is only in their email.
+    access_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -348,3 +357,60 @@ class FlowEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.route} {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- The request desk ------------------------------------------------------------------
+
+
+class TicketMessage(models.Model):
+    """One reply on a ticket: public (the requester sees it) or an internal note (agents only)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+")
+    author_email = models.EmailField(blank=True)
+    body = models.TextField(max_length=10000)
+    internal = models.BooleanField(default=False)
+    by_agent = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="ticket_message_ticket")]
+
+    def __str__(self):
+        return f"{'Note' if self.internal else 'Reply'} on {self.ticket_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class TicketAttachment(models.Model):
+    """A file sent with a request. Stored under a server-chosen name outside the public
+    media directory and only served by an access-checked view, as a download."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    stored_name = models.CharField(max_length=100, unique=True, editable=False)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class Deflection(models.Model):
+    """A visitor said a suggested article answered their question: a request not sent."""
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="deflections")
+    query = models.CharField(max_length=200, blank=True)
+    visitor = models.CharField(max_length=64, blank=True, help_text="Keyed hash of the session key.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["created_at"], name="deflection_created_at")]
+
+    def __str__(self):
+        return f"{self.article_id} “{self.query}” {self.created_at:%Y-%m-%d}"

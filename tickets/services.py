@@ -66,12 +66,18 @@ def callback_request(
     requester=None,
     visitor: str = "",
     record_event: bool = True,
+    recorded_at: datetime | None = None,
 ) -> Ticket:
     """Create a callback ticket for ``team``, record the flow event and queue the confirmation.
+
+    ``at`` is the moment the flow was evaluated for (an agent's preview may choose a
+    future one); ``recorded_at`` is the real time of the request, used for timestamps
+    and for sending the email now rather than at the previewed moment.
 
     The confirmation email is written to the outbox in this transaction and sent after
     commit, so a mail outage never loses (or rolls back) the ticket.
     """
+    recorded_at = recorded_at or at
     plan_name = plan.name if plan else "my account"
     reason_label = Callback.Reason(reason).label
     description = f"Reason: {reason_label}"
@@ -85,12 +91,12 @@ def callback_request(
         requester_name=name,
         subject=f"Callback: cancelling {plan_name}",
         description=description,
-        created_at=at,
-        updated_at=at,
+        created_at=recorded_at,
+        updated_at=recorded_at,
     )
     callback = Callback.objects.create(
         ticket=ticket, phone=phone, plan=plan, account_email=account_email, reason=reason,
-        reason_detail=reason_detail, due_at=slot.start, slot_ends_at=slot.end, consent_at=at,
+        reason_detail=reason_detail, due_at=slot.start, slot_ends_at=slot.end, consent_at=recorded_at,
     )
     if record_event:  # agents' previews create real tickets but stay out of the figures
         flow_event_record(kind=FlowEvent.Kind.CALLBACK_REQUESTED, route=route, plan=plan, ticket=ticket,
@@ -105,7 +111,7 @@ def callback_request(
         subject=f"We'll call you back — {ticket.reference}",
         body=render_to_string("tickets/email/callback_confirmation.txt", context),
         kind="tickets.callback_confirmation",
-        at=at,
+        at=recorded_at,
     )
     return ticket
 

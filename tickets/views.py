@@ -123,7 +123,7 @@ def cancel_flow(request):
                 team=team, name=data["name"], email=data["email"], phone=data["phone"], plan=data["plan"],
                 account_email=data["account_email"], reason=data["reason"], reason_detail=data["reason_detail"],
                 slot=form.chosen_slot(), route=decision.route, at=at, requester=request.user, visitor=visitor,
-                record_event=not preview,
+                record_event=not preview, recorded_at=now(),
             )
             references = request.session.get(SESSION_REFERENCES, [])[-9:]
             request.session[SESSION_REFERENCES] = [*references, ticket.reference]

@@ -29,7 +29,8 @@ below are yours to take, and they take about two minutes.
 If something is not working for you, our Business Solution Advisors would like to hear
 about it — often a plan change or a fix solves the problem. Call **{ADVISORS_PHONE}**
 during business hours. Outside those hours, start a chat with our Support team from the
-**Help** button in your account.
+**Help** button in your account. Our [cancel assistant](/contact/cancel/) tells you
+whether the advisors are available right now, books a callback, or shows your plan's steps.
 
 ## Which plan are you on?
 

@@ -20,7 +20,9 @@ a chance to sort it out: call **{ADVISORS_PHONE}**. If they are outside their bu
 hours when you call, our Support team is available by chat from the **Help** button in
 your account.
 
-If cancelling is still the right call, here is how, depending on your plan.
+If cancelling is still the right call, here is how, depending on your plan. Our
+[cancel assistant](/contact/cancel/) also tells you whether the advisors are available
+right now and shows the steps for your plan.
 
 **Lumora Complete**
 

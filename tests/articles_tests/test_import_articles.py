@@ -14,8 +14,7 @@ from articles.models import Article, Category, Label, Section
 def write_jsonl(tmp_path, *lines, name="articles.jsonl"):
     path = tmp_path / name
     with open(path, "w", encoding="utf-8") as handle:
-        for line in lines:
-            handle.write((line if isinstance(line, str) else json.dumps(line)) + "\n")
+        handle.writelines((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines)
     return path
 
 

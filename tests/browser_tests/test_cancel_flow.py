@@ -7,6 +7,7 @@ public holidays).
 """
 
 import re
+from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -69,7 +70,8 @@ def test_open_route_callback_reaches_the_confirmation_and_the_agent_queue(
     expect(slots.locator("option").nth(1)).to_contain_text("10:30 AM PT – 11:00 AM PT")
     expect(slots.locator("option").last).to_contain_text("4:30 PM PT – 5:00 PM PT")
     expect(slots.locator("option").nth(1)).to_contain_text("your time")  # 7:30 PM in Berlin
-    slots.select_option(slot_option(page, "11:00 AM PT – 11:30 AM PT"))
+    chosen = slot_option(page, "11:00 AM PT – 11:30 AM PT")
+    slots.select_option(chosen)
     form.get_by_label("I agree that Lumora may call me").check()
     form.get_by_role("button", name="Request a callback").click()
 
@@ -79,10 +81,14 @@ def test_open_route_callback_reaches_the_confirmation_and_the_agent_queue(
     callback = Callback.objects.select_related("ticket", "ticket__team").get(ticket__reference=reference)
     assert callback.ticket.team.name == "Business Solutions"
     assert callback.phone == "+14155552671"
+    assert callback.due_at == datetime.fromisoformat(chosen)
+    assert (callback.plan.name, callback.reason, callback.account_email) == (
+        "Lumora Complete", "price", "robin.accounts@example.com")
     expect(page.locator("#callback-due")).to_contain_text(
         "Business Solutions will call +14155552671 on Wednesday, June 16, between 11:00 AM PT and 11:30 AM PT"
     )
     expect(page.locator("#next-steps")).to_contain_text("emailed a confirmation to robin@example.com")
+    # Written to the outbox with the ticket (sending happens after commit, see kb/mail.py).
     confirmation = OutgoingEmail.objects.get(kind="tickets.callback_confirmation")
     assert confirmation.to == ["robin@example.com"]
     assert reference in confirmation.subject and reference in confirmation.body
@@ -132,7 +138,12 @@ def test_closed_route_offers_self_service_steps_that_follow_the_plan_switcher(pa
     expect(page.get_by_label("Which plan do you have?")).to_have_value("lumora-pages-premium")
 
 
-def test_visitor_switches_plans_without_signing_in_and_cannot_preview(page, lumora):
+def test_visitor_reaches_the_flow_from_home_and_switches_plans_without_signing_in(page, lumora):
+    page.goto(reverse("articles:home"))
+    page.get_by_role("link", name="Cancel or change your plan").click()
+    expect(page.get_by_role("heading", name="Cancel your account", level=1)).to_be_visible()
+    assert urlsplit(page.url).path == cancel_url()
+
     # Whatever the real time (either route), the self-service steps and switcher are shown.
     page.goto(cancel_url(at=CLOSED_MOMENT))
     expect(page.locator("#preview-banner")).to_have_count(0)  # ?at= is for agents only

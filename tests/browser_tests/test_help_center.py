@@ -156,3 +156,26 @@ def test_signed_out_reader_keeps_the_draft_through_sign_in(page, make_post, othe
     page.get_by_role("button", name="Post comment").click()
     expect(comment_items(page).first).to_contain_text(draft)
     assert Comment.objects.get(post=post).author == other_customer
+
+
+def test_comment_actions_menu_works_from_the_keyboard(page, make_post, other_customer):
+    post = make_post()
+    comment = services.comment_create(author=other_customer, target=post, body="Is there a phone number?")
+    page.goto(post.get_absolute_url())
+    menu = page.locator(f"#comment-{comment.pk} details.comment-actions")
+    summary = menu.locator("summary")
+
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("open", "")
+    page.keyboard.press("Tab")
+    expect(menu.get_by_role("link", name="Permalink")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(menu).not_to_have_attribute("open", "")
+    expect(summary).to_be_focused()
+
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # follow the permalink
+    expect(page.locator(f"#comment-{comment.pk}")).to_have_class(re.compile(r"\bhighlight\b"))
+    assert page.url.endswith(f"#comment-{comment.pk}")

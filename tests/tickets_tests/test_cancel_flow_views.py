@@ -258,3 +258,18 @@ def test_the_cancel_page_renders_in_constant_queries(client, cancel_demo, clock,
     with django_assert_num_queries(len(few.captured_queries)):
         page = client.get(URL)
     assert len(page.context["plans"]) == 17
+
+
+def test_a_callback_booked_in_a_preview_is_confirmed_by_email_now_not_at_the_previewed_moment(
+        client, cancel_demo, clock, agent, callback_data, django_capture_on_commit_callbacks, mailoutbox):
+    from tickets.models import Ticket
+
+    real_now = clock(NIGHT_MOMENT)
+    client.force_login(agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(URL + "?at=2026-06-10T10:00", callback_data(slot="2026-06-10T11:00"))
+    assert page.status_code == 302
+    ticket = Ticket.objects.get()
+    assert ticket.created_at == real_now
+    assert ticket.callback.consent_at == real_now
+    assert [m.to for m in mailoutbox] == [["robin@example.com"]]

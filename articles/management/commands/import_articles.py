@@ -7,11 +7,17 @@ when any line failed (the good lines stay imported), so scripts notice. See
 ``articles.importing`` for the line format.
 """
 
+import contextlib
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importing import LineError, author_by_username, default_author, import_lines
+from articles.importing import (
+    LineError,
+    author_by_username,
+    default_author,
+    import_lines,
+)
 
 
 class Command(BaseCommand):
@@ -47,11 +53,10 @@ class Command(BaseCommand):
             self.stderr.write(f"{path}:{number}: {message}")
 
         try:
-            source = sys.stdin.buffer if path == "-" else open(path, "rb")
+            with contextlib.nullcontext(sys.stdin.buffer) if path == "-" else open(path, "rb") as source:
+                result = import_lines(source, author=author_user, dry_run=dry_run, on_failure=report)
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}.") from None
-        with source:
-            result = import_lines(source, author=author_user, dry_run=dry_run, on_failure=report)
 
         prefix = "Dry run, nothing saved: " if dry_run else ""
         self.stdout.write(f"{prefix}{result.summary()}.")

@@ -1,0 +1,57 @@
+// Request form: suggest up to 5 articles as the visitor types the subject.
+// Each suggestion carries the same "This answered my question" form the server renders,
+// so the deflection is a normal POST (CSRF included) and the page works without JS.
+(function () {
+  "use strict";
+  var box = document.getElementById("request-suggestions");
+  var subject = document.getElementById("id_subject");
+  var list = document.getElementById("request-suggestion-list");
+  var template = document.getElementById("request-suggestion-template");
+  var status = document.getElementById("request-suggestions-status");
+  var shown = document.getElementById("id_shown");
+  if (!box || !subject || !list || !template) return;
+  var url = box.getAttribute("data-suggest-url");
+  var timer = null;
+  var last = "";
+  var seen = [];
+
+  function remember(id) {
+    if (seen.indexOf(id) === -1 && seen.length < 20) seen.push(id);
+    if (shown) shown.value = seen.join(",");
+  }
+
+  function render(results, text) {
+    list.textContent = "";
+    results.forEach(function (item) {
+      var node = template.content.cloneNode(true);
+      var link = node.querySelector(".request-suggestion-link");
+      link.href = item.url;
+      link.textContent = item.title;
+      node.querySelector("input[name=article]").value = item.id;
+      node.querySelector("input[name=subject]").value = text;
+      node.querySelector("li").setAttribute("data-article-id", item.id);
+      list.appendChild(node);
+      remember(String(item.id));
+    });
+    status.textContent = results.length
+      ? results.length + (results.length === 1 ? " article" : " articles") + " may answer your question."
+      : "No suggestions for this subject yet.";
+  }
+
+  function lookup() {
+    var text = subject.value.trim();
+    if (text === last) return;
+    last = text;
+    if (text.length < 2) { list.textContent = ""; return; }
+    fetch(url + "?q=" + encodeURIComponent(text), { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : { results: [] }; })
+      .then(function (data) { if (subject.value.trim() === text) render(data.results || [], text); })
+      .catch(function () { /* suggestions are a convenience; the form still works */ });
+  }
+
+  subject.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(lookup, 250);
+  });
+  list.querySelectorAll("[data-article-id]").forEach(function (li) { remember(li.getAttribute("data-article-id")); });
+})();

@@ -1,0 +1,169 @@
+"""Forms of the request desk: validation and layout, no side effects."""
+
+from __future__ import annotations
+
+import re
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Fieldset, Layout, Submit
+from django import forms
+
+from kb.honeypot import HoneypotFormMixin, honeypot_layout
+
+from .models import Ticket
+from .request_services import Upload
+
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+MAX_ATTACHMENTS = 5
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# Types are decided by the file's first bytes, never by what the browser claims; the
+# extension must agree, so a script renamed to .png is refused.
+_SIGNATURES = [
+    (b"\x89PNG\r\n\x1a\n", "image/png", {".png"}),
+    (b"\xff\xd8\xff", "image/jpeg", {".jpg", ".jpeg"}),
+    (b"GIF87a", "image/gif", {".gif"}),
+    (b"GIF89a", "image/gif", {".gif"}),
+    (b"%PDF-", "application/pdf", {".pdf"}),
+]
+_TEXT_EXTENSIONS = {".txt", ".log", ".csv"}
+
+
+def detect_type(name: str, data: bytes) -> str | None:
+    """The content type of an allowed attachment, or None."""
+    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    for magic, content_type, extensions in _SIGNATURES:
+        if data.startswith(magic):
+            return content_type if extension in extensions else None
+    if data[:12].startswith(b"RIFF") and data[8:12] == b"WEBP":
+        return "image/webp" if extension == ".webp" else None
+    if extension in _TEXT_EXTENSIONS:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if "\x00" in text:
+            return None
+        return "text/plain"
+    return None
+
+
+def clean_text(value: str) -> str:
+    """Plain text kept as written, minus control characters other than tabs and line breaks."""
+    return _CONTROL.sub("", value).strip()
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class RequestForm(HoneypotFormMixin, forms.Form):
+    email = forms.EmailField(label="Your email", max_length=254,
+                             help_text="We send your reference and our replies here.",
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    subject = forms.CharField(label="Subject", max_length=150, min_length=4,
+                              help_text="A few words; we suggest articles as you type.",
+                              widget=forms.TextInput(attrs={"autocomplete": "off", "id": "id_subject",
+                                                            "aria-describedby": "request-suggestions-status"}))
+    description = forms.CharField(label="How can we help?", max_length=5000,
+                                  widget=forms.Textarea(attrs={"rows": 6}))
+    category = forms.ChoiceField(label="What is it about?",
+                                 error_messages={"invalid_choice": "Choose one of the listed topics."})
+    attachments = MultipleFileField(label="Attachments (optional)", required=False,
+                                    help_text="Up to 5 files: images, PDF or text, 5 MB each.")
+    from_article = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    shown = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput(attrs={"id": "id_shown"}))
+
+    def __init__(self, *args, categories: list[tuple[str, str]], action: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "Choose a topic…"), *categories]
+        self.helper = FormHelper()
+        self.helper.form_id = "request-form"
+        self.helper.form_method = "post"
+        self.helper.form_action = action
+        self.helper.attrs = {"novalidate": "", "enctype": "multipart/form-data"}
+        self.helper.layout = Layout(
+            Fieldset("Your request", "email", Field("subject"), "category", "description", "attachments"),
+            "from_article", "shown",
+            honeypot_layout(),
+            Submit("submit", "Send request", css_id="submit-request"),
+        )
+
+    def clean_subject(self):
+        value = " ".join(clean_text(self.cleaned_data["subject"]).split())
+        if len(value) < 4:
+            raise forms.ValidationError("Please describe your question in a few words.", code="too_short")
+        return value
+
+    def clean_description(self):
+        value = clean_text(self.cleaned_data["description"])
+        if not value:
+            raise forms.ValidationError("Please tell us how we can help.", code="required")
+        return value
+
+    def clean_attachments(self):
+        files = self.cleaned_data.get("attachments") or []
+        if len(files) > MAX_ATTACHMENTS:
+            raise forms.ValidationError("Attach at most %(n)s files.", code="too_many", params={"n": MAX_ATTACHMENTS})
+        uploads = []
+        for f in files:
+            if f.size > MAX_ATTACHMENT_BYTES:
+                raise forms.ValidationError("“%(name)s” is larger than 5 MB.", code="too_large",
+                                            params={"name": f.name})
+            data = f.read()
+            content_type = detect_type(f.name, data)
+            if content_type is None:
+                raise forms.ValidationError(
+                    "“%(name)s” is not an image (PNG, JPEG, GIF, WebP), a PDF or a text file.",
+                    code="file_type", params={"name": f.name})
+            name = re.sub(r"[^\w.\- ]", "_", f.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1])[:200] or "attachment"
+            uploads.append(Upload(name=name, content_type=content_type, data=data))
+        return uploads
+
+    def clean_shown(self):
+        ids = []
+        for part in self.cleaned_data["shown"].split(","):
+            if part.strip().isdigit():
+                ids.append(int(part))
+        return ids[:20]
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label="Your reply", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean_body(self):
+        value = clean_text(self.cleaned_data["body"])
+        if not value:
+            raise forms.ValidationError("Write a reply first.", code="required")
+        return value
+
+
+class AgentReplyForm(ReplyForm):
+    internal = forms.BooleanField(label="Internal note (only agents see it)", required=False)
+
+
+class TicketUpdateForm(forms.Form):
+    status = forms.ChoiceField(choices=Ticket.Status.choices)
+    priority = forms.ChoiceField(choices=Ticket.Priority.choices)
+    assignee = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, agents: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agents = {str(a.pk): a for a in agents}
+        self.fields["assignee"].choices = [("", "Unassigned"), *((str(a.pk), a.get_username()) for a in agents)]
+
+    def clean_assignee(self):
+        value = self.cleaned_data.get("assignee")
+        return self.agents.get(value) if value else None

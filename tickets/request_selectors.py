@@ -1,0 +1,117 @@
+"""Reads for the request desk, each in a constant number of queries."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+
+from articles.models import Article, Category
+from articles.search.base import ARTICLE
+from articles.search.selectors import search_run
+from kb.permissions import AGENT_PERMISSION
+
+from .models import Team, Ticket, TicketAttachment, TicketMessage
+from .request_services import token_hash
+
+QUEUE_PAGE_SIZE = 50
+
+
+def request_categories() -> list[tuple[str, str]]:
+    """Choices for the request form: the help-center categories, plus "Something else"."""
+    names = list(Category.objects.values_list("name", flat=True))
+    return [(name, name) for name in names] + [("Other", "Something else")]
+
+
+def suggested_articles(text: str, *, limit: int = 5) -> list[Article]:
+    """Published articles matching ``text`` (the search backend, database fallback)."""
+    if len((text or "").strip()) < 2:
+        return []
+    page = search_run(text=text, kinds=(ARTICLE,), per_page=limit)
+    return [item.obj for item in page.items][:limit]
+
+
+def published_article(pk) -> Article | None:
+    try:
+        return Article.objects.published().filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def articles_in_order(ids: list[int]) -> list[Article]:
+    found = Article.objects.filter(pk__in=ids).only("pk", "title", "slug", "section_id").in_bulk()
+    return [found[pk] for pk in ids if pk in found]
+
+
+def requests_of(user) -> QuerySet[Ticket]:
+    """A signed-in requester's own tickets, newest first (1 query)."""
+    return Ticket.objects.filter(requester=user).only(
+        "reference", "subject", "status", "created_at", "updated_at").order_by("-created_at", "-pk")
+
+
+def request_for_user(user, reference: str) -> Ticket | None:
+    """The user's own ticket with this reference; None for anyone else's (the view answers 404)."""
+    if not user.is_authenticated:
+        return None
+    return Ticket.objects.filter(requester=user, reference=reference).first()
+
+
+def request_for_token(token: str) -> Ticket | None:
+    if not token or len(token) > 100:
+        return None
+    return Ticket.objects.filter(access_token_hash=token_hash(token)).first()
+
+
+def public_messages(ticket: Ticket) -> list[TicketMessage]:
+    """What the requester may see: never an internal note."""
+    return list(TicketMessage.objects.filter(ticket=ticket, internal=False).select_related("author"))
+
+
+def all_messages(ticket: Ticket) -> list[TicketMessage]:
+    return list(TicketMessage.objects.filter(ticket=ticket).select_related("author"))
+
+
+def attachments_of(ticket: Ticket) -> list[TicketAttachment]:
+    return list(TicketAttachment.objects.filter(ticket=ticket))
+
+
+def ticket_for_agent(reference: str) -> Ticket | None:
+    return (Ticket.objects.select_related("team", "assignee", "requester", "from_article")
+            .filter(reference=reference).first())
+
+
+def agents() -> list:
+    """Active users holding the agent permission (directly or through a group)."""
+    from django.contrib.auth.models import Permission
+
+    app_label, codename = AGENT_PERMISSION.split(".")
+    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+    if permission is None:
+        return []
+    User = get_user_model()
+    return list(User.objects.filter(Q(user_permissions=permission) | Q(groups__permissions=permission),
+                                    is_active=True).distinct().order_by("username"))
+
+
+def teams() -> list[Team]:
+    return list(Team.objects.only("pk", "name"))
+
+
+def agent_queue(*, team: str = "", status: str = "", priority: str = "", assignee: str = "",
+                source: str = "") -> QuerySet[Ticket]:
+    """Tickets for the agent queue, filtered; the caller paginates (one query per page + count)."""
+    queryset = Ticket.objects.select_related("team", "assignee").only(
+        "reference", "subject", "status", "priority", "source", "requester_email", "created_at", "updated_at",
+        "team__name", "assignee__username")
+    if team.isdigit():
+        queryset = queryset.filter(team_id=int(team))
+    if status in Ticket.Status.values:
+        queryset = queryset.filter(status=status)
+    if priority in Ticket.Priority.values:
+        queryset = queryset.filter(priority=priority)
+    if source in Ticket.Source.values:
+        queryset = queryset.filter(source=source)
+    if assignee == "none":
+        queryset = queryset.filter(assignee__isnull=True)
+    elif assignee.isdigit():
+        queryset = queryset.filter(assignee_id=int(assignee))
+    return queryset.order_by("-created_at", "-pk")
