@@ -112,7 +112,7 @@ admin.site.register(Vote)
 
 
 # --- Search (synonyms; analytics are on the agents' search analytics page) -------------
-from .search.models import Synonym  # noqa: E402
+from .search.models import Synonym
 
 
 @admin.register(Synonym)

@@ -20,7 +20,7 @@ MAX_MARKDOWN_LENGTH = 60_000
 # Cost also grows quadratically with the total number of "[" (2,000 took 1-2 s), hence
 # the cap on their count.
 MAX_BRACKET_RUN = 20
-_BRACKET_RUN = re.compile(r"[\[\]()<>!`]{%d,}" % (MAX_BRACKET_RUN + 1))
+_BRACKET_RUN = re.compile(rf"[\[\]()<>!`]{{{MAX_BRACKET_RUN + 1},}}")
 MAX_BRACKETS = 500
 
 ALLOWED_TAGS = {

@@ -33,10 +33,18 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from kb.mail import queue_email
+from kb.mail import absolute_url, queue_email
 
 from .markdown import plain_text
-from .models import Article, EmailFollow, Follow, Notification, NotificationEvent, Post, Section
+from .models import (
+    Article,
+    EmailFollow,
+    Follow,
+    Notification,
+    NotificationEvent,
+    Post,
+    Section,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +62,6 @@ def batch_window() -> timedelta:
     return timedelta(seconds=int(getattr(settings, "KB_NOTIFY_BATCH_SECONDS", DEFAULT_BATCH_SECONDS)))
 
 
-def absolute_url(path: str) -> str:
-    return getattr(settings, "KB_SITE_URL", "http://localhost:8000").rstrip("/") + path
 
 
 def _kind_of(target) -> str:

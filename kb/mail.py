@@ -136,3 +136,8 @@ def send_due_emails(*, at: datetime, limit: int = 200) -> dict[str, int]:
 def send_outgoing_email(email_id: int) -> str:
     """Background task: send one queued email now (failures stay queued for retry)."""
     return email_send(email_id=email_id, at=timezone.now())
+
+
+def absolute_url(path: str) -> str:
+    """An absolute link for an email, on the site's public address (``KB_SITE_URL``)."""
+    return settings.KB_SITE_URL + path

@@ -284,7 +284,7 @@ if KB_HTTPS:
     SECURE_HSTS_PRELOAD = True
 
 # Content Security Policy: our pages need no inline script or style.
-from csp.constants import NONE, SELF  # noqa: E402
+from csp.constants import NONE, SELF
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -305,6 +305,8 @@ CONTENT_SECURITY_POLICY = {
 KB_SITE_NAME = os.environ.get("KB_SITE_NAME", "Lumora Help Center")
 # Absolute links in emails (unsubscribe, request links) are built from this address.
 KB_SITE_URL = os.environ.get("KB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Follower emails: everything within this window arrives as one digest.
+KB_NOTIFY_BATCH_SECONDS = env_int("KB_NOTIFY_BATCH_SECONDS", 300)
 
 LOGGING = {
     "version": 1,

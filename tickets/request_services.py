@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from articles.models import Article
+from kb.mail import absolute_url as site_url
 from kb.mail import queue_email
 from kb.permissions import is_agent
 
@@ -39,8 +40,6 @@ def attachments_dir() -> Path:
     return Path(settings.KB_DATA_DIR) / "attachments"
 
 
-def site_url(path: str) -> str:
-    return getattr(settings, "KB_SITE_URL", "http://localhost:8000").rstrip("/") + path
 
 
 def solved_link_value(ticket: Ticket, article: Article) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import logging
 import re
 import threading
 from abc import ABC, abstractmethod
@@ -27,6 +28,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
 
 #: Kinds of document in the index. Comments are folded into their post (or article).
 ARTICLE = "article"
@@ -314,8 +317,8 @@ def reset_backends() -> None:
         for backend in _backends.values():
             try:
                 backend.close()
-            except Exception:  # closing is best effort
-                pass
+            except Exception:
+                logger.debug("closing search backend %r failed", backend, exc_info=True)
         _backends.clear()
 
 

@@ -78,7 +78,7 @@ def article_edit(request, pk):
     form = ArticleForm(request.POST or None, initial=ArticleForm.initial_for(article))
     if request.method == "POST" and form.is_valid():
         try:
-            article = services.article_update(article=article, **form.service_fields())
+            article = services.article_update(article=article, by=request.user, **form.service_fields())
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -17,7 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import services
-from articles.models import Comment, EmailFollow, Follow, Notification, NotificationEvent
+from articles.models import (
+    Comment,
+    EmailFollow,
+    Follow,
+    Notification,
+    NotificationEvent,
+)
 from kb import mail
 from kb.models import OutgoingEmail
 

@@ -53,10 +53,9 @@ def test_one_transaction_of_many_saves_sends_one_index_update(agent, make_sectio
 
     task_enqueued.connect(count)
     try:
-        with django_capture_on_commit_callbacks(execute=True):
-            with transaction.atomic():
-                articles = [services.article_create(author=agent, section=section, draft=False,
-                                                    title=f"Batch tip {n}", body="Tips.") for n in range(5)]
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            articles = [services.article_create(author=agent, section=section, draft=False,
+                                                title=f"Batch tip {n}", body="Tips.") for n in range(5)]
     finally:
         task_enqueued.disconnect(count)
     assert enqueued == ["sync_documents"]
