@@ -19,3 +19,8 @@ class ArticlesConfig(AppConfig):
         from .search import signals as search_signals
 
         search_signals.connect()
+
+        # Cached anonymous pages are invalidated by the changes they show.
+        from . import cache as page_cache_signals
+
+        page_cache_signals.connect()

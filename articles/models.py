@@ -205,7 +205,28 @@ class Comment(models.Model):
         return f"{self.target.get_absolute_url()}#comment-{self.pk}"
 
 
-class Follow(models.Model):
+FOLLOW_TARGETS = ("article", "post", "section")
+
+
+def _one_per_target(owner: str, *, name: str) -> list:
+    """One row per ``owner`` and followed object, whichever kind of object it is."""
+    return [
+        models.UniqueConstraint(
+            fields=[owner, target], condition=Q(**{f"{target}__isnull": False}), name=f"{name}_{target}"
+        )
+        for target in FOLLOW_TARGETS
+    ]
+
+
+class FollowTargetMixin:
+    """What a follow points at: exactly one of article, post or section."""
+
+    @property
+    def target(self):
+        return self.article or self.post or self.section
+
+
+class Follow(FollowTargetMixin, models.Model):
     """A user follows an article, a post or a section (exactly one)."""
 
     user = models.ForeignKey(
@@ -229,29 +250,11 @@ class Follow(models.Model):
                 condition=_exactly_one("article", "post", "section"),
                 name="follow_has_one_target",
             ),
-            models.UniqueConstraint(
-                fields=["user", "article"],
-                condition=Q(article__isnull=False),
-                name="one_follow_per_user_article",
-            ),
-            models.UniqueConstraint(
-                fields=["user", "post"],
-                condition=Q(post__isnull=False),
-                name="one_follow_per_user_post",
-            ),
-            models.UniqueConstraint(
-                fields=["user", "section"],
-                condition=Q(section__isnull=False),
-                name="one_follow_per_user_section",
-            ),
+            *_one_per_target("user", name="one_follow_per_user"),
         ]
 
     def __str__(self):
         return f"{self.user_id} follows {self.target}"
-
-    @property
-    def target(self):
-        return self.article or self.post or self.section
 
 
 class Vote(models.Model):
@@ -274,7 +277,7 @@ class Vote(models.Model):
         return f"{self.user_id} on {self.article_id}: {'yes' if self.helpful else 'no'}"
 
 
-class EmailFollow(models.Model):
+class EmailFollow(FollowTargetMixin, models.Model):
     """A visitor without an account follows an article, post or section by email.
 
     A separate model (not a nullable ``Follow.user``) keeps every existing query on
@@ -303,30 +306,12 @@ class EmailFollow(models.Model):
                 condition=_exactly_one("article", "post", "section"),
                 name="email_follow_has_one_target",
             ),
-            models.UniqueConstraint(
-                fields=["email", "article"],
-                condition=Q(article__isnull=False),
-                name="one_email_follow_per_article",
-            ),
-            models.UniqueConstraint(
-                fields=["email", "post"],
-                condition=Q(post__isnull=False),
-                name="one_email_follow_per_post",
-            ),
-            models.UniqueConstraint(
-                fields=["email", "section"],
-                condition=Q(section__isnull=False),
-                name="one_email_follow_per_section",
-            ),
+            *_one_per_target("email", name="one_email_follow_per"),
         ]
 
     def __str__(self):
         state = "confirmed" if self.confirmed_at else "pending"
         return f"{self.email} follows {self.target} ({state})"
-
-    @property
-    def target(self):
-        return self.article or self.post or self.section
 
 
 class NotificationEvent(models.Model):

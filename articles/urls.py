@@ -1,22 +1,23 @@
 from django.urls import path
 
+from .cache import cached
 from .views import agent, community, notifications, reading, search
 
 app_name = "articles"
 
 urlpatterns = [
     # Reading
-    path("", reading.home, name="home"),
-    path("categories/<slug:slug>/", reading.category_detail, name="category"),
-    path("sections/<int:pk>-<slug:slug>/", reading.section_detail, name="section"),
-    path("articles/<int:pk>-<slug:slug>/", reading.article_detail, name="article"),
+    path("", cached("home", reading.home), name="home"),
+    path("categories/<slug:slug>/", cached("category", reading.category_detail), name="category"),
+    path("sections/<int:pk>-<slug:slug>/", cached("section", reading.section_detail), name="section"),
+    path("articles/<int:pk>-<slug:slug>/", cached("article", reading.article_detail), name="article"),
     path("articles/<int:pk>/vote/", reading.article_vote, name="article_vote"),
     path("articles/<int:pk>/comments/", reading.article_comment, name="article_comment"),
     # Community
-    path("community/", community.topic_list, name="topics"),
-    path("community/topics/<slug:slug>/", community.topic_detail, name="topic"),
+    path("community/", cached("topics", community.topic_list), name="topics"),
+    path("community/topics/<slug:slug>/", cached("topic", community.topic_detail), name="topic"),
     path("community/topics/<slug:slug>/new/", community.post_create, name="post_create"),
-    path("community/posts/<int:pk>-<slug:slug>/", community.post_detail, name="post"),
+    path("community/posts/<int:pk>-<slug:slug>/", cached("post", community.post_detail), name="post"),
     path("community/posts/<int:pk>/comments/", community.post_comment, name="post_comment"),
     path("comments/<int:pk>/official/", community.comment_official, name="comment_official"),
     # Following (articles, posts, sections)

@@ -177,7 +177,10 @@ UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
 
 def to_ms(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if match is None:  # wrk prints e.g. "-nanus" when a run completed no request
+        return float("nan")
+    number, unit = match.groups()
     return float(number) * UNIT_MS[unit]
 
 

@@ -164,6 +164,21 @@ else:
         f"CACHE_URL must start with redis://, rediss:// or unix://, or be locmem:// or dummy:// (got {CACHE_URL!r})."
     )
 
+# Rendered pages for anonymous readers (kb.page_cache). It must be shared by every worker
+# process, because a comment saved by one worker has to invalidate the page for all of
+# them: Redis when configured, otherwise files under KB_DATA_DIR (one machine).
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "kb-pages"}
+elif CACHE_URL == "dummy://":
+    CACHES["pages"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": KB_DATA_DIR / "cache" / "pages",
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+
 # --- Auth ----------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -21,6 +21,11 @@ def _isolated_data_dir(settings, tmp_path):
     settings.KB_DATA_DIR = tmp_path
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.KB_SEARCH_INDEX_DIR = tmp_path / "index"
+    # A fresh page cache per test (CACHES changing resets Django's cache handlers).
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)},
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,65 @@
+"""What invalidates which cached anonymous pages (see kb.page_cache).
+
+Editorial changes (articles, sections, categories, labels, topics, posts) bump the
+"content" generation, which every cached page depends on: they are rare, and related
+articles, breadcrumbs and listings make their reach wide. Comments, votes and follows bump
+only the page of the object they belong to (plus community listings, which show counts).
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from kb import page_cache
+from kb.page_cache import COMMUNITY, CONTENT, scope
+
+# URL kwargs -> the scopes a page depends on besides "content".
+PAGE_SCOPES = {
+    "home": lambda **kw: [COMMUNITY],
+    "category": lambda **kw: [],
+    "section": lambda pk, **kw: [scope("section", pk)],
+    "article": lambda pk, **kw: [scope("article", pk)],
+    "topics": lambda **kw: [COMMUNITY],
+    "topic": lambda **kw: [COMMUNITY],
+    "post": lambda pk, **kw: [scope("post", pk)],
+}
+
+
+def cached(name, view):
+    """``view`` served from the page cache to anonymous readers, for URL ``name``."""
+    return page_cache.cache_anonymous_page(view, scopes=PAGE_SCOPES[name])
+
+
+def _target_scopes(instance) -> list[str]:
+    scopes = []
+    for kind in ("article", "post", "section"):
+        pk = getattr(instance, f"{kind}_id", None)
+        if pk is not None:
+            scopes.append(scope(kind, pk))
+            if kind == "post":
+                scopes.append(COMMUNITY)
+    return scopes
+
+
+def content_changed(sender, instance=None, **kwargs):
+    page_cache.bump(CONTENT)
+
+
+def reader_activity(sender, instance, **kwargs):
+    """A comment, vote or follow changes counts on its object's page."""
+    scopes = _target_scopes(instance)
+    if sender.__name__ == "Comment":
+        scopes.append(COMMUNITY)  # recent activity on the home page and topic lists
+    if scopes:
+        page_cache.bump(*scopes)
+
+
+def connect() -> None:
+    from .models import Article, Category, Comment, EmailFollow, Follow, Label, Post, Section, Topic, Vote
+
+    uid = "kb-page-cache"
+    for model in (Article, Section, Category, Label, Topic, Post):
+        post_save.connect(content_changed, sender=model, dispatch_uid=f"{uid}-save-{model.__name__}")
+        post_delete.connect(content_changed, sender=model, dispatch_uid=f"{uid}-delete-{model.__name__}")
+    m2m_changed.connect(content_changed, sender=Article.labels.through, dispatch_uid=f"{uid}-labels")
+    for model in (Comment, Vote, Follow, EmailFollow):
+        post_save.connect(reader_activity, sender=model, dispatch_uid=f"{uid}-save-{model.__name__}")
+        post_delete.connect(reader_activity, sender=model, dispatch_uid=f"{uid}-delete-{model.__name__}")

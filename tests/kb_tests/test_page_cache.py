@@ -1,0 +1,98 @@
+"""Anonymous pages come from the page cache, and every change they show invalidates them."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from articles import services
+
+pytestmark = pytest.mark.django_db
+
+
+def cache_state(response):
+    return response.headers.get("X-KB-Page-Cache")
+
+
+def test_a_second_anonymous_read_is_served_from_the_cache_without_queries(
+        client, make_article, django_assert_num_queries):
+    article = make_article()
+    assert cache_state(client.get(article.get_absolute_url())) == "miss"
+    with django_assert_num_queries(0):
+        response = client.get(article.get_absolute_url())
+    assert cache_state(response) == "hit"
+    assert article.title in response.content.decode()
+
+
+def test_a_new_comment_shows_at_once_to_anonymous_readers(client, make_post, customer):
+    post = make_post()
+    client.get(post.get_absolute_url())
+    services.comment_create(author=customer, target=post, body="Fresh comment text")
+    response = client.get(post.get_absolute_url())
+    assert cache_state(response) == "miss"
+    assert "Fresh comment text" in response.content.decode()
+
+
+def test_votes_and_follows_update_the_cached_counts(client, make_article, customer, other_customer):
+    article = make_article()
+    client.get(article.get_absolute_url())
+    services.vote_set(user=customer, article=article, helpful=True)
+    assert "1 out of 1 found this helpful" in client.get(article.get_absolute_url()).content.decode()
+    services.follow_set(user=other_customer, target=article, following=True)
+    assert "1 follower" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_editing_an_article_invalidates_its_page_and_its_section(client, make_article):
+    article = make_article(title="Old title")
+    client.get(article.get_absolute_url())
+    client.get(article.section.get_absolute_url())
+    services.article_update(article=article, title="New title")
+    assert "New title" in client.get(article.get_absolute_url()).content.decode()
+    assert "New title" in client.get(article.section.get_absolute_url()).content.decode()
+
+
+def test_other_pages_stay_cached_when_one_post_gets_a_comment(client, make_post, customer):
+    first, second = make_post(title="First question"), make_post(title="Second question")
+    client.get(first.get_absolute_url())
+    client.get(second.get_absolute_url())
+    services.comment_create(author=customer, target=first, body="On the first one")
+    assert cache_state(client.get(second.get_absolute_url())) == "hit"
+    assert cache_state(client.get(first.get_absolute_url())) == "miss"
+
+
+def test_signed_in_readers_always_get_a_fresh_page(client, make_article, customer):
+    article = make_article()
+    Client().get(article.get_absolute_url())  # cached by an anonymous reader
+    client.force_login(customer)
+    response = client.get(article.get_absolute_url())
+    assert cache_state(response) is None
+    assert "Signed in as" in response.content.decode()
+
+
+def test_the_csrf_token_in_a_cached_page_works_for_another_visitor(make_article):
+    article = make_article()
+    Client().get(article.get_absolute_url())  # someone else filled the cache
+    visitor = Client(enforce_csrf_checks=True)
+    response = visitor.get(article.get_absolute_url())
+    assert cache_state(response) == "hit"
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode()).group(1)
+    vote = visitor.post(f"/articles/{article.pk}/vote/", {"helpful": "yes", "csrfmiddlewaretoken": token})
+    assert vote.status_code == 302  # to sign in, not a 403 CSRF failure
+    assert "/accounts/login/" in vote["Location"]
+
+
+def test_conditional_get_answers_304_until_the_page_changes(client, make_article, customer):
+    article = make_article()
+    first = client.get(article.get_absolute_url())
+    assert first["Last-Modified"]
+    again = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    services.comment_create(author=customer, target=article, body="Changes the page")
+    changed = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+
+
+def test_drafts_are_never_cached_for_anyone(client, make_article):
+    draft = make_article(draft=True)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert cache_state(client.get(draft.get_absolute_url())) is None
