@@ -35,3 +35,15 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     if cool_off:
         response["Retry-After"] = str(int(cool_off.total_seconds()))
     return response
+
+
+def client_ip_or_none(request: HttpRequest) -> str | None:
+    """The client's address for axes, or None when there is none (a sign-in made in code).
+
+    Axes stores it in a column PostgreSQL types as inet, where a placeholder such as
+    "unknown" is an error; None is stored (and looked up) as NULL.
+    """
+    from kb.throttle import client_ip
+
+    address = client_ip(request)
+    return None if address == "unknown" else address

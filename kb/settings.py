@@ -204,12 +204,16 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# No log of successful sign-ins: it is personal data we do not need (failures are what
+# the lockout counts). It also keeps sign-ins without a client address (the test client,
+# the shell) from writing "unknown" into an address column PostgreSQL types as inet.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_CALLABLE = "kb.security.lockout_response"  # templates/registration/locked_out.html
 # Behind N reverse proxies the client address is the N-th from the right in
 # X-Forwarded-For (REMOTE_ADDR is the proxy). 0 = gunicorn faces clients directly.
 # One reading of it for sign-in lockouts and the form rate limits alike.
 KB_TRUSTED_PROXY_COUNT = env_int("KB_TRUSTED_PROXY_COUNT", 0)
-AXES_CLIENT_IP_CALLABLE = "kb.throttle.client_ip"
+AXES_CLIENT_IP_CALLABLE = "kb.security.client_ip_or_none"
 
 # --- I18n / time ----------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
