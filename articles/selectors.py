@@ -228,7 +228,19 @@ def topic_posts(*, topic: Topic) -> QuerySet:
     )
 
 
-def post_detail(*, pk: int, viewer) -> Post:
+def _open_ticket_reference() -> Subquery:
+    """The reference of the post's open escalation ticket (or NULL), as a subquery."""
+    # Imported here: the tickets app builds on articles, not the other way round, and
+    # only agents' post pages ask for this.
+    from tickets.models import OPEN_STATUSES, Ticket
+
+    tickets = Ticket.objects.filter(post=OuterRef("pk"), status__in=OPEN_STATUSES).order_by("-created_at", "-pk")
+    return Subquery(tickets.values("reference")[:1])
+
+
+def post_detail(*, pk: int, viewer, with_open_ticket: bool = False) -> Post:
+    """The post with its counts; ``with_open_ticket`` (agents) adds ``open_ticket_reference``
+    in the same query, so the escalation button costs no extra query."""
     annotations = {
         "follower_count": _count(Follow, "post"),
         "comment_count": _count(Comment, "post"),
@@ -236,6 +248,8 @@ def post_detail(*, pk: int, viewer) -> Post:
     following = _viewer_follows(viewer, "post")
     if following is not None:
         annotations["viewer_following"] = following
+    if with_open_ticket:
+        annotations["open_ticket_reference"] = _open_ticket_reference()
     return get_object_or_404(
         Post.objects.select_related("topic", "author").annotate(**annotations), pk=pk
     )

@@ -66,3 +66,60 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {', '.join(self.to)} ({self.get_status_display()})"
+
+
+# --- Visitor and article-view counting (kb.analytics) ------------------------------------
+
+
+class DailySalt(models.Model):
+    """The random salt visitor hashes are made with on one day.
+
+    Deleted as soon as a later day's salt is made: once it is gone, nobody (not even
+    someone holding SECRET_KEY and the database) can tell whether a given IP address or
+    session produced a stored hash, and the same visitor on two days cannot be linked.
+    """
+
+    date = models.DateField(unique=True)
+    salt = models.CharField(max_length=64)
+
+    def __str__(self):
+        return f"salt of {self.date}"
+
+
+class VisitorDay(models.Model):
+    """One visitor on one day, known only by a hash salted with that day's salt.
+
+    A visitor is counted per day by design (the hash changes daily), so a week's visitors
+    are the sum of its daily visitors.
+    """
+
+    date = models.DateField()
+    visitor_hash = models.CharField(max_length=64)
+    saw_help_center = models.BooleanField(default=False, help_text="Opened a help-center page (beacon).")
+    submitted_request = models.BooleanField(default=False, help_text="Sent the request form.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["date", "visitor_hash"], name="one_visitor_row_per_day"),
+        ]
+        indexes = [models.Index(fields=["date"], name="visitor_day_date")]
+
+    def __str__(self):
+        return f"{self.date} {self.visitor_hash[:8]}…"
+
+
+class ArticleViewDay(models.Model):
+    """How often an article was read on one day (a counter, incremented with ``F()``)."""
+
+    date = models.DateField()
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["date", "article"], name="one_article_view_row_per_day"),
+        ]
+        indexes = [models.Index(fields=["date"], name="article_view_day_date")]
+
+    def __str__(self):
+        return f"{self.date} article {self.article_id}: {self.views}"

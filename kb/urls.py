@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("kb.accounts.urls")),
+    path("analytics/", include("kb.analytics_urls")),
     path("", include("tickets.urls")),
     path("", include("articles.urls")),
 ]

@@ -135,7 +135,7 @@ class TicketAdmin(admin.ModelAdmin):
     list_display = ["reference", "subject", "team", "status", "priority", "source", "created_at"]
     list_filter = ["status", "priority", "source", "team"]
     search_fields = ["reference", "subject", "requester_email", "requester_name"]
-    raw_id_fields = ["requester", "assignee"]
+    raw_id_fields = ["requester", "assignee", "post", "from_article"]
     readonly_fields = ["reference", "created_at"]
     list_select_related = ["team"]
     inlines = [CallbackInline, TicketMessageInline, TicketAttachmentInline]

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from . import demo_analytics
 from .models import OpeningHours, Plan, PlanLink, Team, Ticket, TicketMessage
 
 WEEKDAYS = range(5)  # Monday–Friday
@@ -111,6 +112,7 @@ def load(*, stdout=None) -> None:
         stdout.write(f"Request desk: {made} demo requests for customer and customer2.\n")
     if stdout is not None:
         stdout.write("Cancel flow: Business Solutions (Mon–Fri 8–17 PT), Support chat (6–18 PT), 2 plans.\n")
+    demo_analytics.load(stdout=stdout)
 
 
 # (reference, requester, status, priority, subject, description, days ago)

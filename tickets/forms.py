@@ -7,11 +7,13 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import phonenumbers
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
+from django.forms.boundfield import BoundField
+from django.forms.renderers import DjangoTemplates
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
-from kb.honeypot import HoneypotFormMixin, honeypot_layout
+from kb.honeypot import HoneypotFormMixin
 
 from . import office_hours
 from .models import Callback, Plan
@@ -59,6 +61,106 @@ def slot_label(slot: Slot, tz: ZoneInfo) -> str:
 def slot_day_label(slot: Slot, tz: ZoneInfo) -> str:
     local = slot.start.astimezone(tz)
     return f"{local:%A, %B} {local.day}"
+
+
+# --- Hand-written Bootstrap 5 rendering ----------------------------------------------
+# The callback and request forms sit on the busiest public pages of the contact flow (a
+# pricing change sends everyone to "How do I cancel?"). Rendered by crispy-forms they cost
+# ~20 ms a request, most of the page's time: a layout object, a field template and several
+# widget templates per field. So their templates (templates/tickets/includes/form_field.html)
+# write the same Bootstrap 5 markup by hand, the per-field classes crispy added at render
+# time are set here once, and the widgets are written by WidgetRenderer below. Forms on
+# quieter pages keep their crispy FormHelper.
+
+_WIDGETS = "django/forms/widgets/"
+_INPUT_TEMPLATES = frozenset(
+    f"{_WIDGETS}{name}.html"
+    for name in ("input", "text", "email", "checkbox", "hidden", "file", "number", "password", "url", "tel", "search")
+)
+
+
+def _attributes(attrs: dict) -> str:
+    """HTML attributes in dict order, as Django's widgets/attrs.html writes them."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{conditional_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False and value is not None
+    )
+
+
+class WidgetRenderer(DjangoTemplates):
+    """Django's form renderer, writing the common widgets in Python instead of templates.
+
+    The markup is exactly what Django's widget templates (input, textarea, select, option)
+    produce; a select with 50 callback slots is 100 template renders otherwise. Anything
+    else (radio buttons, a file input with a current file ...) goes to the templates.
+    """
+
+    def render(self, template_name, context, request=None):
+        widget = context.get("widget")
+        if template_name in _INPUT_TEMPLATES or (
+            template_name == f"{_WIDGETS}clearable_file_input.html" and not widget.get("is_initial")
+        ):
+            value = "" if widget["value"] is None else format_html(' value="{}"', str(widget["value"]))
+            return mark_safe(format_html('<input type="{}" name="{}"', widget["type"], widget["name"])
+                             + value + _attributes(widget["attrs"]) + ">")
+        if template_name == f"{_WIDGETS}textarea.html":
+            return mark_safe(format_html('<textarea name="{}"', widget["name"]) + _attributes(widget["attrs"])
+                             + format_html(">\n{}</textarea>", widget["value"] or ""))
+        if template_name == f"{_WIDGETS}select.html" and all(
+            option["template_name"] == f"{_WIDGETS}select_option.html"
+            for _name, options, _index in widget["optgroups"] for option in options
+        ):
+            return self._select(widget)
+        return super().render(template_name, context, request)
+
+    @staticmethod
+    def _select(widget) -> str:
+        parts = [format_html('<select name="{}"', widget["name"]), _attributes(widget["attrs"]), ">"]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            for option in options:
+                parts.append(format_html('\n  <option value="{}"', str(option["value"])))
+                parts.append(_attributes(option["attrs"]))
+                parts.append(format_html(">{}</option>", option["label"]))
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))
+
+
+class BootstrapForm(forms.Form):
+    """A form for the hand-written templates: Bootstrap classes on every visible widget,
+    ``is-invalid`` on those with errors (Django itself adds ``aria-invalid`` and points
+    ``aria-describedby`` at ``<id>_error`` and ``<id>_helptext``), widgets written by
+    :class:`WidgetRenderer`."""
+
+    default_renderer = WidgetRenderer()
+
+    class BoundField(BoundField):
+        def build_widget_attrs(self, attrs, widget=None):
+            attrs = super().build_widget_attrs(attrs, widget)
+            widget = widget or self.field.widget
+            if not widget.is_hidden and self.errors:
+                attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+            return attrs
+
+    bound_field_class = BoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if widget.is_hidden:
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs['class']} {css}" if widget.attrs.get("class") else css
 
 
 class SlotSelect(forms.Select):
@@ -137,7 +239,10 @@ class SlotField(forms.Field):
         return next(slot for slot in self.slots if slot.start == value)
 
 
-class CallbackForm(HoneypotFormMixin, forms.Form):
+class CallbackForm(HoneypotFormMixin, BootstrapForm):
+    """The callback request. Laid out by templates/tickets/includes/callback_form.html (by
+    hand, not crispy: see "Hand-written Bootstrap 5 rendering" above)."""
+
     name = forms.CharField(label="Your name", max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     email = forms.EmailField(label="Your email", max_length=254,
                              help_text="We send the confirmation and your reference here.",
@@ -165,20 +270,7 @@ class CallbackForm(HoneypotFormMixin, forms.Form):
         self.plans = {plan.slug: plan for plan in plans}
         self.fields["plan"].choices = [("", "Choose your plan…"), *((p.slug, p.name) for p in plans)]
         self.fields["slot"].configure(schedule=schedule, slots=slots, at=at, lead=lead, team_name=team_name)
-        self.helper = FormHelper()
-        self.helper.form_id = "callback-form"
-        self.helper.form_method = "post"
-        self.helper.form_action = action
-        self.helper.attrs = {"novalidate": ""}
-        self.helper.layout = Layout(
-            Fieldset("About you", "name", "email", "phone"),
-            Fieldset("Your account", "plan", "account_email"),
-            Fieldset("Your reason", "reason", "reason_detail"),
-            Fieldset("Your callback", "slot", HTML(
-                '<p class="form-text local-time-note" id="slot-local-note" hidden></p>'), "consent"),
-            honeypot_layout(),
-            Submit("submit", "Request a callback", css_id="submit-callback"),
-        )
+        self.action = action
 
     def clean_name(self):
         return clean_person_name(self.cleaned_data["name"])

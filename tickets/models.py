@@ -224,6 +224,10 @@ def new_reference() -> str:
     return "LUM-" + "".join(secrets.choice(alphabet) for _ in range(7))
 
 
+# Statuses in which a ticket still needs someone (solved and closed ones do not).
+OPEN_STATUSES = ("new", "open", "pending")
+
+
 class Ticket(models.Model):
     """Something a customer needs from a team: a request, a callback, an escalated post."""
 
@@ -268,6 +272,9 @@ class Ticket(models.Model):
     suggested_article_ids = models.JSONField(default=list, blank=True,
                                              help_text="Articles suggested to the visitor (form and after).")
     solved_by_self_service = models.BooleanField(default=False)
+    # Community post escalation: the post an agent turned into this ticket.
+    post = models.ForeignKey("articles.Post", on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="tickets", help_text="The community post this ticket was escalated from.")
     # SHA-256 of the requester's private link token; the token itself is only in their email.
     access_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
@@ -276,6 +283,12 @@ class Ticket(models.Model):
         indexes = [
             models.Index(fields=["team", "status"], name="ticket_team_status"),
             models.Index(fields=["requester", "-created_at"], name="ticket_requester"),
+        ]
+        constraints = [
+            # Escalating a post twice must not open two tickets, even when two agents click
+            # at once; once solved or closed, a new escalation may open a fresh one.
+            models.UniqueConstraint(fields=["post"], condition=Q(post__isnull=False, status__in=OPEN_STATUSES),
+                                    name="one_open_ticket_per_post"),
         ]
 
     def __str__(self):

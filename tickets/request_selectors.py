@@ -75,7 +75,7 @@ def attachments_of(ticket: Ticket) -> list[TicketAttachment]:
 
 
 def ticket_for_agent(reference: str) -> Ticket | None:
-    return (Ticket.objects.select_related("team", "assignee", "requester", "from_article")
+    return (Ticket.objects.select_related("team", "assignee", "requester", "from_article", "post")
             .filter(reference=reference).first())
 
 

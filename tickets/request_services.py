@@ -15,16 +15,18 @@ from pathlib import Path
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Post
+from kb import analytics
 from kb.mail import absolute_url as site_url
 from kb.mail import queue_email
 from kb.permissions import is_agent
 
-from .models import Deflection, Ticket, TicketAttachment, TicketMessage
+from .models import OPEN_STATUSES, Deflection, Team, Ticket, TicketAttachment, TicketMessage
 
 SOLVED_SALT = "tickets.request.solved"
 # A "Yes, this solved it" link works for 30 days; after that the requester replies instead.
@@ -89,10 +91,13 @@ def request_create(
     from_article: Article | None = None,
     shown_article_ids: list[int] = (),
     suggestions: list[Article] = (),
+    visitor: str = "",
 ) -> tuple[Ticket, str]:
     """Create a request-form ticket and queue the auto-reply; returns (ticket, private token).
 
     ``suggestions`` (at most 3) are listed in the auto-reply with signed "solved" links.
+    ``visitor`` is the daily visitor hash (``kb.analytics.visitor_hash_for``), counted as
+    having submitted a request for the self-service score.
     """
     token = secrets.token_urlsafe(32)
     suggestions = list(suggestions)[:3]
@@ -113,6 +118,7 @@ def request_create(
     )
     for upload in uploads:
         _store_attachment(ticket, upload, at)
+    analytics.request_submitted_record(visitor=visitor, at=at)
     links = [{"title": a.title, "url": site_url(a.get_absolute_url()),
               "solved_url": site_url(reverse("tickets:request_solved", args=[solved_link_value(ticket, a)]))}
              for a in suggestions]
@@ -173,6 +179,7 @@ def ticket_reply_by_agent(*, ticket: Ticket, agent, body: str, internal: bool, a
             changes["status"] = Ticket.Status.OPEN
         if ticket.assignee_id is None:
             changes["assignee"] = agent
+    if not internal and ticket.requester_email:  # an escalated post's author may have no email address
         queue_email(
             to=ticket.requester_email,
             subject=f"Re: {ticket.subject} — {ticket.reference}",
@@ -212,3 +219,65 @@ def ticket_update(*, ticket: Ticket, agent, status: str, priority: str, assignee
 def deflection_record(*, article: Article, query: str, visitor: str, at: datetime) -> Deflection:
     """A suggested article answered the visitor's question: no request sent."""
     return Deflection.objects.create(article=article, query=query[:200], visitor=visitor, created_at=at)
+
+
+def _open_ticket_of(post: Post) -> Ticket | None:
+    return Ticket.objects.filter(post=post, status__in=OPEN_STATUSES).order_by("-created_at", "-pk").first()
+
+
+@transaction.atomic
+def post_escalate(*, post: Post, by, team: Team | None = None, note: str = "",
+                  at: datetime | None = None) -> Ticket:
+    """Turn a community post into a ticket for its author (agents only).
+
+    Idempotent: while the post has an open ticket (new, open or pending), that ticket is
+    returned and no other is made; a note given again is added to it, so nothing typed is
+    lost. The author is the requester, so the ticket appears under their "My requests".
+    """
+    _require_agent(by)
+    at = at or timezone.now()
+    note = note.strip()
+    ticket = _open_ticket_of(post)
+    if ticket is None:
+        author = post.author
+        try:
+            # A savepoint: if another agent escalated the same post a moment ago, the
+            # one_open_ticket_per_post constraint refuses this row and we return theirs.
+            with transaction.atomic():
+                ticket = Ticket.objects.create(
+                    source=Ticket.Source.COMMUNITY_POST,
+                    status=Ticket.Status.NEW,
+                    team=team,
+                    post=post,
+                    requester=author,
+                    requester_email=author.email,
+                    requester_name=(author.get_full_name() or author.get_username())[:100],
+                    subject=post.title[:200],
+                    description=post.body,
+                    created_at=at,
+                    updated_at=at,
+                )
+        except IntegrityError:
+            ticket = _open_ticket_of(post)
+            if ticket is None:
+                raise
+        else:
+            TicketMessage.objects.create(
+                ticket=ticket, author=by, author_email=by.email, internal=True, by_agent=True, created_at=at,
+                body=f"Escalated from the community post “{post.title}” by {by.get_username()}.",
+            )
+            if author.email:
+                queue_email(
+                    to=author.email,
+                    subject=f"Your question is now a support request — {ticket.reference}",
+                    body=render_to_string("tickets/emails/post_escalated.txt", {
+                        "ticket": ticket, "post_url": site_url(post.get_absolute_url()),
+                        "url": site_url(reverse("tickets:request_detail", args=[ticket.reference])),
+                    }),
+                    kind="tickets.post_escalated",
+                    at=at,
+                )
+    if note:
+        TicketMessage.objects.create(ticket=ticket, author=by, author_email=by.email, body=note[:10000],
+                                     internal=True, by_agent=True, created_at=at)
+    return ticket

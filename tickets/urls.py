@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_requests
+from . import views, views_dashboard, views_escalation, views_requests
 
 app_name = "tickets"
 
@@ -26,4 +26,8 @@ urlpatterns = [
     path("requests/<str:reference>/files/<int:pk>/", views_requests.request_attachment, name="request_attachment"),
     path("agent/tickets/", views_requests.agent_queue, name="agent_queue"),
     path("agent/tickets/<str:reference>/", views_requests.agent_ticket, name="agent_ticket"),
+    # The deflection dashboard
+    path("agent/dashboard/", views_dashboard.dashboard, name="dashboard"),
+    path("agent/dashboard/export.csv", views_dashboard.dashboard_csv, name="dashboard_csv"),
+    path("agent/posts/<int:pk>/escalate/", views_escalation.post_escalate, name="post_escalate"),
 ]

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kb import throttle
+from kb import analytics, throttle
 from kb.permissions import is_agent
 
 from . import request_selectors as selectors
@@ -75,6 +75,7 @@ def request_create(request):
                 category=data["category"], at=at, requester=request.user, uploads=data["attachments"],
                 from_article=selectors.published_article(data["from_article"]),
                 shown_article_ids=data["shown"], suggestions=suggestions,
+                visitor=analytics.visitor_hash_for(request, at=at),
             )
             references = request.session.get(SESSION_REQUESTS, [])[-9:]
             request.session[SESSION_REQUESTS] = [*references, ticket.reference]

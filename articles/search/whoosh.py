@@ -34,7 +34,6 @@ from django.conf import settings
 from whoosh import index as whoosh_index
 from whoosh import sorting
 from whoosh.fields import ID, STORED, TEXT, Schema
-from whoosh.highlight import ContextFragmenter, HtmlFormatter
 from whoosh.index import LockError
 from whoosh.query import And, Or, Prefix, Term
 from whoosh.scoring import BM25F
@@ -72,7 +71,40 @@ WRITE_ATTEMPTS = 6  # ...and how many times we try again before giving up (logge
 EXCERPT_CHARS = 12_000  # stored body text used for snippets
 SNIPPET_CHARS = 220
 
-TEXT_FIELDS = ("title", "labels", "places", "body", "official", "comments")
+# Fields of indexes written before the combined "text" field (queried until a rebuild).
+LEGACY_FIELDS = ("title", "labels", "places", "body", "official", "comments")
+
+
+# Ranking: BM25F over one combined "text" field. Each part of a document is written into
+# it as many times as its FIELD_BOOSTS weight (rounded), so a word's frequencies in title,
+# labels, places, official answers and body add up *before* BM25 saturates them, under one
+# length normalisation. Whoosh's per-field Term clauses instead add one saturated BM25
+# score per field: a word in both title and body then counted twice, and on the StackFAQ
+# dev queries that ranked worse and cost three times the clauses (see bench/README.md).
+# Other comments stay in their own field at a lower boost (FIELD_BOOSTS["comments"] < 1
+# cannot be a repetition count).
+COMBINED_FIELDS = ("title", "labels", "places", "official", "body")
+BM25_PARAMS = {"B": 0.75, "K1": 1.2, "text_B": 0.6, "text_K1": 3.0}
+
+
+def repeats(field: str) -> int:
+    return max(1, round(FIELD_BOOSTS[field]))
+
+
+class _Weighting(BM25F):
+    """BM25F with a K1 per field as well as a B per field (``text_K1``)."""
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        k1 = self.K1
+        try:
+            self.K1 = BM25_PARAMS.get(f"{fieldname}_K1", k1)
+            return super().scorer(searcher, fieldname, text, qf=qf)
+        finally:
+            self.K1 = k1
+
+
+def weighting() -> BM25F:
+    return _Weighting(**{k: v for k, v in BM25_PARAMS.items() if not k.endswith("_K1")})
 
 
 def build_schema() -> Schema:
@@ -83,12 +115,11 @@ def build_schema() -> Schema:
         category_id=ID,
         section_id=ID,
         topic_id=ID,
-        title=TEXT(analyzer=text, stored=True),
-        labels=TEXT(analyzer=text),
-        places=TEXT(analyzer=text),
-        body=TEXT(analyzer=text),
-        official=TEXT(analyzer=text),
+        text=TEXT(analyzer=text),  # the ranked field: see COMBINED_FIELDS
         comments=TEXT(analyzer=text),
+        # Title and body on their own: instant suggestions rank titles first.
+        title=TEXT(analyzer=text, stored=True),
+        body=TEXT(analyzer=text),
         # Unstemmed words: spelling corrections ("pasword" -> "password") and prefixes of
         # title words for instant suggestions.
         spell=TEXT(analyzer=word_analyzer()),
@@ -96,6 +127,14 @@ def build_schema() -> Schema:
         excerpt=STORED,
         version=STORED,
     )
+
+
+def _combined(doc: SearchDocument) -> str:
+    parts = {"title": doc.title, "labels": " ".join(doc.labels), "places": doc.places,
+             "official": doc.official, "body": doc.body}
+    # A blank line between parts, so no part's last word runs into the next one's first.
+    return "\n\n".join("\n\n".join([parts[f]] * repeats(f))
+                        for f in COMBINED_FIELDS if parts[f])
 
 
 def _fields(doc: SearchDocument) -> dict:
@@ -108,26 +147,15 @@ def _fields(doc: SearchDocument) -> dict:
         "category_id": ident(doc.category_id),
         "section_id": ident(doc.section_id),
         "topic_id": ident(doc.topic_id),
-        "title": doc.title,
-        "labels": " ".join(doc.labels),
-        "places": doc.places,
-        "body": doc.body,
-        "official": doc.official,
+        "text": _combined(doc),
         "comments": doc.comments,
+        "title": doc.title,
+        "body": doc.body,
         "spell": " ".join((doc.title, " ".join(doc.labels), doc.body)),
         "title_words": doc.title,
         "excerpt": (doc.body or doc.official)[:EXCERPT_CHARS],
         "version": doc.version,
     }
-
-
-class _MarkFormatter(HtmlFormatter):
-    """Whoosh's HTML formatter (text is HTML-escaped) with bare ``<mark>`` tags."""
-
-    template = "<%(tag)s>%(t)s</%(tag)s>"
-
-    def __init__(self):
-        super().__init__(tagname="mark", between=" … ")
 
 
 class WhooshBackend(SearchBackend):
@@ -198,12 +226,12 @@ class WhooshBackend(SearchBackend):
                 # Forget searchers of generations that are no longer live.
                 for old in list(cache):
                     cache.pop(old).close()
-                searcher = cache[ix] = ix.searcher(weighting=BM25F(B=0.75, K1=1.2))
+                searcher = cache[ix] = ix.searcher(weighting=weighting())
             elif not searcher.up_to_date():
                 # A fresh searcher, not searcher.refresh(): refresh() reuses the reader of
                 # a segment whose deletions changed, so deleted documents keep matching.
                 searcher.close()
-                searcher = cache[ix] = ix.searcher(weighting=BM25F(B=0.75, K1=1.2))
+                searcher = cache[ix] = ix.searcher(weighting=weighting())
             yield searcher
         except SearchUnavailable:
             raise
@@ -221,11 +249,17 @@ class WhooshBackend(SearchBackend):
 
     # --- reads --------------------------------------------------------------------------
     @staticmethod
-    def _text_query(terms):
+    def _text_query(terms, schema):
         clauses = []
-        for term in terms:
-            clauses += [Term(field, term.text, boost=FIELD_BOOSTS[field] * term.boost)
-                        for field in TEXT_FIELDS]
+        if "text" in schema:
+            for term in terms:
+                clauses.append(Term("text", term.text, boost=term.boost))
+                clauses.append(Term("comments", term.text,
+                                    boost=FIELD_BOOSTS["comments"] * term.boost))
+        else:  # an index built by an older version: rebuild_index upgrades it
+            for term in terms:
+                clauses += [Term(field, term.text, boost=FIELD_BOOSTS[field] * term.boost)
+                            for field in LEGACY_FIELDS if field in schema]
         return Or(clauses)
 
     @staticmethod
@@ -244,8 +278,8 @@ class WhooshBackend(SearchBackend):
         if not terms:
             return SearchResults(hits=[], total=0, page=query.page, per_page=query.per_page,
                                  suggestion=None, backend=self.name)
-        q = self._text_query(terms)
         with self.searcher() as searcher:
+            q = self._text_query(terms, searcher.schema)
             # Per-kind counts for the tabs, whatever kind is selected.
             counted = searcher.search(q, filter=self._filter(query, with_kinds=False), limit=1,
                                       groupedby=sorting.FieldFacet("kind"), maptype=sorting.Count,
@@ -255,18 +289,16 @@ class WhooshBackend(SearchBackend):
             hits = []
             if total and query.offset < total:
                 results = searcher.search(q, filter=self._filter(query, with_kinds=True),
-                                          limit=query.offset + query.per_page, terms=True)
-                results.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-                results.formatter = _MarkFormatter()
-                stems = [t.text for t in terms]
+                                          limit=query.offset + query.per_page)
+                stems = [t.text for t in terms] + words(query.text)
                 for hit in results[query.offset:]:
                     kind, pk = split_key(hit["key"])
-                    snippet = ""
-                    if query.snippets:
-                        excerpt = hit.get("excerpt") or ""
-                        snippet = hit.highlights("body", text=excerpt, top=2) if excerpt else ""
-                        if not snippet:
-                            snippet = highlight_snippet(excerpt, stems, length=SNIPPET_CHARS)
+                    # Snippets only for the page shown, by a cheap scan of the stored
+                    # excerpt for the query's stems: Whoosh's highlighter re-analyses
+                    # every body and cost more than the search itself.
+                    snippet = (highlight_snippet(hit.get("excerpt") or "", stems,
+                                                 length=SNIPPET_CHARS)
+                               if query.snippets else "")
                     hits.append(SearchHit(kind=kind, pk=pk, score=hit.score,
                                           title=hit.get("title", ""), snippet=snippet))
             suggestion = self._spelling(searcher, query.text) if total < 3 or not hits else None

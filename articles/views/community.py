@@ -219,10 +219,10 @@ def post_detail(request, pk, slug):
 
 
 def _post_page(request, pk, *, slug=None, comment_form=None):
-    post = selectors.post_detail(pk=pk, viewer=request.user)
+    viewer_is_agent = is_agent(request.user)
+    post = selectors.post_detail(pk=pk, viewer=request.user, with_open_ticket=viewer_is_agent)
     if slug is not None and slug != post.slug:
         return redirect(post, permanent=True)
-    viewer_is_agent = is_agent(request.user)
     page_url = post.get_absolute_url()
     comments = comments_with_flags(
         selectors.comments_for(target=post), viewer_is_agent=viewer_is_agent
@@ -240,6 +240,7 @@ def _post_page(request, pk, *, slug=None, comment_form=None):
             "can_comment": True,
             "ask_url": reverse("articles:post_create", kwargs={"slug": post.topic.slug}),
             "sign_in_url": sign_in_url(page_url + COMMENT_FORM_ANCHOR),
+            "escalation": escalation_box(post) if viewer_is_agent else None,
             "breadcrumbs": [
                 (reverse("articles:topics"), "Community"),
                 (post.topic.get_absolute_url(), post.topic.name),
@@ -247,6 +248,16 @@ def _post_page(request, pk, *, slug=None, comment_form=None):
             ],
         },
     )
+
+
+def escalation_box(post) -> dict:
+    """Agents' "Escalate to ticket" button, or the link to the ticket already open."""
+    reference = getattr(post, "open_ticket_reference", None)
+    return {
+        "reference": reference,
+        "ticket_url": reverse("tickets:agent_ticket", args=[reference]) if reference else "",
+        "action": reverse("tickets:post_escalate", kwargs={"pk": post.pk}),
+    }
 
 
 @require_POST

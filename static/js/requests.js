@@ -9,11 +9,12 @@
   var template = document.getElementById("request-suggestion-template");
   var status = document.getElementById("request-suggestions-status");
   var shown = document.getElementById("id_shown");
-  if (!box || !subject || !list || !template) return;
+  if (!box || !subject || !list || !template || !status) return;
   var url = box.getAttribute("data-suggest-url");
   var timer = null;
   var last = "";
   var seen = [];
+  var idle = "Start typing a subject to see suggestions.";
 
   function remember(id) {
     if (seen.indexOf(id) === -1 && seen.length < 20) seen.push(id);
@@ -27,6 +28,9 @@
       var link = node.querySelector(".request-suggestion-link");
       link.href = item.url;
       link.textContent = item.title;
+      // Every button says "This answered my question": the hidden title tells screen-reader
+      // users which article each one is for.
+      node.querySelector(".request-suggestion-title").textContent = ": " + item.title;
       node.querySelector("input[name=article]").value = item.id;
       node.querySelector("input[name=subject]").value = text;
       node.querySelector("li").setAttribute("data-article-id", item.id);
@@ -42,7 +46,13 @@
     var text = subject.value.trim();
     if (text === last) return;
     last = text;
-    if (text.length < 2) { list.textContent = ""; return; }
+    if (text.length < 2) {
+      // Nothing to search for: clear the list and its announcement, or the status would
+      // still promise articles that are no longer shown.
+      list.textContent = "";
+      status.textContent = idle;
+      return;
+    }
     fetch(url + "?q=" + encodeURIComponent(text), { headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : { results: [] }; })
       .then(function (data) { if (subject.value.trim() === text) render(data.results || [], text); })
