@@ -36,7 +36,7 @@ from whoosh import sorting
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.index import LockError
 from whoosh.query import And, Or, Prefix, Term
-from whoosh.scoring import BM25F
+from whoosh.scoring import BM25F, BM25FScorer
 
 from .base import (
     ARTICLE,
@@ -95,12 +95,10 @@ class _Weighting(BM25F):
     """BM25F with a K1 per field as well as a B per field (``text_K1``)."""
 
     def scorer(self, searcher, fieldname, text, qf=1):
-        k1 = self.K1
-        try:
-            self.K1 = BM25_PARAMS.get(f"{fieldname}_K1", k1)
+        if not searcher.schema[fieldname].scorable:
             return super().scorer(searcher, fieldname, text, qf=qf)
-        finally:
-            self.K1 = k1
+        return BM25FScorer(searcher, fieldname, text, self._field_B.get(fieldname, self.B),
+                           BM25_PARAMS.get(f"{fieldname}_K1", self.K1), qf=qf)
 
 
 def weighting() -> BM25F:
