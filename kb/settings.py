@@ -226,6 +226,7 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = KB_DATA_DIR / "staticfiles"
 MEDIA_URL = "/media/"
+KB_SERVE_MEDIA = env_bool("KB_SERVE_MEDIA", True)
 # Several machines: point KB_MEDIA_ROOT at shared storage (an NFS mount) so an image
 # uploaded through one web server is served by all of them.
 MEDIA_ROOT = Path(os.environ.get("KB_MEDIA_ROOT") or KB_DATA_DIR / "media")
