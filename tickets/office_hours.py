@@ -75,12 +75,17 @@ class Schedule:
     holiday_country: str = ""
     holiday_subdivision: str = ""
     _by_date: Mapping[date, tuple[DateOverride, ...]] = field(init=False, repr=False, compare=False)
+    # The intervals of each local date once worked out: a page asks open_until,
+    # next_opening, status_text and callback_slots about the same days. The schedule is
+    # immutable, so this memo is invisible from outside.
+    _days: dict[date, tuple[Interval, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         by_date: dict[date, list[DateOverride]] = {}
         for override in self.overrides:
             by_date.setdefault(override.date, []).append(override)
         object.__setattr__(self, "_by_date", {d: tuple(v) for d, v in by_date.items()})
+        object.__setattr__(self, "_days", {})
 
     @property
     def never_open(self) -> bool:
@@ -170,6 +175,17 @@ def _subtract(intervals: list[Interval], cut: Interval) -> list[Interval]:
 
 def intervals_starting_on(schedule: Schedule, day: date) -> list[Interval]:
     """The open intervals that start on local ``day`` (unmerged, sorted)."""
+    return list(_day_intervals(schedule, day))
+
+
+def _day_intervals(schedule: Schedule, day: date) -> tuple[Interval, ...]:
+    known = schedule._days.get(day)
+    if known is None:
+        known = schedule._days[day] = tuple(_work_out_day(schedule, day))
+    return known
+
+
+def _work_out_day(schedule: Schedule, day: date) -> list[Interval]:
     tz = schedule.time_zone
     overrides = schedule._by_date.get(day, ())
     intervals: list[Interval] = []
@@ -194,7 +210,7 @@ def _periods(schedule: Schedule, first_day: date, last_day: date):
     current: Interval | None = None
     day = first_day
     while day <= last_day:
-        for iv in intervals_starting_on(schedule, day):
+        for iv in _day_intervals(schedule, day):
             if current is not None and iv.start <= current.end:
                 current = Interval(current.start, max(current.end, iv.end))
             else:
@@ -349,14 +365,21 @@ def zone_abbreviation(local: datetime) -> str:
     ambiguous = other.utcoffset() != local.utcoffset() and local_time_problem(
         local.tzinfo, local.replace(tzinfo=None)) == "ambiguous"  # type: ignore[arg-type]
     if not ambiguous:
-        # Only zones that switch between "xST" and "xDT" (North America) have a generic
-        # name; IST, CET/CEST and the like are kept as they are.
-        winter = datetime(local.year, 1, 15, 12, tzinfo=local.tzinfo).tzname() or ""
-        summer = datetime(local.year, 7, 15, 12, tzinfo=local.tzinfo).tzname() or ""
-        pair = {_GENERIC_ABBR.sub(r"\1T", winter), _GENERIC_ABBR.sub(r"\1T", summer)}
-        both_match = all(_GENERIC_ABBR.match(name) for name in (winter, summer, abbr))
-        if winter != summer and len(pair) == 1 and both_match:
-            return pair.pop()
+        return _generic_abbreviation(local.tzinfo, local.year, abbr)
+    return abbr
+
+
+@functools.lru_cache(maxsize=256)
+def _generic_abbreviation(tz, year: int, abbr: str) -> str:
+    # Only zones that switch between "xST" and "xDT" (North America) have a generic name;
+    # IST, CET/CEST and the like are kept as they are. A pure function of its arguments,
+    # cached: every callback slot label asks it twice.
+    winter = datetime(year, 1, 15, 12, tzinfo=tz).tzname() or ""
+    summer = datetime(year, 7, 15, 12, tzinfo=tz).tzname() or ""
+    pair = {_GENERIC_ABBR.sub(r"\1T", winter), _GENERIC_ABBR.sub(r"\1T", summer)}
+    both_match = all(_GENERIC_ABBR.match(name) for name in (winter, summer, abbr))
+    if winter != summer and len(pair) == 1 and both_match:
+        return pair.pop()
     return abbr
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Fieldset, Layout, Submit
 from django import forms
 
-from kb.honeypot import HoneypotFormMixin, honeypot_layout
+from kb.honeypot import HoneypotFormMixin
 
+from .forms import BootstrapForm
 from .models import Ticket
 from .request_services import Upload
 
@@ -69,14 +68,19 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
-class RequestForm(HoneypotFormMixin, forms.Form):
+class RequestForm(HoneypotFormMixin, BootstrapForm):
+    """The public request form. Laid out by templates/tickets/includes/new_request_form.html,
+    by hand rather than with crispy: it is a busy public page (see "Hand-written Bootstrap 5
+    rendering" in tickets/forms.py)."""
+
     email = forms.EmailField(label="Your email", max_length=254,
                              help_text="We send your reference and our replies here.",
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     subject = forms.CharField(label="Subject", max_length=150, min_length=4,
                               help_text="A few words; we suggest articles as you type.",
-                              widget=forms.TextInput(attrs={"autocomplete": "off", "id": "id_subject",
-                                                            "aria-describedby": "request-suggestions-status"}))
+                              # No aria-describedby of our own: Django links the help text and
+                              # errors; the suggestions status is a live region, announced anyway.
+                              widget=forms.TextInput(attrs={"autocomplete": "off", "id": "id_subject"}))
     description = forms.CharField(label="How can we help?", max_length=5000,
                                   widget=forms.Textarea(attrs={"rows": 6}))
     category = forms.ChoiceField(label="What is it about?",
@@ -89,17 +93,7 @@ class RequestForm(HoneypotFormMixin, forms.Form):
     def __init__(self, *args, categories: list[tuple[str, str]], action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", "Choose a topic…"), *categories]
-        self.helper = FormHelper()
-        self.helper.form_id = "request-form"
-        self.helper.form_method = "post"
-        self.helper.form_action = action
-        self.helper.attrs = {"novalidate": "", "enctype": "multipart/form-data"}
-        self.helper.layout = Layout(
-            Fieldset("Your request", "email", Field("subject"), "category", "description", "attachments"),
-            "from_article", "shown",
-            honeypot_layout(),
-            Submit("submit", "Send request", css_id="submit-request"),
-        )
+        self.action = action
 
     def clean_subject(self):
         value = " ".join(clean_text(self.cleaned_data["subject"]).split())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -47,21 +48,50 @@ def teams_with_schedules(at: datetime) -> QuerySet[Team]:
 class FlowTeams:
     callbacks: Team | None
     chat: Team | None
+    # Their office-hours schedules (None without the team).
+    callbacks_schedule: office_hours.Schedule | None = None
+    chat_schedule: office_hours.Schedule | None = None
 
 
 def cancel_flow_teams(at: datetime) -> FlowTeams:
-    """The team taking cancel-flow callbacks and the chat team (3 queries)."""
-    teams = {t.cancel_flow_role: t for t in teams_with_schedules(at).exclude(cancel_flow_role="")}
-    return FlowTeams(callbacks=teams.get(Team.CancelFlowRole.CALLBACKS), chat=teams.get(Team.CancelFlowRole.CHAT))
+    """The team taking cancel-flow callbacks and the chat team, with their schedules (3 queries).
+
+    The busiest page of the contact flow asks this on every request, so hours and exceptions
+    are read as plain rows straight into the Schedule values (``prefetch_related`` and a
+    model instance per row cost more than the queries themselves).
+    """
+    teams = {t.cancel_flow_role: t for t in Team.objects.exclude(cancel_flow_role="")}
+    if not teams:
+        return FlowTeams(callbacks=None, chat=None)
+    ids = [team.pk for team in teams.values()]
+    weekly: dict[int, list[office_hours.WeeklyHours]] = {pk: [] for pk in ids}
+    for team_id, weekday, opens, closes in OpeningHours.objects.filter(team_id__in=ids).order_by(
+            "team_id", "weekday", "opens").values_list("team_id", "weekday", "opens", "closes"):
+        weekly[team_id].append(office_hours.WeeklyHours(weekday, opens, closes))
+    overrides: dict[int, list[office_hours.DateOverride]] = {pk: [] for pk in ids}
+    for team_id, day, kind, opens, closes, note in ScheduleException.objects.filter(
+            team_id__in=ids, date__gte=(at - timedelta(days=2)).date(), date__lte=(at + EXCEPTION_HORIZON).date(),
+    ).order_by("team_id", "date", "opens").values_list("team_id", "date", "kind", "opens", "closes", "note"):
+        overrides[team_id].append(
+            office_hours.DateOverride(day, kind == ScheduleException.Kind.OPEN, opens, closes, note))
+
+    def schedule(team: Team | None) -> office_hours.Schedule | None:
+        if team is None:
+            return None
+        return office_hours.Schedule(
+            time_zone=team.zone, weekly=tuple(weekly[team.pk]), overrides=tuple(overrides[team.pk]),
+            holiday_country=team.holiday_country, holiday_subdivision=team.holiday_subdivision,
+        )
+
+    callbacks, chat = teams.get(Team.CancelFlowRole.CALLBACKS), teams.get(Team.CancelFlowRole.CHAT)
+    return FlowTeams(callbacks=callbacks, chat=chat, callbacks_schedule=schedule(callbacks),
+                     chat_schedule=schedule(chat))
 
 
 def active_plans() -> list[Plan]:
-    """Plans visitors can pick, each with its links (2 queries)."""
-    return list(
-        Plan.objects.filter(is_active=True).prefetch_related(
-            Prefetch("links", queryset=PlanLink.objects.order_by("position", "pk"))
-        )
-    )
+    """Plans visitors can pick (1 query). Their links are read by :func:`plan_steps`, for
+    the one plan whose steps are shown (most visits show none)."""
+    return list(Plan.objects.filter(is_active=True))
 
 
 def pick_plan(plans: list[Plan], slug: str | None) -> Plan | None:
@@ -77,13 +107,21 @@ class PlanSteps:
     links: list[PlanLink]
 
 
+@functools.lru_cache(maxsize=128)
+def _rendered(text: str) -> str:
+    # render_markdown is a pure function of the text, and a plan's steps are rendered for
+    # every visitor of the cancel flow: keep the few distinct texts rendered per process.
+    # Keyed by the text itself, so an edited plan is simply a new key.
+    return render_markdown(text)
+
+
 def plan_steps(plan: Plan) -> PlanSteps:
-    """A plan's steps rendered by the one Markdown renderer (sanitised)."""
+    """A plan's steps rendered by the one Markdown renderer (sanitised), with its links (1 query)."""
     return PlanSteps(
         plan=plan,
-        steps_html=render_markdown(plan.cancel_steps),
-        after_html=render_markdown(plan.after_cancel) if plan.after_cancel else "",
-        links=list(plan.links.all()),
+        steps_html=_rendered(plan.cancel_steps),
+        after_html=_rendered(plan.after_cancel) if plan.after_cancel else "",
+        links=list(plan.links.order_by("position", "pk")),
     )
 
 
