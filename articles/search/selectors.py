@@ -36,6 +36,8 @@ MAX_PAGE = 1000  # deep pages cost the backend; nobody reads page 1,001
 @dataclass
 class ResultItem:
     kind: str
+    # Loaded with only _ARTICLE_FIELDS / _POST_FIELDS: reading another field (the body)
+    # costs a query per result; add it there instead.
     obj: Article | Post
     position: int  # 1-based over all pages (what analytics records)
     title: str
@@ -105,28 +107,45 @@ def search_run(*, text: str, kinds=KINDS, category_id: int | None = None,
                       backend=results.backend, degraded=degraded)
 
 
+# Columns a result needs (the JSON API adds dates and labels): not the bodies, whose
+# Markdown source and HTML are most of each row.
+_ARTICLE_FIELDS = ("id", "slug", "title", "section_id", "created_at", "updated_at",
+                   "section__id", "section__slug", "section__name", "section__category_id",
+                   "section__category__id", "section__category__slug",
+                   "section__category__name")
+_POST_FIELDS = ("id", "slug", "title", "topic_id", "topic__id", "topic__slug", "topic__name")
+
+
 def _hydrate(results: SearchResults, *, offset: int, with_labels: bool) -> list[ResultItem]:
     ids = {kind: [h.pk for h in results.hits if h.kind == kind] for kind in KINDS}
     articles, posts = {}, {}
     if ids[ARTICLE]:
-        qs = Article.objects.published().filter(pk__in=ids[ARTICLE]).select_related("section__category")
+        qs = (Article.objects.published().filter(pk__in=ids[ARTICLE])
+              .select_related("section__category").only(*_ARTICLE_FIELDS))
         if with_labels:
             qs = qs.prefetch_related("labels")
         articles = qs.in_bulk()
     if ids[POST]:
-        posts = Post.objects.filter(pk__in=ids[POST]).select_related("topic").in_bulk()
+        posts = Post.objects.filter(pk__in=ids[POST]).select_related("topic").only(
+            *_POST_FIELDS).in_bulk()
+    # Breadcrumbs are the same for every hit of a section or topic: built once each.
+    breadcrumbs: dict[tuple[str, int], list[tuple[str, str]]] = {}
     items = []
     for position, hit in enumerate(results.hits, start=offset + 1):
         obj = (articles if hit.kind == ARTICLE else posts).get(hit.pk)
         if obj is None:  # deleted or unpublished since it was indexed
             continue
-        if hit.kind == ARTICLE:
-            section = obj.section
-            breadcrumb = [(section.category.name, section.category.get_absolute_url()),
-                          (section.name, section.get_absolute_url())]
-        else:
-            breadcrumb = [("Community", reverse("articles:topics")),
-                          (obj.topic.name, obj.topic.get_absolute_url())]
+        place = (hit.kind, obj.section_id if hit.kind == ARTICLE else obj.topic_id)
+        breadcrumb = breadcrumbs.get(place)
+        if breadcrumb is None:
+            if hit.kind == ARTICLE:
+                section = obj.section
+                breadcrumb = [(section.category.name, section.category.get_absolute_url()),
+                              (section.name, section.get_absolute_url())]
+            else:
+                breadcrumb = [("Community", reverse("articles:topics")),
+                              (obj.topic.name, obj.topic.get_absolute_url())]
+            breadcrumbs[place] = breadcrumb
         items.append(ResultItem(kind=hit.kind, obj=obj, position=position, title=obj.title,
                                 url=obj.get_absolute_url(), breadcrumb=breadcrumb,
                                 snippet=mark_safe(hit.snippet)))  # backend snippets are escaped

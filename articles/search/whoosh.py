@@ -31,8 +31,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
+from whoosh import collectors, sorting
 from whoosh import index as whoosh_index
-from whoosh import sorting
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.index import LockError
 from whoosh.query import And, Or, Prefix, Term
@@ -154,6 +154,46 @@ def _fields(doc: SearchDocument) -> dict:
         "excerpt": (doc.body or doc.official)[:EXCERPT_CHARS],
         "version": doc.version,
     }
+
+
+class _KindCountingCollector(collectors.WrappingCollector):
+    """Counts every match (within the ``allow`` filter: category, section) per kind, and
+    passes only matches of ``kinds`` on to the ranking collector.
+
+    One pass instead of two searches (an unscored counting search for the tabs, then the
+    ranked one): building the OR matcher over the query's terms is most of a search's
+    cost. The child must see every match, so it is a TopCollector without block-quality
+    skipping or matcher replacement (``usequality=False, replace=0``): both prune
+    documents that cannot reach the top N, which would make the counts wrong. Ranking is
+    unchanged: the same scores, ties broken by document number.
+    """
+
+    def __init__(self, child, kinds, allow=None):
+        self.child = child
+        self.kinds = frozenset(kinds)
+        self.allow = allow
+        self.counts: dict[str, int] = {}
+
+    def prepare(self, top_searcher, q, context):
+        self.counts = {}
+        self._allow = top_searcher._filter_to_comb(self.allow) if self.allow is not None else None
+        self._categorizer = sorting.FieldFacet("kind").categorizer(top_searcher)
+        self.child.prepare(top_searcher, q, context)
+
+    def set_subsearcher(self, subsearcher, offset):
+        collectors.WrappingCollector.set_subsearcher(self, subsearcher, offset)
+        self._categorizer.set_searcher(self.child.subsearcher, self.child.offset)
+
+    def collect_matches(self):
+        child, counts, kinds = self.child, self.counts, self.kinds
+        categorizer, allow, offset = self._categorizer, self._allow, self.offset
+        for sub_docnum in child.matches():
+            if allow is not None and offset + sub_docnum not in allow:
+                continue
+            kind = categorizer.key_to_name(categorizer.key_for(child.matcher, sub_docnum))
+            counts[kind] = counts.get(kind, 0) + 1
+            if kind in kinds:
+                child.collect(sub_docnum)
 
 
 class WhooshBackend(SearchBackend):
@@ -278,16 +318,18 @@ class WhooshBackend(SearchBackend):
                                  suggestion=None, backend=self.name)
         with self.searcher() as searcher:
             q = self._text_query(terms, searcher.schema)
-            # Per-kind counts for the tabs, whatever kind is selected.
-            counted = searcher.search(q, filter=self._filter(query, with_kinds=False), limit=1,
-                                      groupedby=sorting.FieldFacet("kind"), maptype=sorting.Count,
-                                      scored=False)
-            kind_counts = {kind: counted.groups("kind").get(kind, 0) for kind in KINDS}
+            # One pass over the matches: every match is counted per kind for the tabs
+            # (whatever kind is selected), and only the selected kinds are ranked.
+            collector = _KindCountingCollector(
+                collectors.TopCollector(query.offset + query.per_page, usequality=False,
+                                        replace=0),
+                kinds=query.kinds, allow=self._filter(query, with_kinds=False))
+            searcher.search_with_collector(q, collector)
+            results = collector.results()
+            kind_counts = {kind: collector.counts.get(kind, 0) for kind in KINDS}
             total = sum(kind_counts[kind] for kind in query.kinds if kind in kind_counts)
             hits = []
             if total and query.offset < total:
-                results = searcher.search(q, filter=self._filter(query, with_kinds=True),
-                                          limit=query.offset + query.per_page)
                 stems = [t.text for t in terms] + words(query.text)
                 for hit in results[query.offset:]:
                     kind, pk = split_key(hit["key"])
