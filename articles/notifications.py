@@ -260,7 +260,9 @@ def _item(notification: Notification) -> dict:
         text = plain_text(event.comment.body_html)
         if len(text) > EXCERPT_CHARS:
             text = text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
-        url = event.comment.get_absolute_url()
+        # The permalink endpoint finds the comment's page of its (paginated) thread when
+        # the email is read, wherever later comments or an official mark have moved it.
+        url = reverse("articles:comment_permalink", kwargs={"pk": event.comment_id})
     else:
         text = event.summary
         url = target.get_absolute_url()

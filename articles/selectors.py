@@ -11,6 +11,7 @@ articles only, in lists, related articles and the home page alike.
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     Count,
@@ -25,6 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 
 from kb.permissions import AGENT_PERMISSION
 
@@ -33,6 +35,10 @@ from .models import Article, Category, Comment, Follow, Post, Section, Topic, Vo
 RELATED_ARTICLES_LIMIT = 5
 PROMOTED_ARTICLES_LIMIT = 6
 RECENT_ACTIVITY_LIMIT = 6
+COMMENTS_PER_PAGE = 50
+SECTION_ARTICLES_PER_PAGE = 50
+# Official answers first, then oldest first; the id breaks ties so pages never overlap.
+COMMENT_ORDER = ("-is_official", "created_at", "id")
 
 
 def _count(model, field: str, **conditions) -> Coalesce:
@@ -84,6 +90,30 @@ def _articles(include_drafts: bool) -> QuerySet:
     return Article.objects.all() if include_drafts else Article.objects.published()
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its total up front.
+
+    Pages count their rows in the same query that fetches the article, post or section
+    (a ``COUNT`` subquery), so paginating costs no query of its own: only the page's rows
+    are fetched, with ``LIMIT``/``OFFSET`` over a stable order.
+    """
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def _page(queryset: QuerySet, *, number, per_page: int, total: int) -> Page:
+    """Page ``number`` (any string: junk gives page 1, past the end the last page)."""
+    page = CountedPaginator(queryset, per_page, count=total).get_page(number)
+    page.object_list = list(page.object_list)
+    return page
+
+
 # --- Reading --------------------------------------------------------------------------
 
 
@@ -128,7 +158,12 @@ def category_detail(*, slug: str, include_drafts: bool) -> Category:
 
 
 def section_detail(*, pk: int, viewer, include_drafts: bool) -> Section:
-    annotations = {"follower_count": _count(Follow, "section")}
+    """The section with its follower count and ``article_count`` (what this reader may see)."""
+    visible = {} if include_drafts else {"draft": False}
+    annotations = {
+        "follower_count": _count(Follow, "section"),
+        "article_count": _count(Article, "section", **visible),
+    }
     following = _viewer_follows(viewer, "section")
     if following is not None:
         annotations["viewer_following"] = following
@@ -137,13 +172,19 @@ def section_detail(*, pk: int, viewer, include_drafts: bool) -> Section:
     )
 
 
-def section_articles(*, section: Section, include_drafts: bool) -> list[Article]:
-    return list(
+def section_articles(
+    *, section: Section, include_drafts: bool, number=1, per_page: int = SECTION_ARTICLES_PER_PAGE
+) -> Page:
+    """One page of the section's articles; ``section.article_count`` (from
+    ``section_detail``) is the total, so this is one query whatever the section's size."""
+    articles = (
         _articles(include_drafts)
         .filter(section=section)
-        .select_related("author")
+        .only("id", "slug", "title", "draft", "position", "section_id")
         .annotate(comment_count=_count(Comment, "article"))
+        .order_by("position", "title", "id")
     )
+    return _page(articles, number=number, per_page=per_page, total=section.article_count)
 
 
 def article_detail(*, pk: int, viewer, include_drafts: bool) -> Article:
@@ -190,16 +231,44 @@ def related_articles(*, article: Article, limit: int = RELATED_ARTICLES_LIMIT) -
     )
 
 
-def comments_for(*, target: Article | Post) -> list[Comment]:
-    """Comments on an article or post: official first, then oldest first, with authors
-    and ``author_is_agent`` in one query."""
-    field = "article" if isinstance(target, Article) else "post"
-    return list(
-        Comment.objects.filter(**{field: target})
+def _target_field(target: Article | Post) -> str:
+    return "article" if isinstance(target, Article) else "post"
+
+
+def comment_page(*, target: Article | Post, number=1, per_page: int = COMMENTS_PER_PAGE) -> Page:
+    """One page of comments on an article or post: official first (so always on page 1),
+    then oldest first, with authors and ``author_is_agent``, in one query.
+
+    ``target.comment_count`` (annotated by ``article_detail``/``post_detail``) is the total.
+    """
+    comments = (
+        Comment.objects.filter(**{_target_field(target): target})
         .select_related("author")
         .annotate(author_is_agent=_author_is_agent())
-        .order_by("-is_official", "created_at", "id")
+        .order_by(*COMMENT_ORDER)
     )
+    return _page(comments, number=number, per_page=per_page, total=target.comment_count)
+
+
+def comment_with_target(*, pk: int) -> Comment:
+    """The comment with its article or post (for its URL), in one query."""
+    return get_object_or_404(Comment.objects.select_related("article", "post"), pk=pk)
+
+
+def comment_page_number(*, comment: Comment, per_page: int = COMMENTS_PER_PAGE) -> int:
+    """The page of its thread ``comment`` is on: one COUNT of the comments before it in
+    ``COMMENT_ORDER``."""
+    field = "article" if comment.article_id else "post"
+    older = Q(created_at__lt=comment.created_at) | Q(
+        created_at=comment.created_at, id__lt=comment.pk
+    )
+    if comment.is_official:
+        before = Q(is_official=True) & older
+    else:
+        before = Q(is_official=True) | (Q(is_official=False) & older)
+    target_id = comment.article_id or comment.post_id
+    earlier = Comment.objects.filter(Q(**{f"{field}_id": target_id}) & before).count()
+    return earlier // per_page + 1
 
 
 # --- Community ------------------------------------------------------------------------

@@ -4,6 +4,8 @@
     .venv/bin/python bench/pages.py [--duration 5] [--connections 8] [--threads 2] [--keep]
     make bench-pages BENCH_ARGS="--duration 10"
 
+How throughput grows with the amount of data (1k / 100k articles, 10k comments): bench/cost_growth.py.
+
 What it does, all on loopback and bounded in time:
 1. builds its own data in a temporary KB_DATA_DIR: `load_demo`, then through
    articles.services a section with 200 articles and an article with 50 comments,
@@ -184,9 +186,11 @@ def to_ms(text: str) -> float:
     return float(number) * UNIT_MS[unit]
 
 
-def wrk(url: str, duration: int, connections: int, threads: int) -> dict:
+def wrk(url: str, duration: int, connections: int, threads: int, headers: tuple[str, ...] = ()) -> dict:
+    """One wrk run; ``headers`` are extra request headers ("Name: value")."""
+    extra = [arg for header in headers for arg in ("-H", header)]
     done = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s", url],
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s", *extra, url],
         capture_output=True, text=True, timeout=duration + 60, check=False)
     out = done.stdout
     if done.returncode != 0 or "Requests/sec" not in out:

@@ -74,11 +74,65 @@ def comment_form_for(request, target) -> CommentForm:
     return CommentForm(initial={"body": draft} if draft else None)
 
 
-def comments_with_flags(comments, *, viewer_is_agent: bool):
-    # Agents may mark official only comments written by agents (services enforce it too).
-    for comment in comments:
+def page_url(base_url: str, number: int) -> str:
+    """``base_url`` for page 1 (one canonical URL), ``base_url?page=N`` after it."""
+    return base_url if number <= 1 else f"{base_url}?page={number}"
+
+
+def comment_url(comment, number: int) -> str:
+    """The comment's place: its thread's page ``number``, at its anchor."""
+    return f"{page_url(comment.target.get_absolute_url(), number)}#comment-{comment.pk}"
+
+
+# Page links shown around the current one; the first and last are always shown.
+PAGE_NAV_WINDOW = 2
+
+
+def page_nav(page, *, base_url: str, label: str, anchor: str = "") -> dict | None:
+    """What includes/pagination.html needs: previous/next and numbered links, or None
+    when everything fits on one page."""
+    if page.paginator.num_pages <= 1:
+        return None
+    last, current = page.paginator.num_pages, page.number
+    shown = {1, last, *range(current - PAGE_NAV_WINDOW, current + PAGE_NAV_WINDOW + 1)}
+    links, previous = [], 0
+    for number in sorted(n for n in shown if 1 <= n <= last):
+        if number - previous > 1:
+            links.append({"gap": True})
+        links.append({"number": number, "url": page_url(base_url, number) + anchor,
+                      "current": number == current})
+        previous = number
+    return {
+        "label": label,
+        "number": current,
+        "num_pages": last,
+        "previous_url": page_url(base_url, current - 1) + anchor if page.has_previous() else "",
+        "next_url": page_url(base_url, current + 1) + anchor if page.has_next() else "",
+        "links": links,
+    }
+
+
+COMMENTS_ANCHOR = "#comments"
+
+
+def comment_thread(request, target, *, viewer_is_agent: bool) -> dict:
+    """The comment page the request asks for (``?page=N``), each comment with its flags
+    and permalink, and the pagination links; ``target`` carries ``comment_count``."""
+    page = selectors.comment_page(target=target, number=request.GET.get("page"))
+    base_url = target.get_absolute_url()
+    here = page_url(base_url, page.number)
+    for comment in page.object_list:
+        # Agents may mark official only comments written by agents (services enforce it too).
         comment.can_mark_official = viewer_is_agent and comment.author_is_agent
-    return comments
+        comment.permalink = f"{here}#comment-{comment.pk}"
+    return {
+        "comments": page.object_list,
+        "comment_count": target.comment_count,
+        "comment_pages": page_nav(page, base_url=base_url, label="Comment pages",
+                                  anchor=COMMENTS_ANCHOR),
+        # site.js sends a #comment-<id> missing from this page to /comments/<id>/.
+        "comment_permalink_prefix": reverse("articles:comment_permalink", kwargs={"pk": 0}).removesuffix("0/"),
+    }
 
 
 def follow_box(kind: str, target, *, next_url: str) -> dict:
@@ -119,13 +173,13 @@ def handle_comment(request, target, render_page):
     Signed-out readers may type a comment: it is kept in their session and they are sent
     to sign in, then back to the comment form where the draft waits for them.
     """
-    page_url = target.get_absolute_url()
+    target_url = target.get_absolute_url()
     if not request.user.is_authenticated:
         body = request.POST.get("body", "")[:COMMENT_BODY_MAX_LENGTH]
         if body.strip():
             request.session[draft_session_key(target)] = body
             messages.info(request, "Sign in to post your comment. We kept what you wrote.")
-        return redirect_to_login(page_url + COMMENT_FORM_ANCHOR)
+        return redirect_to_login(target_url + COMMENT_FORM_ANCHOR)
 
     limited = rate_limited(request, scope="comment", rate=COMMENT_RATE, what="comments")
     if limited:
@@ -140,7 +194,7 @@ def handle_comment(request, target, render_page):
             add_service_errors(form, error)
         else:
             messages.success(request, "Your comment was posted.")
-            return redirect(comment.get_absolute_url())
+            return redirect(comment_url(comment, selectors.comment_page_number(comment=comment)))
     messages.error(request, "Your comment was not posted. Please correct the errors below.")
     return render_page(form)
 
@@ -223,23 +277,19 @@ def _post_page(request, pk, *, slug=None, comment_form=None):
     post = selectors.post_detail(pk=pk, viewer=request.user, with_open_ticket=viewer_is_agent)
     if slug is not None and slug != post.slug:
         return redirect(post, permanent=True)
-    page_url = post.get_absolute_url()
-    comments = comments_with_flags(
-        selectors.comments_for(target=post), viewer_is_agent=viewer_is_agent
-    )
+    post_url = post.get_absolute_url()
     return render(
         request,
         "articles/post_detail.html",
         {
             "post": post,
-            "comments": comments,
-            "comment_count": post.comment_count,
-            "follow": follow_box("post", post, next_url=page_url),
+            **comment_thread(request, post, viewer_is_agent=viewer_is_agent),
+            "follow": follow_box("post", post, next_url=post_url),
             "comment_form": comment_form or comment_form_for(request, post),
             "comment_action": reverse("articles:post_comment", kwargs={"pk": post.pk}),
             "can_comment": True,
             "ask_url": reverse("articles:post_create", kwargs={"slug": post.topic.slug}),
-            "sign_in_url": sign_in_url(page_url + COMMENT_FORM_ANCHOR),
+            "sign_in_url": sign_in_url(post_url + COMMENT_FORM_ANCHOR),
             "escalation": escalation_box(post) if viewer_is_agent else None,
             "breadcrumbs": [
                 (reverse("articles:topics"), "Community"),
@@ -282,7 +332,19 @@ def comment_official(request, pk):
     messages.success(
         request, "Marked as the official answer." if official else "No longer the official answer."
     )
-    return redirect(comment.get_absolute_url())
+    return redirect(comment_url(comment, selectors.comment_page_number(comment=comment)))
+
+
+def comment_permalink(request, pk):
+    """``/comments/<id>/``: the page of its thread the comment is on now, at its anchor.
+
+    A comment changes page when it is marked official (page 1) or when earlier comments go,
+    so emails and shared links point here rather than at a fixed ``?page=``. Two queries.
+    """
+    comment = selectors.comment_with_target(pk=pk)
+    if comment.article_id and comment.article.draft and not is_agent(request.user):
+        raise Http404("No such comment.")
+    return redirect(comment_url(comment, selectors.comment_page_number(comment=comment)))
 
 
 # --- Following ------------------------------------------------------------------------

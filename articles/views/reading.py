@@ -17,9 +17,10 @@ from ..models import Article
 from .community import (
     COMMENT_FORM_ANCHOR,
     comment_form_for,
-    comments_with_flags,
+    comment_thread,
     follow_box,
     handle_comment,
+    page_nav,
     sign_in_url,
 )
 
@@ -59,13 +60,19 @@ def section_detail(request, pk, slug):
     section = selectors.section_detail(pk=pk, viewer=request.user, include_drafts=viewer_is_agent)
     if slug != section.slug:
         return redirect(section, permanent=True)
+    page = selectors.section_articles(
+        section=section, include_drafts=viewer_is_agent, number=request.GET.get("page")
+    )
+    section_url = section.get_absolute_url()
     return render(
         request,
         "articles/section_detail.html",
         {
             "section": section,
-            "articles": selectors.section_articles(section=section, include_drafts=viewer_is_agent),
-            "follow": follow_box("section", section, next_url=section.get_absolute_url()),
+            "articles": page.object_list,
+            "article_count": section.article_count,
+            "article_pages": page_nav(page, base_url=section_url, label="Article pages"),
+            "follow": follow_box("section", section, next_url=section_url),
             "can_write": viewer_is_agent,
             "breadcrumbs": [
                 (section.category.get_absolute_url(), section.category.name),
@@ -85,9 +92,6 @@ def _article_page(request, pk, *, slug=None, comment_form=None):
     if slug is not None and slug != article.slug:
         return redirect(article, permanent=True)
     page_url = article.get_absolute_url()
-    comments = comments_with_flags(
-        selectors.comments_for(target=article), viewer_is_agent=viewer_is_agent
-    )
     viewer_vote = getattr(article, "viewer_vote", None)
     return render(
         request,
@@ -95,8 +99,7 @@ def _article_page(request, pk, *, slug=None, comment_form=None):
         {
             "article": article,
             "labels": article.labels.all(),
-            "comments": comments,
-            "comment_count": article.comment_count,
+            **comment_thread(request, article, viewer_is_agent=viewer_is_agent),
             "related": selectors.related_articles(article=article),
             "follow": follow_box("article", article, next_url=page_url),
             "vote": {

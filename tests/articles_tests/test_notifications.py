@@ -278,3 +278,16 @@ def test_loading_the_demo_emails_nobody(db, mailoutbox, django_capture_on_commit
     assert not NotificationEvent.objects.exists()
     assert not OutgoingEmail.objects.filter(kind__startswith="articles.").exists()
     assert mailoutbox == []
+
+
+def test_a_comment_email_links_to_the_comment_wherever_its_page_is(followed_post, people, mailoutbox, client,
+                                                                   django_capture_on_commit_callbacks):
+    for n in range(55):  # a thread longer than one page of comments
+        services.comment_create(author=people["ben"], target=followed_post, body=f"Earlier {n}.", notify=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = services.comment_create(author=people["asha"], target=followed_post, body="Late reply.")
+    link = f"http://testserver{reverse('articles:comment_permalink', kwargs={'pk': comment.pk})}"
+    chloes = next(m for m in mailoutbox if m.to == ["chloe@example.com"])
+    assert link in chloes.body
+    response = client.get(path_of(link))
+    assert response.url == f"{followed_post.get_absolute_url()}?page=2#comment-{comment.pk}"

@@ -29,8 +29,9 @@ def test_comments_come_official_first_with_agent_flags_in_one_query(
     answer = services.comment_create(author=agent, target=post, body="answer")
     services.comment_create(author=other_customer, target=post, body="third")
     services.comment_set_official(comment=answer, by=agent, official=True)
+    post = selectors.post_detail(pk=post.pk, viewer=None)  # annotates the total: comment_count
     with django_assert_num_queries(1):
-        comments = selectors.comments_for(target=post)
+        comments = selectors.comment_page(target=post).object_list
         flags = [(c.body, c.author_is_agent, c.author.username) for c in comments]
     assert flags == [("answer", True, "agent_alex"), ("first", False, "customer_casey"),
                      ("third", False, "customer_bo")]
@@ -54,9 +55,11 @@ def test_drafts_are_left_out_unless_asked_for(make_article, customer):
     draft = make_article(title="Draft", section=published.section, draft=True)
     services.follow_set(user=customer, target=published, following=True)
     services.follow_set(user=customer, target=draft, following=True)  # followed before it became a draft
-    titles = [a.title for a in selectors.section_articles(section=published.section, include_drafts=False)]
-    assert titles == ["Published"]
-    assert len(selectors.section_articles(section=published.section, include_drafts=True)) == 2
+    for include_drafts, expected in [(False, ["Published"]), (True, ["Draft", "Published"])]:
+        section = selectors.section_detail(pk=published.section_id, viewer=None, include_drafts=include_drafts)
+        assert section.article_count == len(expected)
+        page = selectors.section_articles(section=section, include_drafts=include_drafts)
+        assert [a.title for a in page.object_list] == expected
     assert [f.article.title for f in selectors.follows_of(user=customer, include_drafts=False)] == ["Published"]
     assert selectors.related_articles(article=published) == []
     section = selectors.home_categories().get().sections.get()
@@ -84,4 +87,37 @@ def test_topic_posts_know_whether_they_are_answered(make_post, agent):
 def test_second_agent_is_badged_too(make_post, agent):
     post = make_post()
     services.comment_create(author=make_agent("agent_sky"), target=post, body="hi")
-    assert selectors.comments_for(target=post)[0].author_is_agent
+    post = selectors.post_detail(pk=post.pk, viewer=None)
+    assert selectors.comment_page(target=post).object_list[0].author_is_agent
+
+
+def test_a_comment_page_is_one_limited_query_in_thread_order(make_post, agent, customer, django_assert_num_queries):
+    post = make_post()
+    for n in range(7):
+        services.comment_create(author=customer, target=post, body=f"c{n}")
+    answer = services.comment_create(author=agent, target=post, body="answer")
+    services.comment_set_official(comment=answer, by=agent, official=True)
+    post = selectors.post_detail(pk=post.pk, viewer=None)
+    with django_assert_num_queries(1) as captured:
+        page = selectors.comment_page(target=post, number="2", per_page=3)
+    assert "LIMIT 3" in captured.captured_queries[0]["sql"] and "COUNT" not in captured.captured_queries[0]["sql"]
+    assert [c.body for c in page.object_list] == ["c2", "c3", "c4"]  # answer, c0, c1 are page 1
+    assert page.paginator.num_pages == 3
+    assert [c.body for c in selectors.comment_page(target=post, number="junk", per_page=3).object_list] == [
+        "answer", "c0", "c1"]
+    assert [c.body for c in selectors.comment_page(target=post, number="99", per_page=3).object_list] == [
+        "c5", "c6"]
+
+
+def test_comment_page_number_follows_the_thread_order(make_post, agent, customer, django_assert_num_queries):
+    post = make_post()
+    comments = [services.comment_create(author=customer, target=post, body=f"c{n}") for n in range(7)]
+    answer = services.comment_create(author=agent, target=post, body="answer")
+    with django_assert_num_queries(1):
+        assert selectors.comment_page_number(comment=answer, per_page=3) == 3  # 8th: after c0..c6
+    services.comment_set_official(comment=answer, by=agent, official=True)
+    answer.refresh_from_db()
+    expected = {"answer": 1, "c0": 1, "c1": 1, "c2": 2, "c4": 2, "c5": 3, "c6": 3}
+    by_body = {c.body: c for c in [*comments, answer]}
+    for body, number in expected.items():
+        assert selectors.comment_page_number(comment=by_body[body], per_page=3) == number, body

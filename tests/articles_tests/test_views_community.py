@@ -1,7 +1,11 @@
 """Community pages: topics, posts, comments, official answers, following, kept drafts."""
 
+import re
+
 import pytest
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import services
@@ -62,7 +66,7 @@ def test_post_page_shows_every_element_of_the_reference(client, reference_post):
     ]:
         assert expected in page, expected
     comment = reference_post.comments.get()
-    assert f'href="#comment-{comment.pk}"' in html(response)
+    assert f'href="{reference_post.get_absolute_url()}#comment-{comment.pk}"' in html(response)
     assert f'id="comment-{comment.pk}"' in html(response)
     assert 'nav aria-label="Breadcrumb"' in html(response)
 
@@ -334,8 +338,14 @@ def test_post_page_queries_do_not_grow_with_comments(client, make_post, agent, c
     assert expected <= 12
     response = _post_queries(client, big, django_assert_num_queries, expected)
     assert "300 comments" in text(response)
+    assert html(response).count('<article id="comment-') == 50  # one page of comments
     if signed_in:
-        assert html(response).count("Mark as official") == 149  # agent-authored, minus the official one
+        # Page 1: the official answer (Unmark) and the 49 oldest others, every other one an agent's.
+        assert html(response).count("Mark as official") == 25
+        assert html(response).count("Unmark official") == 1
+    with django_assert_num_queries(expected):
+        response = client.get(big.get_absolute_url() + "?page=6")
+    assert html(response).count('<article id="comment-') == 50 and "Page 6 of 6" in text(response)
 
 
 def test_topic_page_queries_do_not_grow_with_posts(client, topic, make_post, customer, django_assert_num_queries):
@@ -369,3 +379,99 @@ def test_question_flood_is_stopped_with_a_429(client, topic, customer, settings)
     response = client.post(url, {"title": "Two", "body": "b"})
     assert response.status_code == 429 and "Retry-After" in response.headers
     assert list(Post.objects.values_list("title", flat=True)) == ["One"]
+
+
+# --- Paginated comments ---------------------------------------------------------------
+
+
+@pytest.fixture
+def long_thread(make_post, agent, customer, other_customer):
+    """120 comments ("Comment 0".."Comment 119"); the last, an agent's, is the official answer,
+    so the thread reads: answer, Comment 0..48 | Comment 49..98 | Comment 99..118."""
+    post = make_post(title="A long thread")
+    many_comments(target=post, authors=[customer, other_customer, agent], count=120)
+    answer = post.comments.get(body="Comment 119")
+    services.comment_set_official(comment=answer, by=agent, official=True)
+    return post, answer
+
+
+def _shown(response) -> list[str]:
+    return re.findall(r"<p>(Comment \d+)</p>", html(response))
+
+
+def test_comments_come_fifty_a_page_with_the_official_answer_on_page_one_only(
+    client, long_thread, django_assert_num_queries
+):
+    post, answer = long_thread
+    caches["pages"].clear()
+    with CaptureQueriesContext(connection) as first:
+        response = client.get(post.get_absolute_url())
+    assert _shown(response) == ["Comment 119"] + [f"Comment {n}" for n in range(49)]
+    assert "120 comments" in text(response) and text(response).count("Official comment") == 1
+    assert f'href="{post.get_absolute_url()}#comment-{answer.pk}"' in html(response)
+
+    for number, expected in [(2, range(49, 99)), (3, range(99, 119))]:
+        with django_assert_num_queries(len(first)):
+            response = client.get(f"{post.get_absolute_url()}?page={number}")
+        page, body = text(response), html(response)
+        assert _shown(response) == [f"Comment {n}" for n in expected]
+        assert "120 comments" in page  # the heading counts the whole thread
+        assert "Official comment" not in page and f'id="comment-{answer.pk}"' not in body
+        assert f"Page {number} of 3" in page
+        first_here = post.comments.get(body=f"Comment {expected[0]}")
+        assert f'href="{post.get_absolute_url()}?page={number}#comment-{first_here.pk}"' in body
+
+
+def test_comment_pages_have_an_accessible_navigation(client, long_thread):
+    post, _ = long_thread
+    body = html(client.get(f"{post.get_absolute_url()}?page=2"))
+    nav = re.search(r'<nav class="mt-3" aria-label="Comment pages">(.*?)</nav>', body, re.DOTALL).group(1)
+    assert re.search(r'<li class="page-item active" aria-current="page">.*?2</span>', nav)
+    assert f'href="{post.get_absolute_url()}#comments" rel="prev"' in nav  # page 1 has one URL
+    assert f'href="{post.get_absolute_url()}?page=3#comments" rel="next"' in nav
+    assert nav.count('aria-current="page"') == 1
+
+
+def test_a_page_number_past_the_end_or_not_a_number_shows_a_real_page(client, long_thread):
+    post, _ = long_thread
+    assert _shown(client.get(f"{post.get_absolute_url()}?page=99"))[-1] == "Comment 118"
+    assert _shown(client.get(f"{post.get_absolute_url()}?page=abc"))[0] == "Comment 119"
+
+
+def test_a_short_thread_has_no_page_navigation(client, make_post, customer):
+    post = make_post()
+    many_comments(target=post, authors=[customer], count=50)
+    body = html(client.get(post.get_absolute_url()))
+    assert 'aria-label="Comment pages"' not in body and body.count('<article id="comment-') == 50
+
+
+def test_comment_permalink_redirects_to_the_page_holding_the_comment(client, long_thread,
+                                                                     django_assert_num_queries):
+    post, _ = long_thread
+    for body, suffix in [("Comment 119", ""), ("Comment 48", ""), ("Comment 49", "?page=2"),
+                         ("Comment 118", "?page=3")]:
+        comment = post.comments.get(body=body)
+        with django_assert_num_queries(2):  # the comment with its post, the count before it
+            response = client.get(reverse("articles:comment_permalink", kwargs={"pk": comment.pk}))
+        assert response.status_code == 302
+        assert response.url == f"{post.get_absolute_url()}{suffix}#comment-{comment.pk}", body
+        assert f'id="comment-{comment.pk}"' in html(client.get(response.url))
+    assert client.get(reverse("articles:comment_permalink", kwargs={"pk": 999_999})).status_code == 404
+
+
+def test_marking_a_late_comment_official_moves_it_to_page_one(client, long_thread, agent):
+    post, _ = long_thread
+    late = post.comments.get(body="Comment 116")  # an agent's comment on page 3
+    client.force_login(agent)
+    response = client.post(reverse("articles:comment_official", kwargs={"pk": late.pk}), {"official": "on"})
+    assert response.url == f"{post.get_absolute_url()}#comment-{late.pk}"
+    assert "Comment 116" in _shown(client.get(post.get_absolute_url()))[:2]
+
+
+def test_a_new_comment_on_a_long_thread_lands_on_the_last_page(client, long_thread, customer):
+    post, _ = long_thread
+    client.force_login(customer)
+    response = client.post(reverse("articles:post_comment", kwargs={"pk": post.pk}), {"body": "Me too"})
+    comment = Comment.objects.get(body="Me too")
+    assert response.url == f"{post.get_absolute_url()}?page=3#comment-{comment.pk}"
+    assert f'id="comment-{comment.pk}"' in html(client.get(response.url))

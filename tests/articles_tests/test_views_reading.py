@@ -1,12 +1,14 @@
 """Reading pages: home, category, section, article; votes, comments, drafts, queries."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import services
-from articles.models import Category, Comment, Section, Vote
+from articles.models import Article, Category, Comment, Section, Vote
 
 from .pages import html, make_agent, many_comments, text
 
@@ -113,7 +115,29 @@ def test_section_queries_do_not_grow_with_articles(client, make_section, make_ar
     assert expected <= 12
     with django_assert_num_queries(expected):
         response = client.get(big.get_absolute_url())
-    assert "Big 199" in text(response)
+    assert "200 articles" in text(response) and "Page 1 of 4" in text(response)
+    with django_assert_num_queries(expected):
+        response = client.get(big.get_absolute_url() + "?page=4")
+    assert html(response).count('<li class="list-group-item d-flex') == 50 and "Page 4 of 4" in text(response)
+
+
+def test_section_lists_fifty_articles_a_page_and_counts_what_the_reader_may_see(
+    client, make_section, make_article, customer, agent
+):
+    section = make_section()
+    for n in range(60):
+        make_article(title=f"Guide {n:02d}", section=section)
+    make_article(title="Guide 99 (draft)", section=section, draft=True)
+    first = client.get(section.get_absolute_url())
+    second = client.get(section.get_absolute_url() + "?page=2")
+    titles = re.compile(r'<a href="/articles/\d+-[^"]+">(Guide [^<]+)</a>')
+    assert titles.findall(html(first)) == [f"Guide {n:02d}" for n in range(50)]
+    assert titles.findall(html(second)) == [f"Guide {n:02d}" for n in range(50, 60)]
+    assert "60 articles" in text(first) and "Page 2 of 2" in text(second)
+    assert 'nav class="mt-3" aria-label="Article pages"' in html(first)
+    client.force_login(agent)
+    agents_view = client.get(section.get_absolute_url() + "?page=2")
+    assert "61 articles" in text(agents_view) and "Guide 99 (draft) Draft" in text(agents_view)
 
 
 # --- Article ------------------------------------------------------------------------
@@ -209,7 +233,7 @@ def test_customer_comments_on_an_article(client, make_article, customer):
     assert response.url == f"{article.get_absolute_url()}#comment-{comment.pk}"
     page = client.get(article.get_absolute_url())
     assert "<em>that</em>" in html(page) and "1 comment" in text(page)
-    assert f'href="#comment-{comment.pk}"' in html(page)
+    assert f'href="{article.get_absolute_url()}#comment-{comment.pk}"' in html(page)
 
 
 def test_brackets_bomb_on_an_article_is_a_form_error(client, make_article, customer):
@@ -295,3 +319,29 @@ def test_unknown_pages_are_404(client, db):
     assert client.get("/sections/999-nope/").status_code == 404
     assert client.get("/articles/999-nope/").status_code == 404
     assert Section.objects.count() == 0
+
+
+def test_article_comments_are_paginated_in_constant_queries(client, make_article, customer, agent,
+                                                            django_assert_num_queries):
+    article = make_article()
+    many_comments(target=article, authors=[customer, agent], count=120)
+    with CaptureQueriesContext(connection) as first:
+        client.get(article.get_absolute_url())
+    for number, (start, stop) in [(2, (50, 100)), (3, (100, 120))]:
+        with django_assert_num_queries(len(first)):
+            response = client.get(f"{article.get_absolute_url()}?page={number}")
+        assert re.findall(r"<p>(Comment \d+)</p>", html(response)) == [f"Comment {n}" for n in range(start, stop)]
+        assert "120 comments" in text(response) and f"Page {number} of 3" in text(response)
+
+
+def test_comment_permalink_of_a_draft_article_is_for_agents_only(client, make_article, customer, agent):
+    article = make_article(draft=False)
+    comment = services.comment_create(author=customer, target=article, body="Worked for me")
+    Article.objects.filter(pk=article.pk).update(draft=True)
+    url = reverse("articles:comment_permalink", kwargs={"pk": comment.pk})
+    assert client.get(url).status_code == 404
+    client.force_login(customer)
+    assert client.get(url).status_code == 404
+    client.force_login(agent)
+    response = client.get(url)
+    assert response.status_code == 302 and response.url == f"{article.get_absolute_url()}#comment-{comment.pk}"

@@ -1,0 +1,313 @@
+#!/usr/bin/env python
+"""How page throughput holds up as the data grows: the same pages at several data sizes.
+
+    .venv/bin/python bench/cost_growth.py                         # sizes: small 1k 100k
+    .venv/bin/python bench/cost_growth.py --sizes small 1k --duration 3
+
+Each size gets its own temporary KB_DATA_DIR:
+1. `load_demo`, then the size's extra data (below) written with ``bulk_create``, then
+   `rebuild_index`;
+2. `bin/serve` (exactly `make serve`: gunicorn, DEBUG off, WhiteNoise, task worker); all
+   sizes are served at once and each page is measured on every size in turn, so the
+   machine's background load hits every size alike;
+3. wrk on each page twice: *cached* (a plain anonymous visitor, served by the anonymous page
+   cache after the first hit) and *uncached* (the same visitor sending
+   ``Cookie: sessionid=bench``: a session that does not exist reads as anonymous, but any
+   session cookie makes kb.page_cache skip the cache, so the page is rendered every time);
+4. the peak RSS of each gunicorn worker.
+Then it prints every page's requests/s per size as a percentage of the small size's figure.
+Target (issue 6): every page within 20 % of the small-data figure (>= 80 %).
+
+Sizes (extra data on top of the demo):
+    small   the demo as loaded (about 40 articles, a handful of comments)
+    1k      1,000 articles, 1,000 comments on the measured post
+    100k    100,000 articles, 10,000 comments on the measured post
+A tenth of the extra articles go into the measured section (so its listing is paginated
+over 100 or 10,000 articles), the rest into nine more sections of one more category.
+
+Why ``bulk_create`` and not ``articles.services``: the services render Markdown, record
+notification events, bump the page cache and enqueue an index update per article — about
+20 ms each here, so over half an hour for 100k articles. The generated bodies are plain
+words, so their ``body_html`` is one paragraph written directly (what the renderer would
+produce), and one `rebuild_index` afterwards indexes everything in bulk.
+"""
+
+import argparse
+import json
+import os
+import random
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# The repository root first, so "bench.pages" imports when this file is run as a script.
+sys.path.insert(0, str(ROOT))
+
+from bench.pages import (
+    free_port,
+    gunicorn_workers,
+    peak_rss_mib,
+    start,
+    status_of,
+    stop,
+    wait_until_up,
+    wrk,
+)
+
+SETTLE_SECONDS = 180
+
+PYTHON = sys.executable
+SIZES = {"small": (0, 0), "1k": (1_000, 1_000), "100k": (100_000, 10_000)}
+TARGET = 0.8
+BYPASS_CACHE = ("Cookie: sessionid=bench",)
+# Words for generated titles and bodies; help-desk vocabulary so searches match a share of them.
+WORDS = (  # noqa: SIM905  (one readable block of words rather than 90 quoted strings)
+    "account billing plan invoice cancel export contacts domain email campaign automation page "
+    "editor template team member password sign security payment card refund trial upgrade "
+    "downgrade subscription settings profile integration webhook api key report analytics "
+    "form landing popup audience tag segment import spreadsheet sender verify dns record "
+    "certificate redirect publish draft schedule delivery bounce unsubscribe list merge field "
+    "custom branding logo image upload storage limit quota usage receipt tax address currency "
+    "owner admin role permission invite remove transfer close delete data privacy backup"
+).split()
+
+
+# --- Data ------------------------------------------------------------------------------
+
+def _words(rng: random.Random, low: int, high: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(low, high)))
+
+
+def seed(size: str) -> None:
+    """Runs in a child process with KB_DATA_DIR set: build the data, print the URLs as JSON."""
+    import io
+
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.db.models import Count
+    from django.urls import reverse
+    from django.utils.text import slugify
+
+    from articles.models import Article, Category, Comment, Post, Section
+    from articles.selectors import COMMENTS_PER_PAGE
+    from kb.permissions import is_agent
+
+    call_command("migrate", "--noinput", verbosity=0)
+    call_command("load_demo", stdout=io.StringIO())
+
+    article = (Article.objects.published().filter(title__icontains="cancel")
+               .annotate(n=Count("comments")).order_by("-n", "pk").first())
+    section = article.section
+    post = Post.objects.filter(title__icontains="cancel").order_by("pk").first()
+    users = list(get_user_model().objects.order_by("pk"))
+    agent = next(user for user in users if is_agent(user))
+    readers = [user for user in users if not is_agent(user)] or [agent]
+
+    extra_articles, extra_comments = SIZES[size]
+    rng = random.Random(2026)
+    started = time.monotonic()
+    with transaction.atomic():
+        if extra_articles:
+            category = Category.objects.create(name="Archive", slug="bench-archive")
+            sections = [section] + [
+                Section.objects.create(category=category, name=f"Archive {n}", slug=f"bench-archive-{n}")
+                for n in range(1, 10)
+            ]
+            batch = []
+            for n in range(extra_articles):
+                title = f"{_words(rng, 3, 7).capitalize()} {n}"
+                body = _words(rng, 30, 80)
+                batch.append(Article(
+                    section=sections[n % 10], title=title, slug=slugify(title)[:200], body=body,
+                    body_html=f"<p>{body}</p>", author=agent, draft=False, position=rng.randint(0, 50),
+                ))
+                if len(batch) == 2000:
+                    Article.objects.bulk_create(batch)
+                    batch = []
+            Article.objects.bulk_create(batch)
+        if extra_comments:
+            batch = []
+            for n in range(extra_comments):
+                body = f"Comment {n}: {_words(rng, 8, 30)}"
+                batch.append(Comment(post=post, author=readers[n % len(readers)], body=body,
+                                     body_html=f"<p>{body}</p>"))
+            Comment.objects.bulk_create(batch, batch_size=2000)
+    generated = time.monotonic() - started
+    started = time.monotonic()
+    call_command("rebuild_index", stdout=io.StringIO())
+    indexed = time.monotonic() - started
+
+    last_comment_page = max(1, -(-post.comments.count() // COMMENTS_PER_PAGE))
+    print(json.dumps({
+        "pages": {
+            "home": reverse("articles:home"),
+            "article": article.get_absolute_url(),
+            "post (page 1)": post.get_absolute_url(),
+            "post (last page)": f"{post.get_absolute_url()}?page={last_comment_page}",
+            "section": section.get_absolute_url(),
+            "search": reverse("articles:search") + "?q=cancel+account",
+            "cancel flow": reverse("tickets:cancel_flow"),
+            "request form": reverse("tickets:request_create"),
+        },
+        "articles": Article.objects.count(),
+        "section_articles": section.articles.count(),
+        "post_comments": post.comments.count(),
+        "generate_s": round(generated, 1),
+        "index_s": round(indexed, 1),
+    }))
+
+
+# --- Measuring -------------------------------------------------------------------------
+
+def status(url: str) -> str:
+    try:
+        code = status_of(url)
+    except OSError:  # timed out: the server is still busy with a slow page's backlog
+        return "timeout"
+    return "ok" if code == 200 else f"HTTP {code}"
+
+
+def settle(base: str) -> None:
+    """Wait until the server answers its home page again: after a page slower than wrk's
+    timeout, gunicorn's workers still owe the abandoned requests, and the next page's
+    figures would pay for them."""
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while time.monotonic() < deadline and status(base + "/") == "timeout":
+        time.sleep(1)
+
+
+def build(size: str, env: dict) -> tuple[Path, dict]:
+    data_dir = Path(tempfile.mkdtemp(prefix=f"kb-bench-growth-{size}-"))
+    print(f"[{size}] seeding in {data_dir} ...", flush=True)
+    started = time.monotonic()
+    seeded = subprocess.run([PYTHON, __file__, "--seed", size], cwd=ROOT, env={**env, "KB_DATA_DIR": str(data_dir)},
+                            capture_output=True, text=True, check=False)
+    if seeded.returncode != 0:
+        raise SystemExit(f"seeding {size} failed:\n{seeded.stdout}{seeded.stderr}")
+    info = json.loads(seeded.stdout.strip().splitlines()[-1])
+    print(f"[{size}] {info['articles']} articles ({info['section_articles']} in the measured section), "
+          f"{info['post_comments']} comments on the post; generated in {info['generate_s']} s, "
+          f"index rebuilt in {info['index_s']} s; total {time.monotonic() - started:.0f} s", flush=True)
+    return data_dir, info
+
+
+def measure(options, env: dict) -> dict[str, dict]:
+    """Every size served at once; each page is measured on every size in turn, so a change
+    in the machine's background load hits all sizes alike rather than one of them."""
+    built = {size: build(size, env) for size in options.sizes}
+    servers, bases = {}, {}
+    try:
+        for size, (data_dir, _) in built.items():
+            port = free_port()
+            serve_env = {**env, "KB_DATA_DIR": str(data_dir), "PORT": str(port), "KB_ACCESS_LOG": "",
+                         "PY": PYTHON, "SECRET_KEY": secrets.token_urlsafe(50)}
+            servers[size] = start([str(ROOT / "bin" / "serve")], serve_env, data_dir / "serve.log")
+            bases[size] = f"http://127.0.0.1:{port}"
+        for size, server in servers.items():
+            wait_until_up(bases[size] + "/", server)
+        print(flush=True)
+        results = {size: {} for size in options.sizes}
+        for name in built[options.sizes[0]][1]["pages"]:
+            for size in options.sizes:
+                results[size][name] = {"status": status(bases[size] + built[size][1]["pages"][name])}
+            for mode, headers in (("cached", ()), ("uncached", BYPASS_CACHE)):
+                for size in options.sizes:
+                    row = results[size][name]
+                    if row["status"] != "ok":
+                        continue
+                    url = bases[size] + built[size][1]["pages"][name]
+                    wrk(url, 1, options.connections, options.threads, headers)  # warm up (and fill the cache)
+                    row[mode] = wrk(url, options.duration, options.connections, options.threads, headers)
+                    settle(bases[size])
+            print(f"  {name:18} " + "   ".join(
+                f"{size} {results[size][name].get('cached', {}).get('rps', 0):.0f}/"
+                f"{results[size][name].get('uncached', {}).get('rps', 0):.0f}" for size in options.sizes
+            ) + "  req/s cached/uncached", flush=True)
+        return {
+            size: {"info": built[size][1], "results": results[size],
+                   "rss": [r for r in (peak_rss_mib(pid) for pid in gunicorn_workers(servers[size].pid)) if r]}
+            for size in options.sizes
+        }
+    finally:
+        for server in servers.values():
+            stop(server)
+        for size, (data_dir, _) in built.items():
+            if options.keep:
+                print(f"[{size}] data kept in {data_dir}")
+            else:
+                shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def report(measured: dict[str, dict]) -> int:
+    sizes = list(measured)
+    base = sizes[0]
+    pages = list(measured[base]["results"])
+    failures = 0
+    for mode in ("cached", "uncached"):
+        print(f"\n{mode}: requests/s per size, and as % of {base}")
+        header = f"{'page':18}" + "".join(f" {size:>16}" for size in sizes) + "  verdict"
+        print(header)
+        print("-" * len(header))
+        for page in pages:
+            cells, worst = [], None
+            reference = measured[base]["results"][page].get(mode)
+            for size in sizes:
+                result = measured[size]["results"].get(page, {}).get(mode)
+                if result is None:
+                    cells.append(f" {measured[size]['results'].get(page, {}).get('status', '-'):>16}")
+                    continue
+                bad = result["non2xx"] + result["errors"]
+                if reference is None or size == base:
+                    cells.append(f" {result['rps']:8.0f}" + (f" {bad:>3} err" if bad else "        "))
+                    continue
+                share = result["rps"] / reference["rps"]
+                worst = share if worst is None else min(worst, share)
+                cells.append(f" {result['rps']:8.0f} {share:5.0%}" + (f"!{bad}" if bad else "  "))
+            if worst is None:
+                verdict = "-"
+            else:
+                verdict = "within 20 %" if worst >= TARGET else "BELOW 80 %"
+                failures += worst < TARGET
+            print(f"{page:18}" + "".join(cells) + f"  {verdict}")
+    print("\npeak RSS per gunicorn worker (MiB): " + "; ".join(
+        f"{size} {', '.join(f'{r:.0f}' for r in measured[size]['rss'])}" for size in sizes))
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, SQLite, whoosh search")
+    return 1 if failures else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", nargs="+", choices=list(SIZES), default=list(SIZES),
+                        help="data sizes to measure, the first is the reference (default: small 1k 100k)")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run (default 5)")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data directories")
+    parser.add_argument("--seed", metavar="SIZE", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.seed:
+        seed(options.seed)
+        return 0
+    if not 1 <= options.duration <= 120 or not 1 <= options.connections <= 256:
+        parser.error("keep --duration within 1..120 s and --connections within 1..256")
+    if shutil.which("wrk") is None:
+        print("wrk is not installed: apt-get install wrk   (Debian package)", file=sys.stderr)
+        return 2
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"}}
+    env.update(DJANGO_SETTINGS_MODULE="kb.settings", PYTHONPATH=str(ROOT))
+    print(f"wrk -t{options.threads} -c{options.connections} -d{options.duration}s per page and mode; "
+          f"sizes: {', '.join(options.sizes)}", flush=True)
+    return report(measure(options, env))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
