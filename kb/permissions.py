@@ -40,3 +40,22 @@ def ensure_agents_group(**kwargs):
         condition |= Q(content_type__app_label=app_label, codename=codename)
     group.permissions.add(*Permission.objects.filter(condition))
     return group
+
+
+def agent_required(view):
+    """Pages and actions for agents: signed-out visitors are sent to sign in, other users
+    get 403. The one guard every agent view uses."""
+    from functools import wraps
+
+    from django.contrib.auth.views import redirect_to_login
+    from django.core.exceptions import PermissionDenied
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_agent(request.user):
+            raise PermissionDenied("This page is for support agents.")
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -20,7 +19,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_POST
 
 from kb import throttle
-from kb.permissions import is_agent
+from kb.permissions import agent_required, is_agent
 
 from . import office_hours, routing, selectors, services
 from .forms import CallbackForm, OutcomeForm, PlanPickerForm
@@ -237,15 +236,10 @@ def contact(request):
 # --- Agents --------------------------------------------------------------------------
 
 
-def _agent_only(request):
-    if not is_agent(request.user):
-        raise PermissionDenied("Only agents can see the callback queue.")
 
-
-@login_required
+@agent_required
 def agent_callbacks(request):
     """The callback queue: earliest due first, overdue highlighted."""
-    _agent_only(request)
     at = now()
     queue = list(selectors.callback_queue(at=at))
     rows = []
@@ -264,10 +258,9 @@ def agent_callbacks(request):
         1 for c in queue if c.is_overdue)})
 
 
-@login_required
+@agent_required
 @require_POST
 def agent_callback_claim(request, pk: int):
-    _agent_only(request)
     callback = selectors.callback_for_agent(pk)
     if callback is None:
         raise Http404("No such callback.")
@@ -294,10 +287,9 @@ def _outcome_form(request, callback, at):
                        team_name=team.name if team else "The team", prefix_id=f"outcome{callback.pk}")
 
 
-@login_required
+@agent_required
 def agent_callback(request, pk: int):
     """One callback: details, claim, record the outcome of a call."""
-    _agent_only(request)
     callback = selectors.callback_for_agent(pk)
     if callback is None:
         raise Http404("No such callback.")

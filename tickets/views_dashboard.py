@@ -7,15 +7,13 @@ import csv
 from datetime import date
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from kb.permissions import is_agent
+from kb.permissions import agent_required
 
 from . import charts
 from . import dashboard_selectors as selectors
@@ -45,10 +43,6 @@ def now():
     """The clock of the dashboard (tests replace it with monkeypatch)."""
     return timezone.now()
 
-
-def _agent_only(request) -> None:
-    if not is_agent(request.user):
-        raise PermissionDenied("Only agents can see the dashboard.")
 
 
 def _period(request) -> tuple[int, str, list[str]]:
@@ -88,11 +82,10 @@ def _csv_number(value) -> str:
     return f"{value:.4f}" if isinstance(value, float) else str(value)
 
 
-@login_required
+@agent_required
 @require_GET
 def dashboard(request):
     """What customers solved themselves, and what still reached us, with charts."""
-    _agent_only(request)
     days, by, problems = _period(request)
     for problem in problems:
         messages.warning(request, problem)
@@ -153,12 +146,11 @@ def dashboard(request):
     })
 
 
-@login_required
+@agent_required
 @require_GET
 def dashboard_csv(request):
     """The dashboard's figures, one row per day or week, then the totals (ratios as 0–1
     fractions, empty when undefined)."""
-    _agent_only(request)
     days, by, problems = _period(request)
     if problems:
         return HttpResponse(" ".join(problems), status=400, content_type="text/plain; charset=utf-8")

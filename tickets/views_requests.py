@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -15,7 +15,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kb import analytics, throttle
-from kb.permissions import is_agent
+from kb.permissions import agent_required, is_agent
 
 from . import request_selectors as selectors
 from . import request_services as services
@@ -236,15 +236,10 @@ def request_token_attachment(request, token: str, pk: int):
 # --- Agents --------------------------------------------------------------------------
 
 
-def _agent_only(request):
-    if not is_agent(request.user):
-        raise PermissionDenied("Only agents can see tickets.")
 
-
-@login_required
+@agent_required
 def agent_queue(request):
     """The ticket queue: filters, 50 per page, a constant number of queries."""
-    _agent_only(request)
     filters = {name: request.GET.get(name, "")[:20] for name in ("team", "status", "priority", "assignee", "source")}
     paginator = Paginator(selectors.agent_queue(**filters), selectors.QUEUE_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
@@ -262,11 +257,10 @@ def agent_queue(request):
     })
 
 
-@login_required
+@agent_required
 @require_http_methods(["GET", "POST"])
 def agent_ticket(request, reference: str):
     """One ticket: the conversation with internal notes, reply, note, status, priority, assignee."""
-    _agent_only(request)
     ticket = selectors.ticket_for_agent(reference)
     if ticket is None:
         raise Http404("No such ticket.")

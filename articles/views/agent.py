@@ -11,7 +11,6 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -20,27 +19,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from PIL import Image, ImageOps
 
-from kb.permissions import is_agent
+from kb.permissions import agent_required, is_agent
 
 from .. import services
 from ..forms import ArticleForm, ImageUploadForm
 from ..markdown import render_markdown
 from ..models import Article
 from .community import add_service_errors
-
-
-def agent_page(view):
-    """Pages for agents: signed-out visitors are sent to sign in, others get 403."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_agent(request.user):
-            raise PermissionDenied("Only agents can write articles.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def agent_endpoint(view):
@@ -58,7 +43,7 @@ def agent_endpoint(view):
 # --- Article editor -------------------------------------------------------------------
 
 
-@agent_page
+@agent_required
 def article_create(request):
     form = ArticleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -72,7 +57,7 @@ def article_create(request):
     return _editor(request, form, article=None)
 
 
-@agent_page
+@agent_required
 def article_edit(request, pk):
     article = get_object_or_404(Article.objects.prefetch_related("labels"), pk=pk)
     form = ArticleForm(request.POST or None, initial=ArticleForm.initial_for(article))
