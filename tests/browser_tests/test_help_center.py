@@ -179,3 +179,22 @@ def test_comment_actions_menu_works_from_the_keyboard(page, make_post, other_cus
     page.keyboard.press("Enter")  # follow the permalink
     expect(page.locator(f"#comment-{comment.pk}")).to_have_class(re.compile(r"\bhighlight\b"))
     assert page.url.endswith(f"#comment-{comment.pk}")
+
+
+def test_a_permalink_to_a_comment_on_a_later_page_lands_on_that_page(page, make_post, other_customer):
+    post = make_post()
+    comments = [services.comment_create(author=other_customer, target=post, body=f"Reply {n}.")
+                for n in range(1, 121)]
+    target = comments[110]  # the 111th comment: page 3 at 50 per page
+
+    page.goto(f"{post.get_absolute_url()}#comment-{target.pk}")  # a bare anchor, as in old links
+
+    expect(page).to_have_url(re.compile(rf"\?page=3#comment-{target.pk}$"))
+    shown = page.locator(f"#comment-{target.pk}")
+    expect(shown).to_have_class(re.compile(r"\bhighlight\b"))
+    expect(shown).to_be_in_viewport()
+
+    page.goto(post.get_absolute_url())
+    page.get_by_role("navigation", name="Comment pages").get_by_role("link", name=re.compile("Next")).click()
+    expect(page).to_have_url(re.compile(r"\?page=2"))
+    expect(page.locator(f"#comment-{comments[50].pk}")).to_be_visible()
