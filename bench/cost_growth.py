@@ -49,6 +49,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.pages import (
+    add_wrk_options,
+    check_wrk_options,
     free_port,
     gunicorn_workers,
     peak_rss_mib,
@@ -288,19 +290,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", nargs="+", choices=list(SIZES), default=list(SIZES),
                         help="data sizes to measure, the first is the reference (default: small 1k 100k)")
-    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run (default 5)")
-    parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    add_wrk_options(parser)
     parser.add_argument("--keep", action="store_true", help="keep the temporary data directories")
     parser.add_argument("--seed", metavar="SIZE", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.seed:
         seed(options.seed)
         return 0
-    if not 1 <= options.duration <= 120 or not 1 <= options.connections <= 256:
-        parser.error("keep --duration within 1..120 s and --connections within 1..256")
-    if shutil.which("wrk") is None:
-        print("wrk is not installed: apt-get install wrk   (Debian package)", file=sys.stderr)
+    if not check_wrk_options(parser, options):
         return 2
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"}}
     env.update(DJANGO_SETTINGS_MODULE="kb.settings", PYTHONPATH=str(ROOT))

@@ -221,21 +221,33 @@ def status_of(url: str) -> int:
 
 # --- Main ------------------------------------------------------------------------------
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_wrk_options(parser: argparse.ArgumentParser) -> None:
+    """The load options every page benchmark shares (bench/cost_growth.py too)."""
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run (default 5)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+
+
+def check_wrk_options(parser: argparse.ArgumentParser, options) -> bool:
+    """Bounded runs only (loopback, limited time); False when wrk is missing."""
+    if not 1 <= options.duration <= 120 or not 1 <= options.connections <= 256:
+        parser.error("keep --duration within 1..120 s and --connections within 1..256")
+    if shutil.which("wrk") is None:
+        print("wrk is not installed: apt-get install wrk   (Debian package)", file=sys.stderr)
+        return False
+    return True
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_wrk_options(parser)
     parser.add_argument("--keep", action="store_true", help="keep the temporary data directory")
     parser.add_argument("--seed", metavar="DIR", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.seed:
         seed(options.seed)
         return 0
-    if not 1 <= options.duration <= 120 or not 1 <= options.connections <= 256:
-        parser.error("keep --duration within 1..120 s and --connections within 1..256")
-    if shutil.which("wrk") is None:
-        print("wrk is not installed: apt-get install wrk   (Debian package)", file=sys.stderr)
+    if not check_wrk_options(parser, options):
         return 2
 
     data_dir = Path(tempfile.mkdtemp(prefix="kb-bench-pages-"))
