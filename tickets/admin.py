@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html_join
 
-from . import office_hours, selectors
+from . import office_hours
 from .models import (
     Callback,
     Deflection,
@@ -20,6 +20,7 @@ from .models import (
     TicketAttachment,
     TicketMessage,
 )
+from .selectors import callbacks as selectors
 
 
 class OpeningHoursFormSet(forms.BaseInlineFormSet):

@@ -1,7 +1,7 @@
 """Teams and their office hours, cancellable plans, tickets and callbacks, flow events.
 
 The office-hours rules themselves live in :mod:`tickets.office_hours` (pure); these rows
-are what agents edit in the admin, turned into a ``Schedule`` by ``tickets.selectors``.
+are what agents edit in the admin, turned into a ``Schedule`` by ``tickets.selectors.callbacks``.
 """
 
 import re

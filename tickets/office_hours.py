@@ -1,7 +1,7 @@
 """Office hours as pure functions of ``(schedule, at)``.
 
 Nothing here reads the clock or the database: a :class:`Schedule` is a plain value built by
-``tickets.selectors`` from the admin's rows, and every function takes the moment it is asked
+``tickets.selectors.callbacks`` from the admin's rows, and every function takes the moment it is asked
 about as an aware ``at``. That is what lets the tests ask "is Business Solutions open at
 01:30 on the morning clocks go back?" without waiting for November.
 

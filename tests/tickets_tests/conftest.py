@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tickets import demo, views
+from tickets import demo
+from tickets.views import cancel_flow
 
 LA = ZoneInfo("America/Los_Angeles")
 # Fixed moments in the demo's zone (2026-06-03 is a Wednesday).
@@ -26,7 +27,7 @@ def clock(monkeypatch):
     """Set the moment the cancel-flow views believe it is: ``clock(datetime)``."""
 
     def set_clock(moment: datetime):
-        monkeypatch.setattr(views, "now", lambda: moment)
+        monkeypatch.setattr(cancel_flow, "now", lambda: moment)
         return moment
 
     return set_clock

@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 
 from kb.models import OutgoingEmail
-from tickets import selectors, services
 from tickets.models import Callback, FlowEvent, Plan, Team, Ticket
 from tickets.office_hours import Slot
+from tickets.selectors import callbacks as selectors
+from tickets.services import callbacks as services
 
 from .conftest import OPEN_MOMENT
 

@@ -17,9 +17,11 @@ from articles.search.base import reset_backends
 from articles.search.index import index_rebuild
 from kb import analytics
 from kb.models import ArticleViewDay, VisitorDay
-from tickets import request_services, services, views_dashboard
 from tickets.models import Deflection, FlowEvent, Plan, Team, Ticket
 from tickets.office_hours import Slot
+from tickets.services import callbacks as services
+from tickets.services import requests as request_services
+from tickets.views import dashboard as views_dashboard
 
 DASHBOARD = reverse("tickets:dashboard")
 CSV = reverse("tickets:dashboard_csv")

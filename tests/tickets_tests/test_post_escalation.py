@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kb.models import OutgoingEmail
-from tickets import request_services as services
 from tickets.models import Team, Ticket, TicketMessage
+from tickets.services import requests as services
 
 
 def escalate_url(post) -> str:

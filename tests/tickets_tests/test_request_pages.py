@@ -6,7 +6,7 @@ import re
 from django.urls import reverse
 from django.utils import timezone
 
-from tickets import request_services as services
+from tickets.services import requests as services
 
 
 def make_ticket(customer):

@@ -13,8 +13,8 @@ from articles.search.base import reset_backends
 from articles.search.index import index_rebuild
 from kb import mail
 from kb.models import OutgoingEmail
-from tickets import request_services as services
 from tickets.models import Deflection, Ticket, TicketAttachment, TicketMessage
+from tickets.services import requests as services
 
 FAILING = "tests.kb_tests.email_backends.FailingEmailBackend"
 NEW = reverse("tickets:request_create")

@@ -8,9 +8,9 @@ from django import forms
 
 from kb.honeypot import HoneypotFormMixin
 
-from .forms import BootstrapForm
-from .models import Ticket
-from .request_services import Upload
+from ..models import Ticket
+from ..services.requests import Upload
+from .callbacks import BootstrapForm
 
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 MAX_ATTACHMENTS = 5
@@ -71,7 +71,7 @@ class MultipleFileField(forms.FileField):
 class RequestForm(HoneypotFormMixin, BootstrapForm):
     """The public request form. Laid out by templates/tickets/includes/new_request_form.html,
     by hand rather than with crispy: it is a busy public page (see "Hand-written Bootstrap 5
-    rendering" in tickets/forms.py)."""
+    rendering" in tickets/forms/callbacks.py)."""
 
     email = forms.EmailField(label="Your email", max_length=254,
                              help_text="We send your reference and our replies here.",

@@ -16,9 +16,9 @@ from django.utils.safestring import mark_safe
 
 from kb.honeypot import HoneypotFormMixin
 
-from . import office_hours
-from .models import Callback, Plan
-from .office_hours import Schedule, Slot
+from .. import office_hours
+from ..models import Callback, Plan
+from ..office_hours import Schedule, Slot
 
 PHONE_REGION = "US"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")

@@ -26,7 +26,7 @@ from kb.mail import absolute_url as site_url
 from kb.mail import queue_email
 from kb.permissions import is_agent
 
-from .models import OPEN_STATUSES, Deflection, Team, Ticket, TicketAttachment, TicketMessage
+from ..models import OPEN_STATUSES, Deflection, Team, Ticket, TicketAttachment, TicketMessage
 
 SOLVED_SALT = "tickets.request.solved"
 # A "Yes, this solved it" link works for 30 days; after that the requester replies instead.

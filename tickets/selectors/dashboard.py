@@ -27,7 +27,7 @@ from django.utils import timezone
 from articles.models import SearchClick, SearchQueryLog, Vote
 from kb.models import ArticleViewDay, VisitorDay
 
-from .models import Callback, Deflection, FlowEvent, Ticket
+from ..models import Callback, Deflection, FlowEvent, Ticket
 
 PERIODS = (7, 30, 90)
 DEFAULT_PERIOD = 30

@@ -10,8 +10,8 @@ from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, W
 
 from articles.markdown import render_markdown
 
-from . import office_hours
-from .models import Callback, OpeningHours, Plan, PlanLink, ScheduleException, Team
+from .. import office_hours
+from ..models import Callback, OpeningHours, Plan, PlanLink, ScheduleException, Team
 
 # Schedule exceptions further out than this are irrelevant to "next opening" and slots.
 EXCEPTION_HORIZON = timedelta(days=office_hours.SEARCH_HORIZON_DAYS + 2)

@@ -10,8 +10,8 @@ from articles.search.base import ARTICLE
 from articles.search.selectors import search_run
 from kb.permissions import AGENT_PERMISSION
 
-from .models import Team, Ticket, TicketAttachment, TicketMessage
-from .request_services import token_hash
+from ..models import Team, Ticket, TicketAttachment, TicketMessage
+from ..services.requests import token_hash
 
 QUEUE_PAGE_SIZE = 50
 

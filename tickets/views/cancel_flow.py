@@ -21,9 +21,11 @@ from django.views.decorators.http import require_GET, require_POST
 from kb import throttle
 from kb.permissions import agent_required, is_agent
 
-from . import office_hours, routing, selectors, services
-from .forms import CallbackForm, OutcomeForm, PlanPickerForm
-from .models import FlowEvent, Team
+from .. import office_hours, routing
+from ..forms.callbacks import CallbackForm, OutcomeForm, PlanPickerForm
+from ..models import FlowEvent, Team
+from ..selectors import callbacks as selectors
+from ..services import callbacks as services
 
 SESSION_PLAN = "cancel_flow_plan"
 SESSION_REFERENCES = "cancel_flow_callbacks"

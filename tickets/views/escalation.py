@@ -9,9 +9,9 @@ from django.views.decorators.http import require_POST
 from articles.models import Post
 from kb.permissions import is_agent
 
-from . import request_services as services
-from .models import Team
-from .views import now
+from ..models import Team
+from ..services import requests as services
+from .cancel_flow import now
 
 NOTE_MAX_LENGTH = 5000
 

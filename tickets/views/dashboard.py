@@ -1,5 +1,5 @@
 """The deflection dashboard for agents (/agent/dashboard/) and its CSV export. Shells
-around :mod:`tickets.dashboard_selectors`; the charts are SVG drawn on the server."""
+around :mod:`tickets.selectors.dashboard`; the charts are SVG drawn on the server."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET
 
 from kb.permissions import agent_required
 
-from . import charts
-from . import dashboard_selectors as selectors
+from .. import charts
+from ..selectors import dashboard as selectors
 
 CSV_COLUMNS = [
     ("visitors", "help_center_visitors"),

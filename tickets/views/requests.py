@@ -17,12 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kb import analytics, throttle
 from kb.permissions import agent_required, is_agent
 
-from . import request_selectors as selectors
-from . import request_services as services
-from .models import Ticket
-from .request_forms import AgentReplyForm, ReplyForm, RequestForm, TicketUpdateForm
-from .services import visitor_hash
-from .views import CALLBACK_IP_RATE, _ensure_session, now
+from ..forms.requests import AgentReplyForm, ReplyForm, RequestForm, TicketUpdateForm
+from ..models import Ticket
+from ..selectors import requests as selectors
+from ..services import requests as services
+from ..services.callbacks import visitor_hash
+from .cancel_flow import CALLBACK_IP_RATE, _ensure_session, now
 
 SESSION_REQUESTS = "request_desk_references"
 # Shared with the callback form: the same scope and key, so one IP cannot spam both.

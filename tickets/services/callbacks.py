@@ -16,9 +16,9 @@ from django.urls import reverse
 from kb.mail import queue_email
 from kb.permissions import is_agent
 
-from . import office_hours
-from .models import Callback, FlowEvent, Plan, PlanLink, Team, Ticket
-from .office_hours import Slot
+from .. import office_hours
+from ..models import Callback, FlowEvent, Plan, PlanLink, Team, Ticket
+from ..office_hours import Slot
 
 
 def visitor_hash(session_key: str | None) -> str:
