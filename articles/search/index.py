@@ -78,4 +78,8 @@ def index_rebuild(*, backend: SearchBackend | None = None) -> tuple[int, IndexRe
     report = index_check(backend=backend)
     if not report.ok:
         index_fix(report, backend=backend)
+    # Cached anonymous search pages were built from the old index.
+    from kb import page_cache
+
+    page_cache.bump("search")
     return count, report

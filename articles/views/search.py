@@ -9,18 +9,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kb import page_cache
 from kb.permissions import is_agent
 
+from ..cache import cached
 from ..models import Article, Category, Post
 from ..search import analytics
 from ..search.base import ARTICLE, KINDS, POST, split_key
 from ..search.forms import ApiSearchForm, ClickForm, SearchForm
 from ..search.selectors import MAX_PER_PAGE, search_run, search_suggest
+from ..search.synonyms import CACHE_SECONDS as SYNONYM_SECONDS
 
 PER_PAGE = 10
 API_PER_PAGE = 25
 TYPE_LABELS = {ARTICLE: "Article", POST: "Community post"}
 REQUEST_FORM_URL = "/requests/new/"  # the contact form (tickets app)
+SEARCH_LOG = "search-log"  # the page slot holding this request's SearchQueryLog id
 
 
 def _session_key(request):
@@ -42,8 +46,19 @@ def _filter_choices() -> list[dict]:
     return list(categories.values())
 
 
-@require_GET
-def search_page(request):
+def _log_search(request, query: str, result_count: int) -> page_cache.Slot:
+    log = analytics.query_log_create(text=query, result_count=result_count, source="page",
+                                     session_key=_session_key(request)) if query else None
+    return page_cache.Slot(SEARCH_LOG, log.pk if log else "")
+
+
+def _log_cached_search(request, meta: dict) -> dict[str, str]:
+    """A cache hit is still a search: log it, and put its id in the page for click logging."""
+    log_id = _log_search(request, meta.get("query", ""), meta.get("result_count", 0))
+    return {log_id.placeholder: str(log_id)}
+
+
+def _search_page(request):
     form = SearchForm(request.GET)
     form.is_valid()
     query = form.value("q", "")
@@ -52,17 +67,15 @@ def search_page(request):
     page_number = form.value("page", 1)
     page = search_run(text=query, kinds=(kind,) if kind else KINDS, category_id=category_id,
                       section_id=section_id, page=page_number, per_page=PER_PAGE)
-    log = None
-    if query and page.page == 1:
-        log = analytics.query_log_create(text=query, result_count=page.total, source="page",
-                                         session_key=_session_key(request))
+    logged = {"query": query, "result_count": page.total} if query and page.page == 1 else {}
+    log_id = _log_search(request, logged.get("query", ""), page.total)
     categories = _filter_choices()
     tabs = [
         {"value": value, "label": label, "current": value == kind,
          "count": sum(page.kind_counts.get(k, 0) for k in ((value,) if value else KINDS))}
         for value, label in [("", "All"), (ARTICLE, "Articles"), (POST, "Community")]
     ]
-    return render(request, "articles/search.html", {
+    response = render(request, "articles/search.html", {
         "query": query,
         "results": page,
         "items": [{"item": item, "type_label": TYPE_LABELS[item.kind]} for item in page.items],
@@ -72,10 +85,18 @@ def search_page(request):
         "category_id": category_id,
         "section_id": section_id,
         "filtered": bool(kind or category_id or section_id),
-        "log_id": log.pk if log else "",
+        "log_id": log_id,
         "request_form_url": REQUEST_FORM_URL,
         "first_position": (page.page - 1) * page.per_page + 1,
     })
+    return page_cache.with_slots(response, log_id, meta=logged)
+
+
+# Anonymous searches come from the page cache: results depend on content and synonyms
+# ("content") and on the index ("search"). Every request is still logged, hit or not.
+# Entries live as long as another process may keep old synonyms (see search.synonyms).
+search_page = require_GET(cached("search", _search_page, per_request=_log_cached_search,
+                                 timeout=SYNONYM_SECONDS))
 
 
 @require_GET

@@ -2,10 +2,12 @@
 through the real stack: Django test client, real database, real Whoosh index on disk."""
 
 import json
+import re
 import time
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +17,7 @@ from articles.search.base import reset_backends
 from articles.search.index import index_rebuild
 from articles.search.query import clean_text
 from articles.search.synonyms import clear_synonym_cache
+from articles.search.tasks import sync_documents
 from tests.articles_tests.search_backend_contract import BAD_QUERIES, demo_content
 
 SEARCH = reverse("articles:search")
@@ -244,3 +247,110 @@ def test_synonyms_added_by_agents_apply_at_once(client, demo):
     assert demo["cancel"].get_absolute_url() not in result_urls(client.get(SEARCH, {"q": "terminate"}))
     Synonym.objects.create(terms="cancel, close, terminate, delete account")
     assert result_urls(client.get(SEARCH, {"q": "terminate"}))[0] == demo["cancel"].get_absolute_url()
+
+
+# --- the page cache ------------------------------------------------------------------------
+
+def logged_id(response):
+    match = re.search(r'data-search-log="(\d+)"', response.content.decode())
+    return int(match.group(1)) if match else None
+
+
+def test_a_repeated_anonymous_search_comes_from_the_cache_and_is_still_logged(
+        client, demo, django_assert_num_queries):
+    first = client.get(SEARCH, {"q": "stop billing"})
+    assert first.headers["X-KB-Page-Cache"] == "miss"
+    with django_assert_num_queries(1):  # the SearchQueryLog INSERT, nothing else
+        second = Client().get(SEARCH, {"q": "stop billing"})
+    assert second.headers["X-KB-Page-Cache"] == "hit"
+    assert demo["cancel"].get_absolute_url() in second.content.decode()
+    logs = list(SearchQueryLog.objects.order_by("pk"))
+    assert len(logs) == 2
+    assert logs[0].result_count == logs[1].result_count == first.context["results"].total
+    assert (logged_id(first), logged_id(second)) == (logs[0].pk, logs[1].pk)
+    assert f'name="log" value="{logs[1].pk}"' in second.content.decode()
+
+
+def test_a_click_on_a_cached_result_page_is_attributed_to_that_search(demo):
+    Client().get(SEARCH, {"q": "stop billing"})
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(SEARCH, {"q": "stop billing"})
+    assert page.headers["X-KB-Page-Cache"] == "hit"
+    html = page.content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    key = f"article:{demo['cancel'].pk}"
+    click = visitor.post(CLICK, {"log": logged_id(page), "position": 1, "key": key,
+                                 "csrfmiddlewaretoken": token})
+    assert click.status_code == 204
+    assert SearchClick.objects.get().query_log_id == SearchQueryLog.objects.latest("pk").pk
+
+
+def test_cached_result_pages_never_answer_304_with_an_old_log_id(client, demo):
+    first = client.get(SEARCH, {"q": "stop billing"})
+    assert "ETag" not in first.headers and "Last-Modified" not in first.headers
+    again = client.get(SEARCH, {"q": "stop billing"}, HTTP_IF_NONE_MATCH="*",
+                       HTTP_IF_MODIFIED_SINCE="Wed, 01 Jan 2098 00:00:00 GMT")
+    assert again.headers["X-KB-Page-Cache"] == "hit"
+    assert again.status_code == 200 and logged_id(again) not in (None, logged_id(first))
+
+
+def test_later_result_pages_are_cached_but_not_logged(client, agent, make_section):
+    section = make_section()
+    for n in range(12):
+        services.article_create(author=agent, section=section, title=f"Widget tip {n}",
+                                body="Widgets are handy.", draft=False)
+    index_rebuild()
+    client.get(SEARCH, {"q": "widget", "page": 2})
+    assert client.get(SEARCH, {"q": "widget", "page": 2}).headers["X-KB-Page-Cache"] == "hit"
+    assert not SearchQueryLog.objects.exists()
+
+
+def test_publishing_a_matching_article_shows_in_the_next_search(
+        client, demo, agent, django_capture_on_commit_callbacks):
+    assert client.get(SEARCH, {"q": "zeppelin"}).context["results"].total == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        article = services.article_create(author=agent, section=demo["cancel"].section, draft=False,
+                                          title="Zeppelin mode", body="Float above your inbox.")
+    response = client.get(SEARCH, {"q": "zeppelin"})
+    assert response.headers["X-KB-Page-Cache"] == "miss"
+    assert result_urls(response) == [article.get_absolute_url()]
+
+
+def test_a_search_between_the_commit_and_the_index_update_is_not_kept(
+        client, demo, agent, settings, django_capture_on_commit_callbacks):
+    immediate = settings.TASKS
+    # A queue that nobody works on yet, as when the worker is busy: the commit happens,
+    # the index update waits.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        article = services.article_create(author=agent, section=demo["cancel"].section, draft=False,
+                                          title="Zeppelin mode", body="Float above your inbox.")
+    assert client.get(SEARCH, {"q": "zeppelin"}).context["results"].total == 0  # now cached
+    settings.TASKS = immediate
+    sync_documents.enqueue([f"article:{article.pk}"])  # the worker gets to it
+    response = client.get(SEARCH, {"q": "zeppelin"})
+    assert response.headers["X-KB-Page-Cache"] == "miss"
+    assert result_urls(response) == [article.get_absolute_url()]
+
+
+def test_a_new_synonym_invalidates_cached_results(client, demo):
+    client.get(SEARCH, {"q": "terminate"})
+    assert client.get(SEARCH, {"q": "terminate"}).headers["X-KB-Page-Cache"] == "hit"
+    synonym = Synonym.objects.create(terms="cancel, close, terminate, delete account")
+    response = client.get(SEARCH, {"q": "terminate"})
+    assert response.headers["X-KB-Page-Cache"] == "miss"
+    assert result_urls(response)[0] == demo["cancel"].get_absolute_url()
+    synonym.delete()
+    assert client.get(SEARCH, {"q": "terminate"}).headers["X-KB-Page-Cache"] == "miss"
+
+
+@pytest.mark.parametrize("who", ["customer", "agent"])
+def test_signed_in_searchers_always_get_a_fresh_logged_page(client, demo, request, who):
+    Client().get(SEARCH, {"q": "stop billing"})  # cached by an anonymous visitor
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(SEARCH, {"q": "stop billing"})
+    assert "X-KB-Page-Cache" not in response.headers
+    assert "Signed in as" in response.content.decode()
+    log = SearchQueryLog.objects.latest("pk")
+    assert logged_id(response) == log.pk and log.session_hash
+    assert response.context["log_id"] == str(log.pk)
