@@ -21,8 +21,6 @@ Rates can be overridden per scope and key name in ``settings.KB_RATE_LIMITS``, e
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -31,6 +29,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.shortcuts import render
+
+from kb.hashing import keyed_hash
 
 from .models import ThrottleWindow
 
@@ -76,8 +76,7 @@ class Decision:
 
 def key_hash(scope: str, value: str) -> str:
     """HMAC of the key, so the table never holds an IP address or a phone number."""
-    message = f"{scope}\x00{value.strip().lower()}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+    return keyed_hash(scope, value.strip().lower())
 
 
 def client_ip(request) -> str:

@@ -7,12 +7,12 @@ the result's position.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
+
+from kb.hashing import keyed_hash
 
 from .models import SearchClick, SearchQueryLog
 from .query import normalize
@@ -25,7 +25,7 @@ POSITIONS = 10
 def session_hash(session_key: str | None) -> str:
     if not session_key:
         return ""
-    return hashlib.sha256(f"{settings.SECRET_KEY}:search:{session_key}".encode()).hexdigest()
+    return keyed_hash("search", session_key)
 
 
 def query_log_create(*, text: str, result_count: int, source: str = "page",

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from kb.hashing import keyed_hash
 from kb.mail import queue_email
 from kb.permissions import is_agent
 
@@ -25,7 +23,7 @@ def visitor_hash(session_key: str | None) -> str:
     """A keyed hash of the session key: counts distinct visitors without storing who they are."""
     if not session_key:
         return ""
-    return hmac.new(settings.SECRET_KEY.encode(), f"visitor\x00{session_key}".encode(), hashlib.sha256).hexdigest()
+    return keyed_hash("visitor", session_key)
 
 
 def flow_event_record(
