@@ -5,13 +5,18 @@ permissions, rendering and follow-up work (search index, notifications) live in 
 Functions are named ``<entity>_<action>`` and take keyword arguments only.
 """
 
+import uuid
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from kb.permissions import is_agent
 
-from . import notifications
+from . import images, notifications
 from .markdown import markdown_problem, render_markdown
 from .models import (
     Article,
@@ -268,3 +273,19 @@ def vote_set(*, user, article: Article, helpful: bool) -> Vote:
         user=user, article=article, defaults={"helpful": helpful}
     )
     return vote
+
+
+# --- Editor uploads ---------------------------------------------------------------------
+
+
+def image_upload_store(*, data: bytes) -> str:
+    """Store an image an agent dropped into the editor; returns its URL.
+
+    Only the bytes count (not the client's content type or file name): they must be a
+    PNG, JPEG, GIF or WebP image (else ValidationError), stills are re-encoded, and the
+    server chooses the file name.
+    """
+    image_format = images.checked_format(data)
+    stored = images.reencoded(data, image_format)
+    name = f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{images.UPLOAD_FORMATS[image_format]}"
+    return default_storage.url(default_storage.save(name, ContentFile(stored)))

@@ -5,19 +5,14 @@ accept SVG; we mount these instead (``MARKDOWNX_URLS_PATH`` and
 ``MARKDOWNX_UPLOAD_URLS_PATH`` point here) and allow agents only.
 """
 
-import io
-import uuid
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
-from PIL import Image, ImageOps
 
 from kb.permissions import agent_required, is_agent
 
@@ -103,53 +98,9 @@ def markdownify(request):
     return HttpResponse(render_markdown(request.POST.get("content", "")))
 
 
-# Pillow format name -> file extension. SVG is absent on purpose: it can carry script.
-UPLOAD_FORMATS = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp"}
-# Refuse decompression bombs long before Pillow's own (much higher) limit.
-UPLOAD_MAX_PIXELS = 40_000_000
-
-
 def _upload_error(message: str, status: int = 400) -> JsonResponse:
     # The shape of markdownx's own form errors, which its editor script understands.
     return JsonResponse({"image": [message]}, status=status)
-
-
-def _checked_image(data: bytes) -> str:
-    """The Pillow format of ``data`` when it really is an allowed image; else ValidationError.
-
-    The client's content type and file name are ignored: only the bytes count.
-    """
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image_format = image.format
-            if image_format not in UPLOAD_FORMATS:
-                raise ValidationError("unsupported format", code="format")
-            if image.width * image.height > UPLOAD_MAX_PIXELS:
-                raise ValidationError("too many pixels", code="size")
-            image.verify()
-    except ValidationError:
-        raise
-    except Exception as exc:  # Pillow raises many types for bad bytes; all mean "no".
-        raise ValidationError("not an image", code="invalid") from exc
-    return image_format
-
-
-def _reencoded(data: bytes, image_format: str) -> bytes:
-    """Stills are re-encoded (dropping metadata and anything appended to the image) and
-    shrunk to MARKDOWNX_IMAGE_MAX_SIZE; GIFs are kept as sent to keep their animation."""
-    if image_format == "GIF":
-        return data
-    with Image.open(io.BytesIO(data)) as image:
-        image = ImageOps.exif_transpose(image)
-        limits = getattr(settings, "MARKDOWNX_IMAGE_MAX_SIZE", {})
-        if "size" in limits:
-            image.thumbnail(limits["size"])
-        if image_format == "JPEG" and image.mode not in ("RGB", "L"):
-            image = image.convert("RGB")
-        out = io.BytesIO()
-        options = {"quality": limits.get("quality", 90)} if image_format in ("JPEG", "WEBP") else {}
-        image.save(out, format=image_format, **options)
-        return out.getvalue()
 
 
 @require_POST
@@ -163,13 +114,8 @@ def upload(request):
     max_size = settings.MARKDOWNX_UPLOAD_MAX_SIZE
     if upload_file.size > max_size:
         return _upload_error(f"Images are limited to {max_size // (1024 * 1024)} MB.", status=413)
-    data = upload_file.read(max_size + 1)
     try:
-        image_format = _checked_image(data)
-        stored = _reencoded(data, image_format)
+        url = services.image_upload_store(data=upload_file.read(max_size + 1))
     except ValidationError:
         return _upload_error("Only PNG, JPEG, GIF and WebP images can be uploaded.")
-    # The server chooses the name: nothing of the client's file name reaches the disk.
-    name = f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{UPLOAD_FORMATS[image_format]}"
-    saved_name = default_storage.save(name, ContentFile(stored))
-    return JsonResponse({"image_code": f"![]({default_storage.url(saved_name)})"})
+    return JsonResponse({"image_code": f"![]({url})"})
