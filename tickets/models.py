@@ -341,7 +341,7 @@ class Callback(models.Model):
 class FlowEvent(models.Model):
     """What the cancel flow showed and what the visitor did, for the deflection figures.
 
-    ``visitor`` is a keyed hash of the session key (see ``services.visitor_hash``), enough
+    ``visitor`` is the daily visitor hash of ``kb.analytics.visitor_hash_for``, enough
     to count distinct visitors and nothing more.
     """
 

@@ -247,7 +247,8 @@ def test_the_cancel_page_renders_in_constant_queries(client, cancel_demo, clock,
 
     clock(NIGHT_MOMENT)
     client.get(URL + "?plan=lumora-complete")  # the session exists and remembers the plan
-    with django_assert_num_queries(7) as few:  # teams, hours, exceptions, plans, links, session, event
+    # teams, hours, exceptions, plans, links, session, the day's analytics salt, event
+    with django_assert_num_queries(8) as few:
         client.get(URL)
     team = Team.objects.get(slug="business-solutions")
     for n in range(15):
@@ -273,3 +274,10 @@ def test_a_callback_booked_in_a_preview_is_confirmed_by_email_now_not_at_the_pre
     assert ticket.created_at == real_now
     assert ticket.callback.consent_at == real_now
     assert [m.to for m in mailoutbox] == [["robin@example.com"]]
+
+
+def test_viewing_the_cancel_flow_is_counted_without_giving_the_visitor_a_session(client, cancel_demo, clock):
+    clock(NIGHT_MOMENT)
+    response = client.get(URL)
+    assert "sessionid" not in response.cookies
+    assert FlowEvent.objects.filter(kind="route_shown").count() == 1

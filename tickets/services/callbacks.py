@@ -10,20 +10,12 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from kb.hashing import keyed_hash
 from kb.mail import queue_email
 from kb.permissions import is_agent
 
 from .. import office_hours
 from ..models import Callback, FlowEvent, Plan, PlanLink, Team, Ticket
 from ..office_hours import Slot
-
-
-def visitor_hash(session_key: str | None) -> str:
-    """A keyed hash of the session key: counts distinct visitors without storing who they are."""
-    if not session_key:
-        return ""
-    return keyed_hash("visitor", session_key)
 
 
 def flow_event_record(

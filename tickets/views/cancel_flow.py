@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import time
-from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_POST
 
-from kb import throttle
+from kb import analytics, throttle
 from kb.permissions import agent_required, is_agent
 
 from .. import office_hours, routing
@@ -66,35 +61,6 @@ def flow_moment(request) -> tuple[datetime, bool, str]:
     return moment, True, ""
 
 
-def _ensure_session(request) -> str:
-    if not request.session.session_key:
-        request.session.save()
-    return request.session.session_key
-
-
-def _set_new_session_cookie(request, response) -> None:
-    """The session cookie for a session this view created and saved, set as SessionMiddleware would.
-
-    The visitor hash needs the session key, so the view saves a new session itself. Django
-    then counts it as modified and SessionMiddleware writes the same row again at the end of
-    the request: a second write transaction per new visitor for nothing. The view marks the
-    session unmodified after saving it and sets the cookie here instead (if the session
-    changes again later in the request, the middleware saves it and sets the cookie itself).
-    """
-    session = request.session
-    if session.get_expire_at_browser_close():
-        max_age = expires = None
-    else:
-        max_age = session.get_expiry_age()
-        expires = http_date(time.time() + max_age)
-    response.set_cookie(
-        settings.SESSION_COOKIE_NAME, session.session_key, max_age=max_age, expires=expires,
-        domain=settings.SESSION_COOKIE_DOMAIN, path=settings.SESSION_COOKIE_PATH,
-        secure=settings.SESSION_COOKIE_SECURE or None, httponly=settings.SESSION_COOKIE_HTTPONLY or None,
-        samesite=settings.SESSION_COOKIE_SAMESITE,
-    )
-
-
 def _current_plan(request, plans):
     """The visitor's plan: ``?plan=`` (remembered in the session), else the remembered one."""
     requested = request.GET.get("plan")
@@ -127,7 +93,6 @@ def cancel_flow(request):
         lead=lead,
     )
     action = request.get_full_path()
-    new_session = False
     form = CallbackForm(
         request.POST if request.method == "POST" else None,
         initial={"plan": plan.slug if plan else ""},
@@ -135,7 +100,7 @@ def cancel_flow(request):
         team_name=team.name if team else "The team", action=action,
     )
     if request.method == "POST":
-        visitor = "" if preview else services.visitor_hash(_ensure_session(request))
+        visitor = "" if preview else analytics.visitor_hash_for(request, at=now())
         if team is None or not decision.offers_callback_form:
             messages.error(request, "Callbacks are not available right now. The steps below work at any time.")
             return redirect(action)
@@ -160,16 +125,10 @@ def cancel_flow(request):
             request.session[SESSION_PLAN] = data["plan"].slug
             return redirect("tickets:callback_done", reference=ticket.reference)
     elif not preview:
-        # A first visit creates the session row and records the event in one write
-        # transaction rather than three (see _set_new_session_cookie): SQLite has one writer
-        # at a time, and a spike of new visitors is exactly when this page is busiest.
-        new_session = not request.session.session_key
-        with transaction.atomic() if new_session else nullcontext():
-            visitor = services.visitor_hash(_ensure_session(request))
-            services.flow_event_record(kind=FlowEvent.Kind.ROUTE_SHOWN, route=decision.route, plan=plan,
-                                       visitor=visitor, at=at)
-        if new_session:
-            request.session.modified = False  # the row just written holds everything so far
+        # The daily visitor hash of kb.analytics: counting a view creates no session, so
+        # showing the page costs one INSERT and sets no cookie.
+        services.flow_event_record(kind=FlowEvent.Kind.ROUTE_SHOWN, route=decision.route, plan=plan,
+                                   visitor=analytics.visitor_hash_for(request, at=at), at=at)
     steps = selectors.plan_steps(plan) if plan else None
     tz = team.zone if team else ZoneInfo("UTC")
     response = render(request, "tickets/cancel_flow.html", {
@@ -192,8 +151,6 @@ def cancel_flow(request):
         "status_moment": decision.callbacks.open_until or decision.callbacks.next_opening,
         "chat_moment": (decision.chat.open_until or decision.chat.next_opening) if decision.chat else None,
     })
-    if new_session and not request.session.modified:
-        _set_new_session_cookie(request, response)
     return response
 
 
@@ -226,7 +183,7 @@ def self_service_link(request, link_id: int):
     if route not in FlowEvent.Route.values:
         route = ""
     services.flow_event_record(kind=FlowEvent.Kind.LINK_CLICKED, route=route, plan=link.plan, link=link,
-                               visitor=services.visitor_hash(_ensure_session(request)), at=now())
+                               visitor=analytics.visitor_hash_for(request, at=now()), at=now())
     return HttpResponseRedirect(link.url)
 
 

@@ -21,8 +21,7 @@ from ..forms.requests import AgentReplyForm, ReplyForm, RequestForm, TicketUpdat
 from ..models import Ticket
 from ..selectors import requests as selectors
 from ..services import requests as services
-from ..services.callbacks import visitor_hash
-from .cancel_flow import CALLBACK_IP_RATE, _ensure_session, now
+from .cancel_flow import CALLBACK_IP_RATE, now
 
 SESSION_REQUESTS = "request_desk_references"
 # Shared with the callback form: the same scope and key, so one IP cannot spam both.
@@ -111,7 +110,7 @@ def request_deflect(request):
     limited = _limit(request, at, scope="deflection", rate=throttle.Rate(60, timedelta(hours=1)))
     if not limited.limited:  # over the limit: still thank them, just stop counting
         services.deflection_record(article=article, query=request.POST.get("subject", "")[:200],
-                                   visitor=visitor_hash(_ensure_session(request)), at=at)
+                                   visitor=analytics.visitor_hash_for(request, at=at), at=at)
     return render(request, "tickets/request_deflected.html", {"article": article})
 
 
