@@ -1,9 +1,13 @@
 """Rate limits stored in the database: per key, per window, with a retry time."""
 
+import json
+import sys
 from datetime import UTC, datetime, timedelta
 
 from kb import throttle
 from kb.models import ThrottleWindow
+
+from .conftest import base_env, run
 
 T0 = datetime(2026, 6, 3, 17, 0, tzinfo=UTC)
 RATE = throttle.Rate(3, timedelta(hours=1))
@@ -63,3 +67,52 @@ def test_forwarded_addresses_are_only_trusted_behind_configured_proxies(rf, sett
     assert throttle.client_ip(request) == "10.0.0.1"
     settings.KB_TRUSTED_PROXY_COUNT = 1
     assert throttle.client_ip(request) == "10.0.0.2"
+
+
+# --- KB_RATE_LIMITS from the environment ----------------------------------------------
+# Settings are read once at import, so these start Django in a child process.
+
+CONFIGURED_RATES = """
+import json
+import django
+django.setup()
+from django.conf import settings
+from kb import throttle
+from tickets.views.cancel_flow import CALLBACK_IP_RATE, CALLBACK_PHONE_RATE
+ip = throttle.configured_rate("callback", "ip", CALLBACK_IP_RATE)
+phone = throttle.configured_rate("callback", "phone", CALLBACK_PHONE_RATE)
+print(json.dumps({"setting": settings.KB_RATE_LIMITS,
+                  "ip": [ip.limit, ip.period.total_seconds()], "phone": [phone.limit, phone.period.total_seconds()]}))
+"""
+
+
+def configured_rates(tmp_path, value: str | None):
+    env = base_env(tmp_path)
+    env.pop("KB_RATE_LIMITS", None)
+    if value is not None:
+        env["KB_RATE_LIMITS"] = value
+    done = run([sys.executable, "-c", CONFIGURED_RATES], env)
+    return done, (json.loads(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else None)
+
+
+def test_without_kb_rate_limits_the_built_in_rates_apply(tmp_path):
+    done, rates = configured_rates(tmp_path, None)
+    assert done.returncode == 0, done.stderr
+    assert rates == {"setting": {}, "ip": [20, 3600.0], "phone": [3, 86400.0]}
+
+
+def test_kb_rate_limits_from_the_environment_override_only_the_named_limits(tmp_path):
+    done, rates = configured_rates(tmp_path, '{"callback.ip": "100000/h"}')
+    assert done.returncode == 0, done.stderr
+    assert rates == {"setting": {"callback.ip": "100000/h"}, "ip": [100000, 3600.0], "phone": [3, 86400.0]}
+
+
+def test_a_malformed_kb_rate_limits_stops_the_start_with_a_clear_message(tmp_path):
+    for value, message in (("callback.ip=40/h", "must be a JSON object"),
+                           ('["callback.ip"]', "must be a JSON object"),
+                           ('{"callback.ip": "lots"}', "must be a rate such as"),
+                           ('{"callback.ip": 40}', "must be a rate such as"),
+                           ('{"callback": "40/h"}', "must name a scope and a key")):
+        done, _ = configured_rates(tmp_path, value)
+        assert done.returncode != 0, value
+        assert "ImproperlyConfigured" in done.stderr and message in done.stderr, (value, done.stderr[-500:])
