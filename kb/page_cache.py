@@ -16,14 +16,28 @@ CSRF token in cached forms is replaced on the way out with one for the current v
 Pages with other per-request values (the search page carries the id of THIS visitor's logged
 search) render a ``Slot`` for each: templates print its placeholder, the entry keeps a small
 ``meta`` dict, and on a hit the view's ``per_request(request, meta)`` supplies the values.
+Pages that also depend on the time (the cancel flow: open or closed) pass ``variant``,
+whose value for the request (the current minute) is part of the key.
+
+A hit is the busiest path of the site, so it does little (bench/pages.py measures it). It
+reads the generations from the shared cache every time: that is what makes an invalidation
+immediate in every worker. The entry itself comes from a small copy in this process when
+this worker has served it before. That is safe because a key names the generations (and
+``variant``) it was rendered under: what is stored under a key never goes stale, it is
+only no longer looked up; entries with a lifetime keep their expiry in the copy too. The
+copy holds the body already encoded and cut at the CSRF token, and the token is made with
+one read of random bytes (``_csrf_token``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import secrets
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from functools import wraps
 
@@ -31,8 +45,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseNotModified
-from django.middleware.csrf import get_token
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
 from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
@@ -43,6 +57,9 @@ COMMUNITY = "community"  # anything shown in community listings (comment and fol
 _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _TOKEN_PLACEHOLDER = "__kb_csrf_token__"
 _CACHE_ALIAS = "pages"
+# The per-process copy of entries (see the module docstring): at most this many bytes of
+# page bodies per worker, least recently used first out.
+LOCAL_MAX_BYTES = 8 * 1024 * 1024
 
 
 def scope(kind: str, pk: int | None = None) -> str:
@@ -140,19 +157,144 @@ def _cacheable(request) -> bool:
     )
 
 
+# --- CSRF tokens for cached pages -----------------------------------------------------
+# Every anonymous hit needs a token (a visitor without a CSRF cookie gets a new secret too).
+# Django's get_token() draws each of the 64 characters of secret and mask with its own
+# secrets.choice() call: about 0.15 ms, a sixth of a whole cache hit. This makes the same
+# values (uniform over the same alphabet, from the same OS generator) from one read of
+# random bytes, and masks the secret exactly as django.middleware.csrf._mask_cipher_secret
+# does, so CsrfViewMiddleware checks it unchanged (tests post cached forms with checks on).
+_CSRF_INDEX = {char: n for n, char in enumerate(CSRF_ALLOWED_CHARS)}
+_CSRF_BASE = len(CSRF_ALLOWED_CHARS)  # 62
+_CSRF_UNBIASED = 256 - 256 % _CSRF_BASE  # bytes at or above this would favour some characters
+
+
+def _random_csrf_chars(count: int) -> str:
+    chars: list[str] = []
+    while len(chars) < count:
+        chars.extend(CSRF_ALLOWED_CHARS[b % _CSRF_BASE] for b in secrets.token_bytes(count + 8)
+                     if b < _CSRF_UNBIASED)
+    return "".join(chars[:count])
+
+
+def _csrf_token(request: HttpRequest) -> str:
+    """What ``django.middleware.csrf.get_token(request)`` returns, with the same side effects
+    on ``request.META`` (the middleware then sets or renews the cookie)."""
+    if settings.CSRF_USE_SESSIONS:
+        return get_token(request)  # the secret lives in the session: Django's own path
+    secret = request.META.get("CSRF_COOKIE")
+    random = _random_csrf_chars(CSRF_SECRET_LENGTH * (1 if secret else 2))
+    if not secret:
+        secret, random = random[:CSRF_SECRET_LENGTH], random[CSRF_SECRET_LENGTH:]
+        request.META["CSRF_COOKIE"] = secret
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    mask = random
+    cipher = "".join(CSRF_ALLOWED_CHARS[(_CSRF_INDEX[s] + _CSRF_INDEX[m]) % _CSRF_BASE]
+                     for s, m in zip(secret, mask))
+    return mask + cipher
+
+
+# --- Entries ----------------------------------------------------------------------------
+
+class _Entry:
+    """A stored page as a hit uses it. ``parts`` is the encoded body cut at each CSRF token."""
+
+    __slots__ = ("content_type", "created", "expires", "html", "last_modified", "meta", "parts", "size")
+
+    def __init__(self, html: str, content_type: str, created: float, meta: dict | None,
+                 expires: float | None):
+        self.html = html
+        self.content_type = content_type
+        self.created = created
+        self.last_modified = http_date(created)
+        self.meta = meta
+        self.expires = expires
+        charset = HttpResponse(content_type=content_type).charset
+        self.parts = tuple(part.encode(charset) for part in html.split(_TOKEN_PLACEHOLDER))
+        self.size = len(html) + sum(len(part) for part in self.parts)
+
+    @classmethod
+    def from_stored(cls, stored: tuple) -> _Entry | None:
+        if len(stored) != 5:
+            return None  # stored by an earlier version: rendered again and replaced
+        return cls(*stored)
+
+    def stored(self) -> tuple:
+        return (self.html, self.content_type, self.created, self.meta, self.expires)
+
+
+_local: OrderedDict[str, _Entry] = OrderedDict()
+_local_bytes = 0
+_local_lock = threading.Lock()
+
+
+def _local_get(key: str) -> _Entry | None:
+    with _local_lock:
+        entry = _local.get(key)
+        if entry is None:
+            return None
+        if entry.expires is not None and entry.expires <= time.time():
+            _local_drop(key)
+            return None
+        _local.move_to_end(key)
+        return entry
+
+
+def _local_put(key: str, entry: _Entry) -> None:
+    global _local_bytes
+    if entry.size > LOCAL_MAX_BYTES // 4:
+        return
+    with _local_lock:
+        _local_drop(key)
+        _local[key] = entry
+        _local_bytes += entry.size
+        while _local_bytes > LOCAL_MAX_BYTES:
+            _local_drop(next(iter(_local)))
+
+
+def _local_drop(key: str) -> None:
+    global _local_bytes
+    entry = _local.pop(key, None)
+    if entry is not None:
+        _local_bytes -= entry.size
+
+
+def _expiry(cache, timeout: float | None, created: float) -> float | None:
+    # Our own arithmetic: backends' get_backend_timeout() answers in different units.
+    if timeout is DEFAULT_TIMEOUT:
+        timeout = cache.default_timeout
+    return None if timeout is None else created + timeout
+
+
+def _lookup(cache, key: str) -> _Entry | None:
+    entry = _local_get(key)
+    if entry is None:
+        stored = cache.get(key)
+        if stored is not None:
+            entry = _Entry.from_stored(stored)
+            if entry is not None:
+                _local_put(key, entry)
+    return entry
+
+
 def _not_modified(request, etag: str, created: float) -> bool:
-    if_none_match = request.headers.get("If-None-Match")
+    # META, not request.headers: that builds a dict of every header, and most requests
+    # (every one from a benchmark, a browser's first visit) send neither validator.
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
     if if_none_match is not None:
         return etag in [tag.strip() for tag in if_none_match.split(",")] or if_none_match.strip() == "*"
-    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    if_modified_since = request.META.get("HTTP_IF_MODIFIED_SINCE")
+    if not if_modified_since:
+        return False
+    since = parse_http_date_safe(if_modified_since)
     return since is not None and int(created) <= since
 
 
-def _finish(response: HttpResponse, etag: str, created: float, state: str, *,
+def _finish(response: HttpResponse, etag: str, last_modified: str, state: str, *,
             validators: bool = True) -> HttpResponse:
     if validators:
         response["ETag"] = etag
-        response["Last-Modified"] = http_date(created)
+        response["Last-Modified"] = last_modified
     # Revalidate every time (cheap: a 304); the page carries a per-visitor CSRF token, so
     # shared proxies must not keep it.
     response["Cache-Control"] = "private, no-cache"
@@ -163,6 +305,7 @@ def _finish(response: HttpResponse, etag: str, created: float, state: str, *,
 
 def cache_anonymous_page(view: Callable, *, scopes: Callable[..., Iterable[str]],
                          per_request: Callable[..., dict[str, str]] | None = None,
+                         variant: Callable[[HttpRequest], str] | None = None,
                          timeout: float | None = DEFAULT_TIMEOUT) -> Callable:
     """Serve ``view`` from the page cache for anonymous readers.
 
@@ -170,7 +313,9 @@ def cache_anonymous_page(view: Callable, *, scopes: Callable[..., Iterable[str]]
     ``per_request(request, meta) -> {placeholder: value}`` is called on every cache hit of a
     page the view rendered ``with_slots``; it may record the request (the search page logs
     the search) and returns this request's values. Such pages get no ETag and no 304: the
-    browser's copy carries the values of an earlier request. ``timeout``: entry lifetime.
+    browser's copy carries the values of an earlier request. ``variant(request) -> str``
+    is part of the key (called before the view, on cacheable requests only): for pages
+    that also change with the time. ``timeout``: entry lifetime.
     """
 
     @wraps(view)
@@ -178,24 +323,28 @@ def cache_anonymous_page(view: Callable, *, scopes: Callable[..., Iterable[str]]
         if not _cacheable(request):
             return _fill_response(view(request, *args, **kwargs))
         generations = _generations([CONTENT, *scopes(**kwargs)] if scopes else [CONTENT])
-        digest = hashlib.sha256(
-            "|".join([request.get_full_path(), *generations]).encode()
-        ).hexdigest()[:32]
+        parts = [request.get_full_path(), *generations]
+        if variant is not None:
+            parts.append(variant(request))
+        digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
         key = f"page:{digest}"
         etag = quote_etag(digest)
         cache = _cache()
-        entry = cache.get(key)
+        entry = _lookup(cache, key)
         if entry is not None:
-            html, content_type, created, *rest = entry
-            meta = rest[0] if rest else None
-            slotted = meta is not None and per_request is not None
-            if not slotted and _not_modified(request, etag, created):
-                return _finish(HttpResponseNotModified(), etag, created, "hit")
-            values = dict(per_request(request, meta)) if slotted else {}
-            if _TOKEN_PLACEHOLDER in html:
-                values[_TOKEN_PLACEHOLDER] = get_token(request)
-            body = _fill(html, values) if values else html
-            return _finish(HttpResponse(body, content_type=content_type), etag, created, "hit",
+            slotted = entry.meta is not None and per_request is not None
+            if not slotted and _not_modified(request, etag, entry.created):
+                return _finish(HttpResponseNotModified(), etag, entry.last_modified, "hit")
+            if slotted:
+                values = dict(per_request(request, entry.meta))
+                if len(entry.parts) > 1:
+                    values[_TOKEN_PLACEHOLDER] = _csrf_token(request)
+                body = _fill(entry.html, values) if values else entry.parts[0]
+            elif len(entry.parts) > 1:
+                body = _csrf_token(request).encode("ascii").join(entry.parts)
+            else:
+                body = entry.parts[0]
+            return _finish(HttpResponse(body, content_type=entry.content_type), etag, entry.last_modified, "hit",
                            validators=not slotted)
 
         response = view(request, *args, **kwargs)
@@ -214,8 +363,10 @@ def cache_anonymous_page(view: Callable, *, scopes: Callable[..., Iterable[str]]
         meta = getattr(response, "page_cache_meta", None)
         if meta is not None and per_request is None:
             raise ValueError(f"{view.__qualname__} renders per-request slots: pass per_request=")
-        cache.set(key, (html, response["Content-Type"], created, meta), timeout)
+        entry = _Entry(html, response["Content-Type"], created, meta, _expiry(cache, timeout, created))
+        cache.set(key, entry.stored(), timeout)
+        _local_put(key, entry)
         _fill_response(response)
-        return _finish(response, etag, created, "miss", validators=meta is None)
+        return _finish(response, etag, entry.last_modified, "miss", validators=meta is None)
 
     return wrapped

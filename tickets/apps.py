@@ -5,3 +5,9 @@ class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = "Requests and office hours"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The cached cancel-flow page is invalidated by the office-hours and plan changes it shows.
+        from . import cache as page_cache_signals
+
+        page_cache_signals.connect()

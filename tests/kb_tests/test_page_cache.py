@@ -96,3 +96,81 @@ def test_drafts_are_never_cached_for_anyone(client, make_article):
     draft = make_article(draft=True)
     assert client.get(draft.get_absolute_url()).status_code == 404
     assert cache_state(client.get(draft.get_absolute_url())) is None
+
+
+# --- the hit path: this worker's copy of entries, CSRF tokens, validators ------------------
+
+
+def test_a_bump_by_another_worker_reaches_pages_this_worker_keeps_a_copy_of(client, make_article):
+    from django.core.cache import caches
+
+    article = make_article()
+    client.get(article.get_absolute_url())
+    assert cache_state(client.get(article.get_absolute_url())) == "hit"
+    # Another process changes the generation in the shared cache (no signal in this one).
+    caches["pages"].set(f"gen:article:{article.pk}", "changed elsewhere", timeout=None)
+    assert cache_state(client.get(article.get_absolute_url())) == "miss"
+
+
+def test_an_entry_with_a_lifetime_expires_from_this_workers_copy_too(rf):
+    import time
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    from kb import page_cache
+
+    rendered = []
+
+    def view(request):
+        rendered.append(1)
+        return HttpResponse(f"render {len(rendered)}")
+
+    cached = page_cache.cache_anonymous_page(view, scopes=lambda **kw: [], timeout=0.2)
+
+    def get():
+        request = rf.get("/lifetime/")
+        request.user = AnonymousUser()
+        return cached(request)
+
+    assert (get().content, get().content) == (b"render 1", b"render 1")
+    time.sleep(0.3)
+    assert get().content == b"render 2"
+
+
+def test_pages_too_big_for_this_workers_copy_still_come_from_the_shared_cache(client, make_article, monkeypatch):
+    from kb import page_cache
+
+    monkeypatch.setattr(page_cache, "LOCAL_MAX_BYTES", 0)
+    article = make_article()
+    client.get(article.get_absolute_url())
+    response = Client().get(article.get_absolute_url())
+    assert cache_state(response) == "hit" and article.title in response.content.decode()
+
+
+def test_each_visitor_of_a_cached_page_gets_a_token_for_their_own_csrf_cookie(make_article):
+    from django.middleware.csrf import _unmask_cipher_token
+
+    article = make_article()
+    Client().get(article.get_absolute_url())
+    visitor = Client()
+    first = visitor.get(article.get_absolute_url())
+    secret = first.cookies["csrftoken"].value
+    token = re.search(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"', first.content.decode()).group(1)
+    assert _unmask_cipher_token(token) == secret
+    # A returning visitor keeps their secret; the token is masked afresh (BREACH).
+    again = visitor.get(article.get_absolute_url())
+    second = re.search(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"', again.content.decode()).group(1)
+    assert second != token and _unmask_cipher_token(second) == secret
+    assert again.cookies["csrftoken"].value == secret
+    other = Client().get(article.get_absolute_url()).cookies["csrftoken"].value
+    assert other != secret
+
+
+def test_if_modified_since_answers_304_for_an_unchanged_page(client, make_article):
+    article = make_article()
+    first = client.get(article.get_absolute_url())
+    again = client.get(article.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 304 and again["ETag"] == first["ETag"]
+    older = client.get(article.get_absolute_url(), HTTP_IF_MODIFIED_SINCE="Mon, 01 Jan 2001 00:00:00 GMT")
+    assert older.status_code == 200

@@ -28,10 +28,15 @@ def flow_event_record(
     ticket: Ticket | None = None,
     detail: str = "",
     visitor: str = "",
+    plan_id: int | None = None,
 ) -> FlowEvent:
-    """Record one thing the cancel flow showed or the visitor did."""
-    return FlowEvent.objects.create(kind=kind, route=route, plan=plan, link=link, ticket=ticket, detail=detail,
-                                    visitor=visitor, at=at)
+    """Record one thing the cancel flow showed or the visitor did.
+
+    ``plan_id`` stands for ``plan`` where only its id is at hand (a cached page's record of
+    what it showed) and no query should be spent loading it.
+    """
+    return FlowEvent.objects.create(kind=kind, route=route, plan_id=plan.pk if plan is not None else plan_id,
+                                    link=link, ticket=ticket, detail=detail, visitor=visitor, at=at)
 
 
 def _when(team: Team, at: datetime) -> str:

@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from kb import analytics, throttle
+from kb import analytics, page_cache, throttle
 from kb.permissions import agent_required, is_agent
 
 from .. import office_hours, routing
+from ..cache import CANCEL_FLOW
 from ..forms.callbacks import CallbackForm, OutcomeForm, PlanPickerForm
 from ..models import FlowEvent, Team
 from ..selectors import callbacks as selectors
@@ -28,11 +29,23 @@ SESSION_REFERENCES = "cancel_flow_callbacks"
 # so someone fixing a typo is not locked out.
 CALLBACK_IP_RATE = throttle.Rate(20, timedelta(hours=1))
 CALLBACK_PHONE_RATE = throttle.Rate(3, timedelta(days=1))
+# Cached pages are keyed by the minute (see tickets.cache): one older than that is never
+# looked up again, so it need not outlive it by much.
+CACHED_PAGE_SECONDS = 120
 
 
 def now() -> datetime:
     """The clock of these views (tests replace it with monkeypatch)."""
     return timezone.now()
+
+
+def moment_of(request) -> datetime:
+    """This request's "now", read once: the page cache keys the page by its minute, and the
+    view then renders (and records) that same moment, even if a minute turns meanwhile."""
+    moment = getattr(request, "_cancel_flow_now", None)
+    if moment is None:
+        moment = request._cancel_flow_now = now()
+    return moment
 
 
 def parse_moment(value: str, tz: ZoneInfo) -> datetime | None:
@@ -52,12 +65,12 @@ def flow_moment(request) -> tuple[datetime, bool, str]:
     """(moment, is_preview, problem): agents may preview any moment with ``?at=``."""
     value = request.GET.get("at", "")
     if not value or not is_agent(request.user):
-        return now(), False, ""
+        return moment_of(request), False, ""
     zone = Team.objects.filter(cancel_flow_role=Team.CancelFlowRole.CALLBACKS).values_list("time_zone", flat=True)
     tz = ZoneInfo(zone[0]) if zone else ZoneInfo("UTC")
     moment = parse_moment(value, tz)
     if moment is None:
-        return now(), False, f"“{value}” is not a moment we can preview; showing the current time."
+        return moment_of(request), False, f"“{value}” is not a moment we can preview; showing the current time."
     return moment, True, ""
 
 
@@ -74,7 +87,7 @@ def _current_plan(request, plans):
     return selectors.pick_plan(plans, request.session.get(SESSION_PLAN))
 
 
-def cancel_flow(request):
+def _cancel_flow(request):
     """/contact/cancel/: callback form while Business Solutions is open, self-service while closed."""
     at, preview, preview_problem = flow_moment(request)
     if preview_problem:
@@ -100,7 +113,7 @@ def cancel_flow(request):
         team_name=team.name if team else "The team", action=action,
     )
     if request.method == "POST":
-        visitor = "" if preview else analytics.visitor_hash_for(request, at=now())
+        visitor = "" if preview else analytics.visitor_hash_for(request, at=moment_of(request))
         if team is None or not decision.offers_callback_form:
             messages.error(request, "Callbacks are not available right now. The steps below work at any time.")
             return redirect(action)
@@ -118,7 +131,7 @@ def cancel_flow(request):
                 team=team, name=data["name"], email=data["email"], phone=data["phone"], plan=data["plan"],
                 account_email=data["account_email"], reason=data["reason"], reason_detail=data["reason_detail"],
                 slot=form.chosen_slot(), route=decision.route, at=at, requester=request.user, visitor=visitor,
-                record_event=not preview, recorded_at=now(),
+                record_event=not preview, recorded_at=moment_of(request),
             )
             references = request.session.get(SESSION_REFERENCES, [])[-9:]
             request.session[SESSION_REFERENCES] = [*references, ticket.reference]
@@ -151,7 +164,34 @@ def cancel_flow(request):
         "status_moment": decision.callbacks.open_until or decision.callbacks.next_opening,
         "chat_moment": (decision.chat.open_until or decision.chat.next_opening) if decision.chat else None,
     })
+    if request.method != "POST" and not preview:
+        # What a cache hit of this page must record as the view above did (no slots: the
+        # page itself has no per-visitor value but its CSRF token, which the cache fills).
+        page_cache.with_slots(response, meta={"route": decision.route, "plan": plan.pk if plan else None})
     return response
+
+
+def _record_cached_view(request, meta: dict) -> dict[str, str]:
+    """A visitor got the page from the cache: count the view exactly as the page does."""
+    at = moment_of(request)
+    services.flow_event_record(kind=FlowEvent.Kind.ROUTE_SHOWN, route=meta["route"], plan_id=meta["plan"],
+                               visitor=analytics.visitor_hash_for(request, at=at), at=at)
+    return {}
+
+
+def _minute(request) -> str:
+    return moment_of(request).astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
+
+
+# The busiest page of the contact flow (a price change sends everyone to "How do I
+# cancel?"). Anonymous visitors without a session get the page rendered for this minute
+# from the page cache; their view is still recorded (one FlowEvent each, the same row the
+# page writes) and their callback form gets their own CSRF token. Anyone with a session
+# (signed in, a remembered plan, a flash message) gets it rendered.
+cancel_flow = page_cache.cache_anonymous_page(
+    _cancel_flow, scopes=lambda **kwargs: [CANCEL_FLOW], per_request=_record_cached_view, variant=_minute,
+    timeout=CACHED_PAGE_SECONDS,
+)
 
 
 def callback_done(request, reference: str):
