@@ -42,12 +42,31 @@ class Section(models.Model):
     slug = models.SlugField(max_length=140, unique=True)
     description = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
+    # How many published articles the section holds, stored so the home page reads one
+    # column per section instead of counting each section's rows on every render (about
+    # 50 ms per 10,000-article section on SQLite). ``articles.services`` keeps it in the
+    # transaction of every publish, unpublish, move, create and delete;
+    # ``services.section_published_counts_recount`` repairs it after writes that bypass
+    # the services (``bulk_create``, ``QuerySet.update``/``delete``).
+    published_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["position", "name"]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Saving a section loaded earlier (the admin's change form, a script) must not
+        # write back its stale copy of the counter: an article published meanwhile
+        # would be lost from it. Only the services' F() updates and the recount write it.
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "published_count"
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"pk": self.pk, "slug": self.slug})
@@ -105,7 +124,14 @@ class Article(models.Model):
                 fields=["section", "position", "title", "id"],
                 condition=Q(draft=False),
                 name="article_published_listing",
-            )
+            ),
+            # The home page's promoted articles, in their order: without it the query
+            # read every published row to find the few promoted ones (0.8 s at 100k).
+            models.Index(
+                fields=["position", "-updated_at"],
+                condition=Q(draft=False, promoted=True),
+                name="article_promoted",
+            ),
         ]
 
     def __str__(self):
@@ -199,9 +225,12 @@ class Comment(models.Model):
                 condition=_exactly_one("article", "post"), name="comment_has_one_target"
             )
         ]
+        # A thread's comments in page order, id included: PostgreSQL then pages (LIMIT,
+        # OFFSET) along the index alone; without the id it sorted the whole thread for
+        # the last page of 10,000 comments. (SQLite's indexes end with the id anyway.)
         indexes = [
-            models.Index(fields=["post", "-is_official", "created_at"]),
-            models.Index(fields=["article", "-is_official", "created_at"]),
+            models.Index(fields=["post", "-is_official", "created_at", "id"], name="comment_post_thread"),
+            models.Index(fields=["article", "-is_official", "created_at", "id"], name="comment_article_thread"),
         ]
 
     def __str__(self):

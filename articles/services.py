@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F
 from django.utils.text import slugify
 
 from kb.permissions import is_agent
@@ -44,6 +45,72 @@ def _check_markdown(body: str, field: str = "body") -> None:
 def check_can_write_articles(user) -> None:
     if not is_agent(user):
         raise PermissionDenied("Only agents can write articles.")
+
+
+# --- Section counts ---------------------------------------------------------------------
+# ``Section.published_count`` follows every change of an article's (section, published)
+# pair made here: created, published, unpublished, moved, deleted. It changes with F()
+# updates in the article's own transaction, so concurrent writers cannot lose a change.
+
+# (section id, published) of an article; None when it does not exist.
+_Place = tuple[int, bool] | None
+
+
+def _place(article: Article) -> _Place:
+    return (article.section_id, not article.draft)
+
+
+def _stored_place(article: Article) -> _Place:
+    """The article's (section, published) as committed, its row locked until commit.
+
+    Read from the database rather than from ``article``: the admin hands over an instance
+    its form has already changed, and the lock makes a concurrent edit of the same article
+    wait and then see this one's result instead of counting the same change twice.
+    """
+    row = (
+        Article.objects.select_for_update()
+        .filter(pk=article.pk)
+        .values_list("section_id", "draft")
+        .first()
+    )
+    return None if row is None else (row[0], not row[1])
+
+
+def _published_count_follow(*, before: _Place, after: _Place) -> None:
+    """Move one published article's worth of count from ``before`` to ``after``."""
+    if before == after:
+        return
+    deltas: dict[int, int] = {}
+    for place, delta in ((before, -1), (after, 1)):
+        if place is not None and place[1]:
+            deltas[place[0]] = deltas.get(place[0], 0) + delta
+    # Sections in id order: two moves in opposite directions lock rows in the same order.
+    for section_id in sorted(deltas):
+        if deltas[section_id]:
+            Section.objects.filter(pk=section_id).update(
+                published_count=F("published_count") + deltas[section_id]
+            )
+
+
+def section_published_counts_recount() -> int:
+    """Recount every section's published articles from the rows; returns how many
+    sections were wrong. For writes that bypassed the services (``bulk_create``,
+    ``QuerySet.update``/``delete``, an article deleted in the admin)."""
+    fixed = 0
+    with transaction.atomic():
+        # Sections locked first, then counted: a publish still in flight (not seen by the
+        # count) waits for the lock and adds its one afterwards. Counted first, it could
+        # commit its +1 between the count and the write, and be overwritten.
+        stored_counts = list(Section.objects.select_for_update().values_list("pk", "published_count"))
+        counts = dict(
+            Article.objects.published().order_by().values_list("section_id").annotate(n=Count("pk"))
+        )
+        for section_id, stored in stored_counts:
+            actual = counts.get(section_id, 0)
+            if stored != actual:
+                Section.objects.filter(pk=section_id).update(published_count=actual)
+                fixed += 1
+    return fixed
 
 
 # --- Articles -------------------------------------------------------------------------
@@ -80,6 +147,7 @@ def article_create(
     )
     article.full_clean(exclude=["author", "body_html"])
     article.save()
+    _published_count_follow(before=None, after=_place(article))
     if label_names:
         article.labels.set(labels_get_or_create(names=label_names))
     if notify and not article.draft:
@@ -112,7 +180,9 @@ def article_update(
     for name, value in fields.items():
         setattr(article, name, value)
     article.full_clean(exclude=["author", "body_html"])
+    before = _stored_place(article)
     article.save()
+    _published_count_follow(before=before, after=_place(article))
     if label_names is not None:
         article.labels.set(labels_get_or_create(names=label_names))
     if notify and not article.draft:
@@ -131,6 +201,14 @@ def article_update(
                 ),
             )
     return article
+
+
+@transaction.atomic
+def article_delete(*, article: Article) -> None:
+    """Delete an article (its comments, votes and follows go with it)."""
+    before = _stored_place(article)
+    article.delete()
+    _published_count_follow(before=before, after=None)
 
 
 def labels_get_or_create(*, names) -> list[Label]:

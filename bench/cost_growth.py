@@ -3,6 +3,8 @@
 
     .venv/bin/python bench/cost_growth.py                         # sizes: small 1k 100k
     .venv/bin/python bench/cost_growth.py --sizes small 1k --duration 3
+    .venv/bin/python bench/cost_growth.py --sizes small 100k --keep                 # keep the sites
+    .venv/bin/python bench/cost_growth.py --sizes small 100k --reuse 100k=DIR --pages search
 
 Each size gets its own temporary KB_DATA_DIR:
 1. `load_demo`, then the size's extra data (below) written with ``bulk_create``, then
@@ -14,9 +16,12 @@ Each size gets its own temporary KB_DATA_DIR:
    cache after the first hit) and *uncached* (the same visitor sending
    ``Cookie: sessionid=bench``: a session that does not exist reads as anonymous, but any
    session cookie makes kb.page_cache skip the cache, so the page is rendered every time);
-4. the peak RSS of each gunicorn worker.
+4. the peak RSS of each gunicorn worker (the high-water mark of the whole run: to see which
+   page raises it, measure pages on their own with ``--pages``).
 Then it prints every page's requests/s per size as a percentage of the small size's figure.
 Target (issue 6): every page within 20 % of the small-data figure (>= 80 %).
+``--keep`` keeps each size's data directory; ``--reuse SIZE=DIR`` serves one again instead of
+building it (the 100k build takes minutes).
 
 Sizes (extra data on top of the demo):
     small   the demo as loaded (about 40 articles, a handful of comments)
@@ -29,7 +34,9 @@ Why ``bulk_create`` and not ``articles.services``: the services render Markdown,
 notification events, bump the page cache and enqueue an index update per article — about
 20 ms each here, so over half an hour for 100k articles. The generated bodies are plain
 words, so their ``body_html`` is one paragraph written directly (what the renderer would
-produce), and one `rebuild_index` afterwards indexes everything in bulk.
+produce), and one `rebuild_index` afterwards indexes everything in bulk. ``bulk_create``
+also bypasses the services' section counts, so they are recounted once at the end
+(``services.section_published_counts_recount``).
 """
 
 import argparse
@@ -99,6 +106,7 @@ def seed(size: str) -> None:
     from django.urls import reverse
     from django.utils.text import slugify
 
+    from articles import services
     from articles.models import Article, Category, Comment, Post, Section
     from articles.selectors import COMMENTS_PER_PAGE
     from kb.permissions import is_agent
@@ -143,6 +151,7 @@ def seed(size: str) -> None:
                 batch.append(Comment(post=post, author=readers[n % len(readers)], body=body,
                                      body_html=f"<p>{body}</p>"))
             Comment.objects.bulk_create(batch, batch_size=2000)
+        services.section_published_counts_recount()
     generated = time.monotonic() - started
     started = time.monotonic()
     call_command("rebuild_index", stdout=io.StringIO())
@@ -187,7 +196,15 @@ def settle(base: str) -> None:
         time.sleep(1)
 
 
-def build(size: str, env: dict) -> tuple[Path, dict]:
+INFO_FILE = "bench-info.json"
+
+
+def build(size: str, env: dict, reuse: Path | None = None) -> tuple[Path, dict]:
+    if reuse is not None:
+        info = json.loads((reuse / INFO_FILE).read_text())
+        print(f"[{size}] reusing {reuse}: {info['articles']} articles, {info['post_comments']} comments "
+              "on the post", flush=True)
+        return reuse, info
     data_dir = Path(tempfile.mkdtemp(prefix=f"kb-bench-growth-{size}-"))
     print(f"[{size}] seeding in {data_dir} ...", flush=True)
     started = time.monotonic()
@@ -196,6 +213,7 @@ def build(size: str, env: dict) -> tuple[Path, dict]:
     if seeded.returncode != 0:
         raise SystemExit(f"seeding {size} failed:\n{seeded.stdout}{seeded.stderr}")
     info = json.loads(seeded.stdout.strip().splitlines()[-1])
+    (data_dir / INFO_FILE).write_text(json.dumps(info))
     print(f"[{size}] {info['articles']} articles ({info['section_articles']} in the measured section), "
           f"{info['post_comments']} comments on the post; generated in {info['generate_s']} s, "
           f"index rebuilt in {info['index_s']} s; total {time.monotonic() - started:.0f} s", flush=True)
@@ -205,7 +223,8 @@ def build(size: str, env: dict) -> tuple[Path, dict]:
 def measure(options, env: dict) -> dict[str, dict]:
     """Every size served at once; each page is measured on every size in turn, so a change
     in the machine's background load hits all sizes alike rather than one of them."""
-    built = {size: build(size, env) for size in options.sizes}
+    built = {size: build(size, env, options.reuse.get(size)) for size in options.sizes}
+    reused = set(options.reuse.values())
     servers, bases = {}, {}
     try:
         for size, (data_dir, _) in built.items():
@@ -219,6 +238,8 @@ def measure(options, env: dict) -> dict[str, dict]:
         print(flush=True)
         results = {size: {} for size in options.sizes}
         for name in built[options.sizes[0]][1]["pages"]:
+            if options.pages and name not in options.pages:
+                continue
             for size in options.sizes:
                 results[size][name] = {"status": status(bases[size] + built[size][1]["pages"][name])}
             for mode, headers in (("cached", ()), ("uncached", BYPASS_CACHE)):
@@ -243,6 +264,8 @@ def measure(options, env: dict) -> dict[str, dict]:
         for server in servers.values():
             stop(server)
         for size, (data_dir, _) in built.items():
+            if data_dir in reused:
+                continue
             if options.keep:
                 print(f"[{size}] data kept in {data_dir}")
             else:
@@ -252,7 +275,7 @@ def measure(options, env: dict) -> dict[str, dict]:
 def report(measured: dict[str, dict]) -> int:
     sizes = list(measured)
     base = sizes[0]
-    pages = list(measured[base]["results"])
+    pages = list(measured[base]["results"])  # the pages measured (all, or --pages)
     failures = 0
     for mode in ("cached", "uncached"):
         print(f"\n{mode}: requests/s per size, and as % of {base}")
@@ -292,6 +315,10 @@ def main() -> int:
                         help="data sizes to measure, the first is the reference (default: small 1k 100k)")
     add_wrk_options(parser)
     parser.add_argument("--keep", action="store_true", help="keep the temporary data directories")
+    parser.add_argument("--reuse", nargs="+", default=[], metavar="SIZE=DIR",
+                        help="serve a data directory kept by --keep instead of building that size")
+    parser.add_argument("--pages", nargs="+", metavar="PAGE",
+                        help="measure only these pages (e.g. search, \"post (last page)\"); default: all")
     parser.add_argument("--seed", metavar="SIZE", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.seed:
@@ -299,6 +326,13 @@ def main() -> int:
         return 0
     if not check_wrk_options(parser, options):
         return 2
+    reuse = {}
+    for item in options.reuse:
+        size, _, directory = item.partition("=")
+        if size not in options.sizes or not (Path(directory) / INFO_FILE).is_file():
+            parser.error(f"--reuse {item}: expected SIZE=DIR with SIZE in --sizes and a directory kept by --keep")
+        reuse[size] = Path(directory).resolve()
+    options.reuse = reuse
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"}}
     env.update(DJANGO_SETTINGS_MODULE="kb.settings", PYTHONPATH=str(ROOT))
     print(f"wrk -t{options.threads} -c{options.connections} -d{options.duration}s per page and mode; "

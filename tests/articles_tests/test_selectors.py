@@ -63,7 +63,7 @@ def test_drafts_are_left_out_unless_asked_for(make_article, customer):
     assert [f.article.title for f in selectors.follows_of(user=customer, include_drafts=False)] == ["Published"]
     assert selectors.related_articles(article=published) == []
     section = selectors.home_categories().get().sections.get()
-    assert section.article_count == 1
+    assert section.published_count == 1
 
 
 def test_recent_posts_come_by_latest_activity(make_post, other_customer):
