@@ -86,6 +86,19 @@ class ArticleAdmin(MarkdownxModelAdmin):
             obj.pk = saved.pk
             obj.refresh_from_db()
 
+    # Deleting through the service keeps the section's stored article count right (the
+    # admin's own delete would leave it one too high until a recount).
+    def delete_model(self, request, obj):
+        from . import services
+
+        services.article_delete(article=obj)
+
+    def delete_queryset(self, request, queryset):
+        from . import services
+
+        for article in queryset:
+            services.article_delete(article=article)
+
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):

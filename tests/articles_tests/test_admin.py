@@ -63,3 +63,20 @@ def test_admin_reports_a_bracket_bomb_as_a_form_error(client, superuser, make_se
     assert response.status_code == 200
     assert "too many brackets" in html(response)
     assert not Article.objects.exists()
+
+
+def test_admin_deletes_keep_the_section_count(client, superuser, make_article, make_section):
+    from articles.models import Section
+
+    section = make_section()
+    one, two, three = (make_article(title=f"Tip {n}", section=section) for n in range(3))
+    client.force_login(superuser)
+    response = client.post(reverse("admin:articles_article_delete", args=[one.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert Section.objects.get(pk=section.pk).published_count == 2
+    response = client.post(reverse("admin:articles_article_changelist"),
+                           {"action": "delete_selected", "_selected_action": [two.pk, three.pk],
+                            "post": "yes"})
+    assert response.status_code == 302
+    assert not Article.objects.filter(section=section).exists()
+    assert Section.objects.get(pk=section.pk).published_count == 0
