@@ -240,6 +240,9 @@ class SearchBackend(ABC):
         """Remove every document."""
         self.rebuild([])
 
+    def optimize(self) -> None:
+        """Compact the index after a bulk write (``import_articles``). Optional."""
+
     def healthy(self) -> bool:
         """Whether reads can be served (the index exists and opens)."""
         try:

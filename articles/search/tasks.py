@@ -46,3 +46,16 @@ def sync_scope(kind: str, pk: int) -> dict:
         return {"ok": False}
     keys = [make_key(model_kind, i) for i in ids]
     return sync_documents.call(keys) if keys else {"ok": True, "indexed": 0, "deleted": 0}
+
+
+@task()
+def optimize_index() -> dict:
+    """Compact the index after a bulk import (queued after the import's own updates)."""
+    from .base import get_backend
+
+    try:
+        get_backend().optimize()
+    except Exception:
+        logger.exception("Search index optimisation failed")
+        return {"ok": False}
+    return {"ok": True}

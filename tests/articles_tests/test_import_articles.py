@@ -296,3 +296,23 @@ def test_imported_articles_are_searchable_with_one_index_update_per_batch(tmp_pa
     found = get_backend().search(SearchQuery(text="export report", per_page=20))
     assert {hit.pk for hit in found.hits} == set(Article.objects.values_list("pk", flat=True))
     assert found.total == 4
+
+
+@pytest.mark.django_db(transaction=True)  # each batch really commits, as in production
+def test_a_bulk_import_leaves_the_whoosh_index_in_one_segment(tmp_path, agent, settings):
+    # Committed 100 lines at a time, the import writes one index segment per batch; the
+    # compaction queued at its end merges them (each segment costs every later query).
+    from articles.search.base import get_backend, reset_backends
+    from articles.search.index import index_rebuild
+
+    settings.KB_SEARCH_BACKEND = "whoosh"
+    reset_backends()
+    index_rebuild()  # an index exists before the import, as on a live site
+    path = write_jsonl(tmp_path, *[article(n) for n in range(250)])
+    _, err, failed = run_import(path)
+    assert not failed, err
+    backend = get_backend()
+    with backend.searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) == 1
+        assert searcher.doc_count() == 250
+    reset_backends()
