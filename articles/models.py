@@ -426,4 +426,10 @@ class Notification(models.Model):
 
 
 # Search synonyms, analytics and stored documents live in articles/search/models.py.
-from .search.models import SearchClick, SearchEntry, SearchQueryLog, Synonym  # noqa: F401
+from .search.models import (  # noqa: F401
+    DocumentEmbedding,
+    SearchClick,
+    SearchEntry,
+    SearchQueryLog,
+    Synonym,
+)

@@ -10,7 +10,13 @@ index, not the write path), then the script prints
 * the time to re-index one saved article (what every agent save costs).
 
 The text is made of words drawn, with their real frequencies, from the StackFAQ corpus,
-so term statistics resemble a real help center. Usage (from the repository root)::
+so term statistics resemble a real help center.
+
+Semantic re-ranking (``--embeddings``): ``random`` (default) stores a random unit vector
+per synthetic article before the build, so searches pay the real per-query cost (query
+embedding, vector reads, re-ranking) without hours of embedding meaningless text (about
+30 ms of CPU per article); ``model`` embeds every article with the model (the build time
+then includes it); ``off`` measures lexical search alone. Usage (from the repository root)::
 
     .venv/bin/python bench/search_scale.py --sizes 1000 10000 100000
     .venv/bin/python bench/search_scale.py --backend postgres \\
@@ -77,6 +83,33 @@ def generate(size: int, words, weights, rng: random.Random) -> None:
     Article.objects.bulk_create(batch)
 
 
+def random_embeddings(rng: random.Random) -> None:
+    """A random unit vector for every searchable document not embedded yet, stored as the
+    index writer would (with the fingerprint of the document's text, so nothing counts as
+    stale). Also used by bench/cost_growth.py."""
+    import numpy as np
+
+    from articles.models import DocumentEmbedding
+    from articles.search.documents import all_documents
+    from articles.search.embeddings import DIMENSIONS
+    from articles.search.semantic import document_text, text_version
+
+    generator = np.random.default_rng(rng.randrange(2**32))
+    done = set(DocumentEmbedding.objects.values_list("key", flat=True))
+    batch = []
+    for doc in all_documents():
+        if doc.key in done:
+            continue
+        vector = generator.standard_normal(DIMENSIONS).astype(np.float32)
+        vector /= np.linalg.norm(vector)
+        batch.append(DocumentEmbedding(key=doc.key, version=text_version(document_text(doc)),
+                                       vector=vector.astype("<f2").tobytes()))
+        if len(batch) == 2000:
+            DocumentEmbedding.objects.bulk_create(batch)
+            batch = []
+    DocumentEmbedding.objects.bulk_create(batch)
+
+
 def index_size(backend_name: str, workdir: Path) -> int:
     if backend_name == "whoosh":
         return sum(p.stat().st_size for p in (workdir / "index").rglob("*") if p.is_file())
@@ -90,6 +123,7 @@ def index_size(backend_name: str, workdir: Path) -> int:
 
 
 def measure(size: int, args, words, weights) -> dict:
+    os.environ["KB_SEARCH_SEMANTIC"] = "false" if args.embeddings == "off" else "true"
     with tempfile.TemporaryDirectory(prefix="kb-scale-") as tmp:
         workdir = Path(tmp)
         database = configure(args, workdir)
@@ -113,6 +147,8 @@ def _measure(size, args, workdir, words, weights) -> dict:
     rng = random.Random(SEED)
     started = time.perf_counter()
     generate(size, words, weights, rng)
+    if args.embeddings == "random":
+        random_embeddings(rng)
     generated = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -153,6 +189,8 @@ def main(argv=None) -> int:
     parser.add_argument("--backend", default="whoosh", choices=["whoosh", "postgres"])
     parser.add_argument("--database-url", default="")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--embeddings", default="random", choices=["random", "model", "off"],
+                        help="semantic re-ranking: random vectors (default), the real model, or off")
     args = parser.parse_args(argv)
     if len(args.sizes) > 1:
         # Django is set up once per process: each size runs in its own process.
@@ -160,7 +198,8 @@ def main(argv=None) -> int:
 
         for n, size in enumerate(args.sizes):
             command = [sys.executable, __file__, "--backend", args.backend,
-                       "--data", str(args.data), "--sizes", str(size)]
+                       "--data", str(args.data), "--sizes", str(size),
+                       "--embeddings", args.embeddings]
             if args.database_url:
                 command += ["--database-url", args.database_url]
             env = {**os.environ, **({"KB_SCALE_NO_HEADER": "1"} if n else {})}
@@ -169,7 +208,7 @@ def main(argv=None) -> int:
     words, weights = vocabulary(args.data)
     row = measure(args.sizes[0], args, words, weights)
     if not os.environ.get("KB_SCALE_NO_HEADER"):
-        print(f"backend: {args.backend}")
+        print(f"backend: {args.backend}, semantic re-ranking: {args.embeddings}")
         print(f"{'articles':>9} {'build s':>8} {'index MB':>9} {'p50 ms':>7} {'p95 ms':>7} "
               f"{'re-index 1 ms':>14}")
     print(f"{row['size']:>9} {row['build_s']:>8.1f} {row['index_mb']:>9.1f} {row['p50_ms']:>7.1f} "

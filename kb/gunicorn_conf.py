@@ -37,3 +37,17 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # gunicorn 27's control socket defaults to one path per user ($HOME/.gunicorn); two servers
 # (two data dirs, or the benchmark's app and floor) would fight over it. We don't use it.
 control_socket_disable = True
+
+
+def when_ready(server):
+    """Load the search embedding model in the master, before the workers are forked, so
+    they share its ~90 MB of weights (copy-on-write) instead of loading one copy each on
+    their first search."""
+    from django.conf import settings
+
+    if not getattr(settings, "KB_SEARCH_SEMANTIC", False):
+        return
+    from articles.search import embeddings
+
+    if embeddings.available():
+        embeddings.get_encoder()

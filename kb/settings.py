@@ -316,6 +316,10 @@ MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 1600), "quality": 90}
 # --- Search --------------------------------------------------------------------------
 KB_SEARCH_BACKEND = os.environ.get("KB_SEARCH_BACKEND", "whoosh")
 KB_SEARCH_INDEX_DIR = Path(os.environ.get("KB_SEARCH_INDEX_DIR") or KB_DATA_DIR / "index")
+# Semantic re-ranking of the top lexical hits with sentence embeddings (articles/search/
+# semantic.py). On when the model package is installed (the Makefile installs it); false
+# serves the purely lexical ranking and skips embedding documents.
+KB_SEARCH_SEMANTIC = env_bool("KB_SEARCH_SEMANTIC", True)
 
 # --- Security ------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -29,6 +29,13 @@ def _isolated_data_dir(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _lexical_search_by_default(settings):
+    # Embedding every article a test saves costs ~20 ms of CPU each; semantic re-ranking
+    # has its own tests (articles_tests/test_search_semantic.py), which turn it on.
+    settings.KB_SEARCH_SEMANTIC = False
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Tests create many users; PBKDF2's work factor would dominate the run time. Sign-in
     # still goes through Django's real hashing and checking, with a cheaper hasher.

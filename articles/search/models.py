@@ -107,3 +107,23 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class DocumentEmbedding(models.Model):
+    """A search document's sentence embedding (``articles.search.semantic``), derived
+    from the database like the index.
+
+    Kept in the database rather than in the index so that every backend re-ranks the
+    same way, and so that ``rebuild_index`` reuses the vectors of unchanged documents
+    (computing one costs tens of milliseconds of CPU; ``version`` says whether the
+    document changed since).
+    """
+
+    key = models.CharField(max_length=40, unique=True)  # "article:12", as in the index
+    version = models.CharField(max_length=16)  # SearchDocument.version it was computed from
+    # float16, DIMENSIONS values: 768 bytes. Half precision changes cosines by < 1e-3.
+    vector = models.BinaryField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return self.key

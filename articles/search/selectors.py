@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from ..models import Article, Post
+from . import semantic
 from .base import (
     ARTICLE,
     KINDS,
@@ -100,11 +101,30 @@ def search_run(*, text: str, kinds=KINDS, category_id: int | None = None,
                           kind_counts={k: 0 for k in KINDS})
     query = SearchQuery(text=text, kinds=kinds, category_id=category_id, section_id=section_id,
                         page=page, per_page=per_page)
-    results, degraded = _backend_search(query)
+    window = semantic.window() if semantic.enabled() else 0
+    if query.offset < window:
+        results, degraded = _reranked_search(query, window)
+    else:
+        results, degraded = _backend_search(query)
     items = _hydrate(results, offset=query.offset, with_labels=with_labels)
     return SearchPage(query=text, items=items, total=results.total, page=page, per_page=per_page,
                       kind_counts=results.kind_counts, suggestion=results.suggestion,
                       backend=results.backend, degraded=degraded)
+
+
+def _reranked_search(query: SearchQuery, window: int) -> tuple[SearchResults, bool]:
+    """The page of ``query`` after re-ranking the top ``window`` lexical hits semantically.
+
+    Asks the backend for the first ``window`` hits (or more, when the page reaches past
+    it), reorders the top ``window`` and cuts the page out. Hits past the window keep the
+    lexical order, so every page shows each hit once.
+    """
+    fetch = replace(query, page=1, per_page=max(window, query.offset + query.per_page))
+    results, degraded = _backend_search(fetch)
+    hits = semantic.rerank(query.text, results.hits[:window]) + results.hits[window:]
+    results.hits = hits[query.offset:query.offset + query.per_page]
+    results.page, results.per_page = query.page, query.per_page
+    return results, degraded
 
 
 # Columns a result needs (the JSON API adds dates and labels): not the bodies, whose

