@@ -182,6 +182,21 @@ def test_rebuild_index_swaps_generations_while_searches_keep_working(make_articl
     assert "Indexed 2 documents" in out.getvalue()
 
 
+def test_segments_are_written_as_separate_files_not_compound(make_article,
+                                                             django_capture_on_commit_callbacks):
+    # A compound segment is read through in-memory copies of its parts in every process
+    # (whoosh.filedb.compound: BytesIO over the mapped file); separate files are shared
+    # through the page cache. Both the rebuild and incremental writes must keep to that.
+    make_article(title="Invoices and receipts", body="Download them.")
+    call_command("rebuild_index", stdout=StringIO())
+    with django_capture_on_commit_callbacks(execute=True):  # an incremental write
+        make_article(title="Invoice address", body="Change it.")
+    assert len(found("invoice")) == 2
+    names = [p.name for p in get_backend().current_dir().iterdir()]
+    assert any(name.endswith(".pst") for name in names)  # postings as their own file
+    assert not any(name.endswith(".seg") for name in names), names
+
+
 def test_check_index_reports_differences_and_fix_repairs_them(make_article):
     make_article(title="Indexed one", body="Here.")
     index_rebuild()
