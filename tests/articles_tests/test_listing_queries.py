@@ -62,12 +62,9 @@ def test_an_official_answer_counts_as_the_newest_activity(make_post, agent, othe
 
 
 def test_the_last_page_of_a_thread_reads_only_its_rows(make_post, agent, customer, django_assert_num_queries):
-    post = make_post()
-    for n in range(7):
-        services.comment_create(author=customer, target=post, body=f"c{n}")
-    answer = services.comment_create(author=agent, target=post, body="answer")
-    services.comment_set_official(comment=answer, by=agent, official=True)
-    post = selectors.post_detail(pk=post.pk, viewer=None)
+    from tests.articles_tests.test_selectors import thread_with_answer
+
+    post = thread_with_answer(make_post, agent, customer)
     with django_assert_num_queries(1) as captured:
         page = selectors.comment_page(target=post, number="3", per_page=3)
     assert [(c.body, c.author_is_agent) for c in page.object_list] == [("c5", False), ("c6", False)]

@@ -246,3 +246,21 @@ def test_rebuild_index_reuses_embeddings_of_unchanged_documents(help_center, mon
     DocumentEmbedding.objects.filter(key=f"article:{help_center[BILLING[0]].pk}").delete()
     index_rebuild()
     assert calls == [1]
+
+
+def test_the_demo_questions_still_find_their_articles_first(semantic_on, client, agent, customer,
+                                                           topic, django_capture_on_commit_callbacks):
+    from tests.articles_tests.search_backend_contract import demo_content
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demo = demo_content(agent, customer, topic)
+    assert DocumentEmbedding.objects.count() == 7  # six published articles and the post
+    first = {text: titles(client, text)[0] for text in
+             ("stop billing", "how do I stop being charged", "delete my account",
+              "forgot my password")}
+    assert first == {
+        "stop billing": demo["cancel"].title,
+        "how do I stop being charged": demo["cancel"].title,
+        "delete my account": demo["cancel"].title,
+        "forgot my password": demo["password"].title,
+    }

@@ -91,13 +91,18 @@ def test_second_agent_is_badged_too(make_post, agent):
     assert selectors.comment_page(target=post).object_list[0].author_is_agent
 
 
-def test_a_comment_page_is_one_limited_query_in_thread_order(make_post, agent, customer, django_assert_num_queries):
+def thread_with_answer(make_post, agent, customer):
+    """A post with comments c0..c6 and an official answer posted last (so: page 1 first)."""
     post = make_post()
     for n in range(7):
         services.comment_create(author=customer, target=post, body=f"c{n}")
     answer = services.comment_create(author=agent, target=post, body="answer")
     services.comment_set_official(comment=answer, by=agent, official=True)
-    post = selectors.post_detail(pk=post.pk, viewer=None)
+    return selectors.post_detail(pk=post.pk, viewer=None)
+
+
+def test_a_comment_page_is_one_limited_query_in_thread_order(make_post, agent, customer, django_assert_num_queries):
+    post = thread_with_answer(make_post, agent, customer)
     with django_assert_num_queries(1) as captured:
         page = selectors.comment_page(target=post, number="2", per_page=3)
     assert "LIMIT 3" in captured.captured_queries[0]["sql"] and "COUNT" not in captured.captured_queries[0]["sql"]
