@@ -3,6 +3,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models as db_models
 from django.utils import timezone
 from django.utils.html import format_html_join
 
@@ -21,6 +22,10 @@ from .models import (
     TicketMessage,
 )
 from .selectors import callbacks as selectors
+
+# A link typed without a scheme ("help.example.com/chat") means https; Django 6 makes that
+# the default, and says so in a warning on every admin form until it is chosen explicitly.
+HTTPS_URLS = {db_models.URLField: {"assume_scheme": "https"}}
 
 
 class OpeningHoursFormSet(forms.BaseInlineFormSet):
@@ -65,6 +70,7 @@ class TeamAdmin(admin.ModelAdmin):
     list_display = ["name", "cancel_flow_role", "time_zone", "holiday_country", "status_now"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [OpeningHoursInline, ScheduleExceptionInline]
+    formfield_overrides = HTTPS_URLS
     readonly_fields = ["status_now", "upcoming_holidays"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "cancel_flow_role", "status_now"]}),
@@ -98,6 +104,7 @@ class TeamAdmin(admin.ModelAdmin):
 class PlanLinkInline(admin.TabularInline):
     model = PlanLink
     extra = 1
+    formfield_overrides = HTTPS_URLS
 
 
 @admin.register(Plan)

