@@ -320,6 +320,9 @@ KB_SEARCH_INDEX_DIR = Path(os.environ.get("KB_SEARCH_INDEX_DIR") or KB_DATA_DIR 
 # semantic.py). On when the model package is installed (the Makefile installs it); false
 # serves the purely lexical ranking and skips embedding documents.
 KB_SEARCH_SEMANTIC = env_bool("KB_SEARCH_SEMANTIC", True)
+# Whoosh: per-process memory for the postings arrays search ranks with (articles/search/
+# bm25.py); the common terms of 100k articles take ~10 MB.
+KB_SEARCH_POSTINGS_CACHE_MB = env_int("KB_SEARCH_POSTINGS_CACHE_MB", 32)
 
 # --- Security ------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

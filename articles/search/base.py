@@ -16,6 +16,7 @@ the shared contract suite (``tests/articles_tests/search_backend_contract.py``) 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import logging
@@ -260,21 +261,25 @@ class SearchBackend(ABC):
 _SNIPPET_CHARS = 240
 
 
+@functools.lru_cache(maxsize=512)
+def _snippet_pattern(words: frozenset[str]) -> re.Pattern | None:
+    # One pattern per query, not per hit: a search builds up to 50 snippets.
+    if not words:
+        return None
+    return re.compile(r"\b(?:%s)\w*" % "|".join(re.escape(w) for w in
+                                                sorted(words, key=lambda w: (-len(w), w))),
+                      re.IGNORECASE)
+
+
 def highlight_snippet(text: str, words: Iterable[str], *, length: int = _SNIPPET_CHARS) -> str:
     """Escaped excerpt of ``text`` around the first match, matches wrapped in ``<mark>``.
 
     ``words`` are lowercase *prefixes* (stems work: "bill" marks "billing").
     """
-    words = [w for w in {w.lower() for w in words} if w]
     if not text:
         return ""
-    if words:
-        pattern = re.compile(r"\b(?:%s)\w*" % "|".join(re.escape(w) for w in
-                                                     sorted(words, key=len, reverse=True)),
-                             re.IGNORECASE)
-        first = pattern.search(text)
-    else:
-        pattern, first = None, None
+    pattern = _snippet_pattern(frozenset(w.lower() for w in words if w))
+    first = pattern.search(text) if pattern else None
     start = max(0, first.start() - length // 3) if first else 0
     if start:
         space = text.find(" ", start)

@@ -34,9 +34,10 @@ from django.conf import settings
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.index import LockError
-from whoosh.query import And, Or, Prefix, Term
+from whoosh.query import Or, Prefix, Term
 from whoosh.scoring import BM25F, BM25FScorer
 
+from . import bm25
 from .base import (
     ARTICLE,
     FIELD_BOOSTS,
@@ -52,6 +53,7 @@ from .base import (
     iter_batches,
     split_key,
 )
+from .bm25 import Clause
 from .query import (
     analyze,
     analyzer,
@@ -98,11 +100,13 @@ def repeats(field: str) -> int:
 class _Weighting(BM25F):
     """BM25F with a K1 per field as well as a B per field (``text_K1``)."""
 
+    def field_params(self, fieldname) -> tuple[float, float]:
+        return self._field_B.get(fieldname, self.B), BM25_PARAMS.get(f"{fieldname}_K1", self.K1)
+
     def scorer(self, searcher, fieldname, text, qf=1):
         if not searcher.schema[fieldname].scorable:
             return super().scorer(searcher, fieldname, text, qf=qf)
-        return BM25FScorer(searcher, fieldname, text, self._field_B.get(fieldname, self.B),
-                           BM25_PARAMS.get(f"{fieldname}_K1", self.K1), qf=qf)
+        return BM25FScorer(searcher, fieldname, text, *self.field_params(fieldname), qf=qf)
 
 
 def weighting() -> BM25F:
@@ -158,46 +162,6 @@ def _fields(doc: SearchDocument) -> dict:
         "excerpt": (doc.body or doc.official)[:EXCERPT_CHARS],
         "version": doc.version,
     }
-
-
-def _kind_counts(searcher, q, allow) -> dict[str, int]:
-    """Matches of ``q`` per kind (within the ``allow`` filter: category, section), without
-    scoring them.
-
-    The union of each clause's documents is built in sets (``q`` is an Or of terms), which
-    costs about a third of walking Whoosh's OR matcher document by document, and ranking
-    stays with Whoosh's top-N search and its block-quality skipping. Counting inside the
-    ranking pass instead (one pass) forces it to score every match, which is what grows
-    with the index.
-    """
-    matched: set[int] = set()
-    for clause in q.subqueries:
-        matched.update(searcher.docs_for_query(clause))
-    if allow is not None and matched:
-        matched &= set(searcher.docs_for_query(allow))
-    counts = {kind: 0 for kind in KINDS}
-    if not matched:
-        return counts
-    # Documents of every kind but the most common one, kept on the searcher (replaced
-    # whenever the index changes): the common kind's count is what is left.
-    kind_docs = getattr(searcher, "_kb_kind_docs", None)
-    if kind_docs is None:
-        frequency = {kind: searcher.doc_frequency("kind", kind) for kind in KINDS}
-        common = max(KINDS, key=frequency.get)
-        kind_docs = {kind: (set(searcher.docs_for_query(Term("kind", kind)))
-                            if frequency[kind] else set())
-                     for kind in KINDS if kind != common}
-        kind_docs[common] = None
-        searcher._kb_kind_docs = kind_docs
-    rest = len(matched)
-    for kind, docs in kind_docs.items():
-        if docs is not None:
-            counts[kind] = len(matched & docs) if docs else 0
-            rest -= counts[kind]
-    for kind, docs in kind_docs.items():
-        if docs is None:
-            counts[kind] = rest
-    return counts
 
 
 class WhooshBackend(SearchBackend):
@@ -291,29 +255,31 @@ class WhooshBackend(SearchBackend):
 
     # --- reads --------------------------------------------------------------------------
     @staticmethod
-    def _text_query(terms, schema):
+    def _clauses(terms, schema) -> list[Clause]:
         clauses = []
         if "text" in schema:
             for term in terms:
-                clauses.append(Term("text", term.text, boost=term.boost))
-                clauses.append(Term("comments", term.text,
-                                    boost=FIELD_BOOSTS["comments"] * term.boost))
+                clauses.append(Clause("text", term.text, term.boost))
+                clauses.append(Clause("comments", term.text, FIELD_BOOSTS["comments"] * term.boost))
         else:  # an index built by an older version: rebuild_index upgrades it
             for term in terms:
-                clauses += [Term(field, term.text, boost=FIELD_BOOSTS[field] * term.boost)
+                clauses += [Clause(field, term.text, FIELD_BOOSTS[field] * term.boost)
                             for field in LEGACY_FIELDS if field in schema]
-        return Or(clauses)
+        return clauses
 
     @staticmethod
-    def _filter(query: SearchQuery, *, with_kinds: bool):
-        clauses = []
+    def _text_query(clauses: list[Clause]) -> Or:
+        """The Whoosh query :func:`bm25.rank` computes (what ``searcher.search`` would run)."""
+        return Or([Term(c.field, c.text, boost=c.boost) for c in clauses])
+
+    @staticmethod
+    def _filters(query: SearchQuery) -> list[tuple[str, str]]:
+        filters = []
         if query.category_id is not None:
-            clauses.append(Term("category_id", str(query.category_id)))
+            filters.append(("category_id", str(query.category_id)))
         if query.section_id is not None:
-            clauses.append(Term("section_id", str(query.section_id)))
-        if with_kinds and set(query.kinds) != set(KINDS):
-            clauses.append(Or([Term("kind", kind) for kind in query.kinds]))
-        return And(clauses) if clauses else None
+            filters.append(("section_id", str(query.section_id)))
+        return filters
 
     def search(self, query: SearchQuery) -> SearchResults:
         terms = expand(query.text)
@@ -321,27 +287,28 @@ class WhooshBackend(SearchBackend):
             return SearchResults(hits=[], total=0, page=query.page, per_page=query.per_page,
                                  suggestion=None, backend=self.name)
         with self.searcher() as searcher:
-            q = self._text_query(terms, searcher.schema)
-            # Per-kind counts for the tabs (whatever kind is selected), then the ranked page.
-            kind_counts = _kind_counts(searcher, q, self._filter(query, with_kinds=False))
+            # Whoosh's BM25F ranking and the per-kind counts for the tabs (whatever kind is
+            # selected), in NumPy over cached postings: see articles/search/bm25.py.
+            ranked = bm25.rank(
+                searcher, self._clauses(terms, searcher.schema),
+                kinds={kind: ("kind", kind) for kind in KINDS}, wanted=query.kinds,
+                filters=self._filters(query), limit=query.offset + query.per_page,
+                params=searcher.weighting.field_params, namespace=str(self.current_dir()))
+            kind_counts = ranked.kind_counts
             total = sum(kind_counts[kind] for kind in query.kinds if kind in kind_counts)
             hits = []
-            if total and query.offset < total:
-                # The kind filter only when other kinds match too: building it costs.
-                others = any(kind_counts[kind] for kind in KINDS if kind not in query.kinds)
-                results = searcher.search(q, filter=self._filter(query, with_kinds=others),
-                                          limit=query.offset + query.per_page)
-                stems = [t.text for t in terms] + words(query.text)
-                for hit in results[query.offset:]:
-                    kind, pk = split_key(hit["key"])
-                    # Snippets only for the page shown, by a cheap scan of the stored
-                    # excerpt for the query's stems: Whoosh's highlighter re-analyses
-                    # every body and cost more than the search itself.
-                    snippet = (highlight_snippet(hit.get("excerpt") or "", stems,
-                                                 length=SNIPPET_CHARS)
-                               if query.snippets else "")
-                    hits.append(SearchHit(kind=kind, pk=pk, score=hit.score,
-                                          title=hit.get("title", ""), snippet=snippet))
+            stems = [t.text for t in terms] + words(query.text)
+            for docnum, score in ranked.docs[query.offset:]:
+                stored = searcher.stored_fields(docnum)
+                kind, pk = split_key(stored["key"])
+                # Snippets only for the page shown, by a cheap scan of the stored excerpt
+                # for the query's stems: Whoosh's highlighter re-analyses every body and
+                # cost more than the search itself.
+                snippet = (highlight_snippet(stored.get("excerpt") or "", stems,
+                                             length=SNIPPET_CHARS)
+                           if query.snippets else "")
+                hits.append(SearchHit(kind=kind, pk=pk, score=score,
+                                      title=stored.get("title", ""), snippet=snippet))
             suggestion = self._spelling(searcher, query.text) if total < 3 or not hits else None
         return SearchResults(hits=hits, total=total, page=query.page, per_page=query.per_page,
                              kind_counts=kind_counts, suggestion=suggestion, backend=self.name)
