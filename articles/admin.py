@@ -115,9 +115,37 @@ class PostAdmin(admin.ModelAdmin):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    """Moderation: read a comment, edit its text, delete it.
+
+    Comments are written on the site, where they are rendered, counted and announced to
+    followers; official answers are marked there too (by agents, with the notification).
+    So the admin adds none, and changes only the body, through the service that renders it
+    again; deleting goes through the service that keeps the thread's count.
+    """
+
     list_display = ["id", "author", "article", "post", "is_official", "created_at"]
     list_filter = ["is_official"]
-    raw_id_fields = ["author", "article", "post", "official_marked_by"]
+    fields = ["article", "post", "author", "body", "is_official", "official_marked_by", "created_at"]
+    readonly_fields = ["article", "post", "author", "is_official", "official_marked_by", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        from . import services
+
+        services.comment_edit(comment=obj, body=form.cleaned_data["body"])
+
+    def delete_model(self, request, obj):
+        from . import services
+
+        services.comment_delete(comment=obj)
+
+    def delete_queryset(self, request, queryset):
+        from . import services
+
+        for comment in queryset.select_related("article", "post"):
+            services.comment_delete(comment=comment)
 
 
 admin.site.register(Follow)

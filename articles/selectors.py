@@ -172,7 +172,7 @@ def recent_posts(*, limit: int = RECENT_ACTIVITY_LIMIT) -> list[Post]:
     return list(
         Post.objects.select_related("topic", "author")
         .annotate(
-            comment_count=_count(Comment, "post"),
+            comment_count=F("comment_total"),
             last_activity=Greatest(
                 "created_at",
                 _newest_comment_at(official=True),
@@ -222,7 +222,7 @@ def section_articles(
     # title, id), agents along the section's foreign-key index plus a sort.
     listing = _articles(include_drafts).filter(section=section).order_by("position", "title", "id")
     rows = Article.objects.only("id", "slug", "title", "draft", "position", "section_id").annotate(
-        comment_count=_count(Comment, "article")
+        comment_count=F("comment_total")
     )
     return _page(listing, rows=rows, number=number, per_page=per_page, total=section.article_count)
 
@@ -234,7 +234,7 @@ def article_detail(*, pk: int, viewer, include_drafts: bool) -> Article:
         "follower_count": _count(Follow, "article"),
         "vote_count": _count(Vote, "article"),
         "helpful_count": _count(Vote, "article", helpful=True),
-        "comment_count": _count(Comment, "article"),
+        "comment_count": F("comment_total"),
     }
     following = _viewer_follows(viewer, "article")
     if following is not None:
@@ -335,7 +335,7 @@ def topic_posts(*, topic: Topic) -> QuerySet:
         Post.objects.filter(topic=topic)
         .select_related("author")
         .annotate(
-            comment_count=_count(Comment, "post"),
+            comment_count=F("comment_total"),
             follower_count=_count(Follow, "post"),
             answered=Exists(Comment.objects.filter(post=OuterRef("pk"), is_official=True)),
         )
@@ -358,7 +358,7 @@ def post_detail(*, pk: int, viewer, with_open_ticket: bool = False) -> Post:
     in the same query, so the escalation button costs no extra query."""
     annotations = {
         "follower_count": _count(Follow, "post"),
-        "comment_count": _count(Comment, "post"),
+        "comment_count": F("comment_total"),
     }
     following = _viewer_follows(viewer, "post")
     if following is not None:

@@ -267,12 +267,55 @@ def comment_create(
     )
     comment.full_clean(exclude=["author", "body_html", "article", "post"])
     comment.save()
+    _comment_total_add(target, 1)
     if notify:
         # One row, whatever the number of followers: the fan-out runs after commit.
         notifications.event_record(
             kind=NotificationEvent.Kind.COMMENT, target=target, actor=author, comment=comment
         )
     return comment
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, body: str) -> Comment:
+    """Change a comment's text (moderation): rendered and sanitised again, re-indexed."""
+    _check_markdown(body)
+    comment.body = body
+    comment.body_html = render_markdown(body)
+    comment.full_clean(exclude=["author", "body_html", "article", "post"])
+    comment.save(update_fields=["body", "body_html", "updated_at"])
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment) -> None:
+    """Remove a comment (moderation, in the admin); its thread's stored count follows."""
+    target = comment.article if comment.article_id else comment.post
+    comment.delete()
+    _comment_total_add(target, -1)
+
+
+def _comment_total_add(target: Article | Post, delta: int) -> None:
+    # An F() update in the comment's own transaction: concurrent comments cannot lose one.
+    type(target).objects.filter(pk=target.pk).update(comment_total=F("comment_total") + delta)
+
+
+def comment_totals_recount() -> int:
+    """Recount every article's and post's comments from the rows; returns how many were
+    wrong. For writes that bypassed the services (``bulk_create``, ``QuerySet.delete``)."""
+    fixed = 0
+    with transaction.atomic():
+        for model, field in ((Article, "article"), (Post, "post")):
+            # Rows locked first, then counted (as section_published_counts_recount).
+            stored = dict(model.objects.select_for_update().values_list("pk", "comment_total"))
+            counts = dict(Comment.objects.filter(**{f"{field}__isnull": False}).order_by()
+                          .values_list(f"{field}_id").annotate(n=Count("pk")))
+            for pk, total in stored.items():
+                actual = counts.get(pk, 0)
+                if total != actual:
+                    model.objects.filter(pk=pk).update(comment_total=actual)
+                    fixed += 1
+    return fixed
 
 
 def check_can_mark_official(*, user, comment: Comment) -> None:
