@@ -79,7 +79,7 @@ class ArticleAdmin(MarkdownxModelAdmin):
                   ["section", "title", "body", "draft", "promoted", "position", "external_id"]
                   if name in form.cleaned_data}
         if change:
-            services.article_update(article=obj, **fields)
+            services.article_update(article=obj, by=request.user, **fields)
         else:
             fields.setdefault("external_id", None)
             saved = services.article_create(author=request.user, **fields)

@@ -32,7 +32,7 @@ from django.utils.functional import cached_property
 
 from kb.permissions import AGENT_PERMISSION
 
-from .models import Article, Category, Comment, Follow, Post, Section, Topic, Vote
+from .models import Article, Category, Comment, EmailFollow, Follow, Post, Section, Topic, Vote
 
 RELATED_ARTICLES_LIMIT = 5
 PROMOTED_ARTICLES_LIMIT = 6
@@ -41,6 +41,12 @@ COMMENTS_PER_PAGE = 50
 SECTION_ARTICLES_PER_PAGE = 50
 # Official answers first, then oldest first; the id breaks ties so pages never overlap.
 COMMENT_ORDER = ("-is_official", "created_at", "id")
+
+
+def _follower_count(field: str):
+    """Signed-in followers plus visitors following by email (confirmed ones only: a
+    pending address may not be the visitor's own)."""
+    return _count(Follow, field) + _count(EmailFollow, field, confirmed_at__isnull=False)
 
 
 def _count(model, field: str, **conditions) -> Coalesce:
@@ -196,7 +202,7 @@ def category_detail(*, slug: str, include_drafts: bool) -> Category:
 def section_detail(*, pk: int, viewer, include_drafts: bool) -> Section:
     """The section with its follower count and ``article_count`` (what this reader may see)."""
     annotations = {
-        "follower_count": _count(Follow, "section"),
+        "follower_count": _follower_count("section"),
         # Readers get the stored count (the one the home page shows): counting the
         # published rows walked the section's foreign-key index and read every row to
         # check ``draft`` (50 ms for 10,000 articles). Agents, who see drafts too, get a
@@ -231,7 +237,7 @@ def article_detail(*, pk: int, viewer, include_drafts: bool) -> Article:
     """One article with its labels, follower, vote and comment counts, and the viewer's
     follow and vote (``viewer_following``, ``viewer_vote``: None when not voted)."""
     annotations = {
-        "follower_count": _count(Follow, "article"),
+        "follower_count": _follower_count("article"),
         "vote_count": _count(Vote, "article"),
         "helpful_count": _count(Vote, "article", helpful=True),
         "comment_count": F("comment_total"),
@@ -336,7 +342,7 @@ def topic_posts(*, topic: Topic) -> QuerySet:
         .select_related("author")
         .annotate(
             comment_count=F("comment_total"),
-            follower_count=_count(Follow, "post"),
+            follower_count=_follower_count("post"),
             answered=Exists(Comment.objects.filter(post=OuterRef("pk"), is_official=True)),
         )
         .order_by("-created_at", "-pk")
@@ -357,7 +363,7 @@ def post_detail(*, pk: int, viewer, with_open_ticket: bool = False) -> Post:
     """The post with its counts; ``with_open_ticket`` (agents) adds ``open_ticket_reference``
     in the same query, so the escalation button costs no extra query."""
     annotations = {
-        "follower_count": _count(Follow, "post"),
+        "follower_count": _follower_count("post"),
         "comment_count": F("comment_total"),
     }
     following = _viewer_follows(viewer, "post")

@@ -61,19 +61,26 @@ def _place(article: Article) -> _Place:
 
 
 def _stored_place(article: Article) -> _Place:
-    """The article's (section, published) as committed, its row locked until commit.
+    """The article's (section, published) as committed, its row locked until commit."""
+    stored = _stored_article(article)
+    return None if stored is None else (stored["section_id"], not stored["draft"])
+
+
+def _stored_article(article: Article) -> dict | None:
+    """The article's section, draft flag, title and body as committed, its row locked
+    until commit.
 
     Read from the database rather than from ``article``: the admin hands over an instance
-    its form has already changed, and the lock makes a concurrent edit of the same article
+    its form has already changed (so the instance cannot tell what changed: publishing
+    there announced nothing), and the lock makes a concurrent edit of the same article
     wait and then see this one's result instead of counting the same change twice.
     """
-    row = (
+    return (
         Article.objects.select_for_update()
         .filter(pk=article.pk)
-        .values_list("section_id", "draft")
+        .values("section_id", "draft", "title", "body")
         .first()
     )
-    return None if row is None else (row[0], not row[1])
 
 
 def _published_count_follow(*, before: _Place, after: _Place) -> None:
@@ -176,13 +183,15 @@ def article_update(
     if "title" in fields:
         fields["title"] = fields["title"].strip()
         article.slug = _slug(fields["title"])
-    was_draft, old_title, old_body = article.draft, article.title, article.body
+    stored = _stored_article(article)
+    if stored is None:
+        raise Article.DoesNotExist(f"Article {article.pk} does not exist (deleted meanwhile?)")
+    was_draft, old_title, old_body = stored["draft"], stored["title"], stored["body"]
     for name, value in fields.items():
         setattr(article, name, value)
     article.full_clean(exclude=["author", "body_html"])
-    before = _stored_place(article)
     article.save()
-    _published_count_follow(before=before, after=_place(article))
+    _published_count_follow(before=(stored["section_id"], not was_draft), after=_place(article))
     if label_names is not None:
         article.labels.set(labels_get_or_create(names=label_names))
     if notify and not article.draft:

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import (
+    Article,
     Comment,
     EmailFollow,
     Follow,
@@ -26,6 +27,8 @@ from articles.models import (
 )
 from kb import mail
 from kb.models import OutgoingEmail
+
+from .pages import text
 
 FAILING = "tests.kb_tests.email_backends.FailingEmailBackend"
 UNSUBSCRIBE_LINK = re.compile(r"https?://\S+/notifications/unsubscribe/[^/\s]+/")
@@ -126,6 +129,47 @@ def test_a_newly_published_article_emails_section_followers(make_article, make_s
     assert mailoutbox[0].subject == "New article: Export your data"
 
 
+def _admin_article_form(article, *, draft: bool, **changes):
+    form = {"section": article.section_id, "title": article.title, "body": article.body,
+            "author": article.author_id, "position": 0, "external_id": "", "labels": []}
+    if draft:
+        form["draft"] = "on"  # an unticked box is absent from the form
+    return form | changes
+
+
+def test_publishing_and_editing_in_the_admin_email_followers_like_the_site(
+        client, make_user, make_article, make_section, people, mailoutbox,
+        django_capture_on_commit_callbacks):
+    """The admin hands the service an article its form already changed: the service reads
+    what was stored, so publishing there is announced, and an edit says what changed."""
+    editor = make_user("root_rita", is_staff=True, is_superuser=True)
+    section = make_section()
+    services.follow_set(user=people["chloe"], target=section, following=True)
+    article = make_article(section=section, title="Export your data", body="Open Reports.", draft=True)
+    client.force_login(editor)
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(change, _admin_article_form(article, draft=False))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert [m.subject for m in mailoutbox] == ["New article: Export your data"]
+    event = NotificationEvent.objects.get(kind=NotificationEvent.Kind.ARTICLE_PUBLISHED)
+    assert event.actor == editor
+
+    article.refresh_from_db()
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(change, _admin_article_form(article, draft=False, title="Export all your data"))
+    assert response.status_code == 302
+    assert [m.to[0] for m in mailoutbox] == ["chloe@example.com"]
+    assert "Article updated" in mailoutbox[0].subject
+    assert "Title changed: “Export your data” → “Export all your data”." in mailoutbox[0].body
+
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):  # saved unchanged: nothing to announce
+        client.post(change, _admin_article_form(Article.objects.get(pk=article.pk), draft=False))
+    assert mailoutbox == []
+
+
 def test_the_unsubscribe_link_works_signed_out(followed_post, people, mailoutbox,
                                                django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
@@ -197,6 +241,20 @@ def test_email_follow_is_double_opt_in(followed_post, people, client, mailoutbox
 
     Client().post(path_of(UNSUBSCRIBE_LINK.search(danas[0].body).group(0)))
     assert not EmailFollow.objects.filter(email="dana@example.org").exists()
+
+
+def test_confirmed_email_followers_count_on_the_page(followed_post, client, mailoutbox,
+                                                      django_capture_on_commit_callbacks):
+    """The visible count is everyone who hears of new answers: signed-in followers and
+    confirmed email followers (a pending address is not counted)."""
+    page_text = lambda: text(client.get(followed_post.get_absolute_url()))
+    assert "3 followers" in page_text()  # Ben (the asker), Chloe, Asha
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("articles:email_follow", kwargs={"kind": "post", "pk": followed_post.pk}),
+                    {"email": "dana@example.org", "website": ""})
+    assert "3 followers" in page_text()  # pending
+    client.post(path_of(CONFIRM_LINK.search(mailoutbox[-1].body).group(0)))
+    assert "4 followers" in page_text()  # confirmed: the cached page was refreshed too
 
 
 def test_email_follow_refuses_a_filled_honeypot_and_a_bad_confirm_token(followed_post, client, mailoutbox):
