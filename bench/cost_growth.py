@@ -32,7 +32,8 @@ building it (the 100k build takes minutes).
 
 Sizes (extra data on top of the demo):
     small   the demo topped up to one full page: 50 published articles in the measured
-            section and 50 comments on the measured post (about 85 articles in all)
+            section and 50 comments on the measured post (about 85 articles in all), and
+            the nine (empty) archive sections the bigger sizes fill
     demo    the demo as loaded (about 40 articles; 7 in the section, 1 comment on the post)
     1k      1,000 articles, 1,000 comments on the measured post
     100k    100,000 articles, 10,000 comments on the measured post
@@ -142,14 +143,16 @@ def seed(size: str) -> None:
     rng = random.Random(2026)
     started = time.monotonic()
     with transaction.atomic():
+        if size != "demo":
+            # The same nine more sections at every size but the demo, so the home page lists
+            # the same categories and sections whatever the number of articles.
+            category = Category.objects.create(name="Archive", slug="bench-archive")
+            archive = [
+                Section.objects.create(category=category, name=f"Archive {n}", slug=f"bench-archive-{n}")
+                for n in range(1, 10)
+            ]
         if extra_articles:
-            sections = [section]
-            if size != "small":
-                category = Category.objects.create(name="Archive", slug="bench-archive")
-                sections += [
-                    Section.objects.create(category=category, name=f"Archive {n}", slug=f"bench-archive-{n}")
-                    for n in range(1, 10)
-                ]
+            sections = [section] + (archive if size != "small" else [])
             batch = []
             for n in range(extra_articles):
                 title = f"{_words(rng, 3, 7).capitalize()} {n}"
