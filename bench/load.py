@@ -330,6 +330,7 @@ BENCH_RATE_LIMITS = {"callback.ip": "100000/h"}
 # (KB_LOAD_ACCEPTED, one JSON line each) against the database, the outbox and the index.
 CHECK_SAVED = """
 import os
+from articles import services
 from articles.models import Comment
 from articles.search.base import POST, SearchQuery, get_backend
 from kb.models import OutgoingEmail
@@ -389,6 +390,8 @@ print(json.dumps({
     "comments_found": sum(Comment.objects.filter(body__contains=r["word"]).exists() for r in comments),
     "post_comments": len(of("post_comment")),
     "post_comments_indexed": sum(indexed(r) for r in of("post_comment")),
+    # Stored comment totals (F() updates from concurrent commenters) against the rows.
+    "threads_miscounted": services.comment_totals_recount(),
 }))
 """
 
@@ -575,6 +578,8 @@ print(json.dumps({"pending": tasks.ready().count() + tasks.running().count(),
               f"{saved['post_comments']} on posts), found in database: {saved['comments_found']}")
         print(f"post comments found in the search index: {saved['post_comments_indexed']} of "
               f"{saved['post_comments']} (article comments are not indexed unless official)")
+        print(f"articles and posts whose stored comment total differed from their comments: "
+              f"{saved['threads_miscounted']}")
         print(f"tasks due but not run: {pending['pending']}, scheduled for later: {pending['scheduled']}, "
               f"failed: {pending['failed']} ({'caught up' if pending['pending'] == 0 else 'STILL BEHIND'} "
               f"{drain_seconds:.0f} s after the visitors stopped)")
@@ -592,6 +597,7 @@ print(json.dumps({"pending": tasks.ready().count() + tasks.running().count(),
                   and saved["bench_tickets_emailed"] == saved["bench_tickets"]
                   and saved["comments_found"] == saved["comments"]
                   and saved["post_comments_indexed"] == saved["post_comments"]
+                  and saved["threads_miscounted"] == 0
                   and pending["pending"] == 0 and pending["failed"] == 0 and index.returncode == 0)
         print("PASS" if passed else "FAIL")
         return passed
