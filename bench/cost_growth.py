@@ -5,6 +5,7 @@
     .venv/bin/python bench/cost_growth.py --sizes small 1k --duration 3
     .venv/bin/python bench/cost_growth.py --sizes small 100k --keep                 # keep the sites
     .venv/bin/python bench/cost_growth.py --sizes small 100k --reuse 100k=DIR --pages search
+    .venv/bin/python bench/cost_growth.py --database postgres    # scratch databases, PostgreSQL search
 
 Each size gets its own temporary KB_DATA_DIR:
 1. `load_demo`, then the size's extra data (below) written with ``bulk_create``, then
@@ -227,20 +228,38 @@ def settle(base: str) -> None:
 INFO_FILE = "bench-info.json"
 
 
-def build(size: str, env: dict, reuse: Path | None = None) -> tuple[Path, dict]:
+def site_env(env: dict, data_dir: Path, info: dict) -> dict:
+    """The environment of one size's site: its data directory, and its scratch PostgreSQL
+    database with the PostgreSQL search backend when it has one."""
+    site = {**env, "KB_DATA_DIR": str(data_dir)}
+    if info.get("database_url"):
+        site.update(DATABASE_URL=info["database_url"], KB_SEARCH_BACKEND=info["search_backend"])
+    return site
+
+
+def build(size: str, env: dict, options, reuse: Path | None = None) -> tuple[Path, dict]:
     if reuse is not None:
         info = json.loads((reuse / INFO_FILE).read_text())
         print(f"[{size}] reusing {reuse}: {info['articles']} articles, {info['post_comments']} comments "
               "on the post", flush=True)
         return reuse, info
     data_dir = Path(tempfile.mkdtemp(prefix=f"kb-bench-growth-{size}-"))
+    database = {}
+    if options.database == "postgres":
+        from bench.scratch_db import postgres_database
+
+        name = f"kb_growth_{size}_{secrets.token_hex(3)}"
+        database = {"database_url": postgres_database(options.postgres_url, name, create=True),
+                    "database_name": name, "search_backend": options.postgres_search}
+        (data_dir / INFO_FILE).write_text(json.dumps(database))  # so a failed seed is cleaned up
     print(f"[{size}] seeding in {data_dir} ...", flush=True)
     started = time.monotonic()
-    seeded = subprocess.run([PYTHON, __file__, "--seed", size], cwd=ROOT, env={**env, "KB_DATA_DIR": str(data_dir)},
+    seeded = subprocess.run([PYTHON, __file__, "--seed", size], cwd=ROOT, env=site_env(env, data_dir, database),
                             capture_output=True, text=True, check=False)
     if seeded.returncode != 0:
+        drop_database(options, database)
         raise SystemExit(f"seeding {size} failed:\n{seeded.stdout}{seeded.stderr}")
-    info = json.loads(seeded.stdout.strip().splitlines()[-1])
+    info = {**json.loads(seeded.stdout.strip().splitlines()[-1]), **database}
     (data_dir / INFO_FILE).write_text(json.dumps(info))
     print(f"[{size}] {info['articles']} articles ({info['section_articles']} in the measured section), "
           f"{info['post_comments']} comments on the post; generated in {info['generate_s']} s, "
@@ -248,16 +267,48 @@ def build(size: str, env: dict, reuse: Path | None = None) -> tuple[Path, dict]:
     return data_dir, info
 
 
+def drop_database(options, info: dict) -> None:
+    if info.get("database_name"):
+        from bench.scratch_db import postgres_database
+
+        postgres_database(options.postgres_url, info["database_name"], create=False)
+
+
 def measure(options, env: dict) -> dict[str, dict]:
     """Every size served at once; each page is measured on every size in turn, so a change
     in the machine's background load hits all sizes alike rather than one of them."""
-    built = {size: build(size, env, options.reuse.get(size)) for size in options.sizes}
+    built = {}
+    try:
+        for size in options.sizes:
+            built[size] = build(size, env, options, options.reuse.get(size))
+    except BaseException:
+        cleanup(options, built)
+        raise
+    try:
+        return serve_and_measure(options, env, built)
+    finally:
+        cleanup(options, built)
+
+
+def cleanup(options, built: dict) -> None:
     reused = set(options.reuse.values())
+    for size, (data_dir, info) in built.items():
+        if data_dir in reused:
+            continue
+        if options.keep:
+            kept = f" and database {info['database_name']}" if info.get("database_name") else ""
+            print(f"[{size}] data kept in {data_dir}{kept}")
+        else:
+            drop_database(options, info)
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def serve_and_measure(options, env: dict, built: dict) -> dict[str, dict]:
     servers, bases = {}, {}
     try:
-        for size, (data_dir, _) in built.items():
+        for size, (data_dir, info) in built.items():
             port = free_port()
-            serve_env = {**env, "KB_DATA_DIR": str(data_dir), "PORT": str(port), "KB_ACCESS_LOG": "",
+            serve_env = {**site_env(env, data_dir, info), "PORT": str(port), "KB_ACCESS_LOG": "",
                          "PY": PYTHON, "SECRET_KEY": secrets.token_urlsafe(50)}
             servers[size] = start([str(ROOT / "bin" / "serve")], serve_env, data_dir / "serve.log")
             bases[size] = f"http://127.0.0.1:{port}"
@@ -291,13 +342,6 @@ def measure(options, env: dict) -> dict[str, dict]:
     finally:
         for server in servers.values():
             stop(server)
-        for size, (data_dir, _) in built.items():
-            if data_dir in reused:
-                continue
-            if options.keep:
-                print(f"[{size}] data kept in {data_dir}")
-            else:
-                shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def report(measured: dict[str, dict]) -> int:
@@ -333,7 +377,10 @@ def report(measured: dict[str, dict]) -> int:
             print(f"{page:18}" + "".join(cells) + f"  {verdict}")
     print("\npeak RSS per gunicorn worker (MiB): " + "; ".join(
         f"{size} {', '.join(f'{r:.0f}' for r in measured[size]['rss'])}" for size in sizes))
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, SQLite, whoosh search")
+    info = measured[base]["info"]
+    database = (f"PostgreSQL, {info['search_backend']} search" if info.get("database_url")
+                else "SQLite, whoosh search")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {database}")
     return 1 if failures else 0
 
 
@@ -347,6 +394,12 @@ def main() -> int:
                         help="serve a data directory kept by --keep instead of building that size")
     parser.add_argument("--pages", nargs="+", metavar="PAGE",
                         help="measure only these pages (e.g. search, \"post (last page)\"); default: all")
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite",
+                        help="postgres: each size in a scratch database created next to --postgres-url")
+    parser.add_argument("--postgres-url", default=os.environ.get("KB_LOAD_POSTGRES_URL",
+                                                                 "postgres://kb:kb@127.0.0.1:5432/kb"))
+    parser.add_argument("--postgres-search", default="postgres",
+                        help="KB_SEARCH_BACKEND on PostgreSQL (default postgres: several machines)")
     parser.add_argument("--seed", metavar="SIZE", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.seed:

@@ -54,7 +54,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 if __name__ != "__main__":  # imported by locust: define the visitors -------------------
     import string
@@ -458,20 +458,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def postgres_database(url: str, name: str, create: bool) -> str:
-    """Create (or drop) a scratch database on the server of `url`; returns its URL."""
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as connection:
-        if create:
-            connection.execute(f'CREATE DATABASE "{name}"')
-        else:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
 def run_once(database: str, options) -> bool:
+    sys.path.insert(0, str(ROOT))  # run as a script: make the "bench" package importable
+    from bench.scratch_db import postgres_database
+
     data_dir = Path(tempfile.mkdtemp(prefix=f"kb-bench-load-{database}-"))
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(KB_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="kb.settings", PYTHONPATH=str(ROOT))
