@@ -5,11 +5,11 @@ question made of common words ("cancel my account", widened by synonyms to nine 
 matches most of a large help center, and at 100k articles one such search took over a
 second (bench/cost_growth.py), so a handful of visitors asking it at once timed out.
 
-How: each term's postings are read once per *segment* into two arrays (document numbers,
-term frequencies) and kept in a per-process cache bounded in bytes. A search then adds the
-terms' BM25F contributions with ``np.bincount``, counts matches per kind with masks and
-picks the top hits with ``argpartition``: a few vector operations over the matches instead
-of Python calls per match. Whoosh never rewrites a segment (deletions are a separate list,
+How: each term's postings are read once per *segment* into arrays (document numbers,
+term frequencies, and the term's BM25 part per document) and kept in a per-process cache
+bounded in bytes. A search then adds the terms' contributions into one score per document,
+counts matches per kind with masks and picks the top hits with a partition: a few vector
+operations over the matches instead of Python calls per match. Whoosh never rewrites a segment (deletions are a separate list,
 applied here as a mask), so the cache survives index updates: a new comment writes a small
 new segment whose postings are cheap to read, and the big segment's arrays stay valid.
 
@@ -32,9 +32,9 @@ import numpy as np
 from django.conf import settings
 from whoosh.util.numeric import byte_to_length
 
-#: Default bound of the postings cache per process. The text field of 100k generated
-#: articles holds ~5.5M postings (8 bytes each here); a help center's searches reuse a few
-#: hundred terms, so this keeps every common term of a large site.
+#: Default bound of the postings cache per process. "cancel account" (nine terms with its
+#: synonyms, each in about half of 100k generated articles) takes ~8 MB; a help center's
+#: searches reuse a few hundred terms, most of them far rarer.
 CACHE_MB = 32
 
 #: How far the average field length may move before a term's cached BM25 part is
@@ -173,7 +173,6 @@ def _read_lengths(reader, field: str) -> np.ndarray:
     """Every document's length of ``field`` in one segment, as Whoosh's scorer sees it
     (quantised to a byte, like ``doc_field_length``)."""
     count = reader.doc_count_all()
-    column = None
     try:
         from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
