@@ -4,12 +4,12 @@ on the article, post, topic, section and home pages without counting the thread.
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from articles import services
 from articles.models import Article, Comment, Post
 
+from .migrations import at_migration
 from .pages import html, text
 
 
@@ -117,12 +117,7 @@ def test_the_post_page_reads_no_count_of_its_thread(client, make_post, customer,
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_counts_the_comments_already_there(make_user):
     """Upgrading fills comment_total from the rows, so no thread reads 0 afterwards."""
-    executor = MigrationExecutor(connection)
-    leaves = executor.loader.graph.leaf_nodes()
-    before = [("articles", "0006_document_embedding")]
-    executor.migrate(before)
-    try:
-        old = MigrationExecutor(connection).loader.project_state(before).apps
+    with at_migration("articles", "0006_document_embedding") as old:
         Category, Section, OldArticle, Topic, OldPost, OldComment = (
             old.get_model("articles", name) for name in ("Category", "Section", "Article", "Topic", "Post", "Comment"))
         author = make_user("writer")
@@ -135,9 +130,5 @@ def test_the_migration_counts_the_comments_already_there(make_user):
         for n in range(3):
             OldComment.objects.create(post=busy, author_id=author.pk, body=f"c{n}")
         OldComment.objects.create(article=article, author_id=author.pk, body="c")
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(leaves)
     assert (Article.objects.get(pk=article.pk).comment_total, Post.objects.get(pk=busy.pk).comment_total,
             Post.objects.get(pk=quiet.pk).comment_total) == (1, 3, 0)

@@ -7,14 +7,13 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from articles import selectors, services
 from articles.importing import import_lines
 from articles.models import Article, Section
 
+from .migrations import at_migration
 from .pages import text
 
 
@@ -180,12 +179,7 @@ def test_home_counts_come_with_the_sections_in_one_query(make_section, make_arti
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_counts_the_articles_already_there(make_user):
     """Upgrading fills published_count from the rows, so no section reads 0 afterwards."""
-    executor = MigrationExecutor(connection)
-    leaves = executor.loader.graph.leaf_nodes()
-    before = [("articles", "0004_published_listing_index")]
-    executor.migrate(before)
-    try:
-        old = MigrationExecutor(connection).loader.project_state(before).apps
+    with at_migration("articles", "0004_published_listing_index") as old:
         Category, OldSection, OldArticle = (old.get_model("articles", name) for name in ("Category", "Section", "Article"))
         author = make_user("writer")
         category = Category.objects.create(name="C", slug="c")
@@ -193,8 +187,4 @@ def test_the_migration_counts_the_articles_already_there(make_user):
         for n, draft in enumerate([False, False, True]):
             OldArticle.objects.create(section=full, title=f"A{n}", slug=f"a{n}", body="x", author_id=author.pk,
                                       draft=draft)
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(leaves)
     assert counts(full, empty) == [2, 0]
