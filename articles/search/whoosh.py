@@ -268,11 +268,6 @@ class WhooshBackend(SearchBackend):
         return clauses
 
     @staticmethod
-    def _text_query(clauses: list[Clause]) -> Or:
-        """The Whoosh query :func:`bm25.rank` computes (what ``searcher.search`` would run)."""
-        return Or([Term(c.field, c.text, boost=c.boost) for c in clauses])
-
-    @staticmethod
     def _filters(query: SearchQuery) -> list[tuple[str, str]]:
         filters = []
         if query.category_id is not None:

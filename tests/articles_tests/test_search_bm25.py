@@ -72,9 +72,14 @@ def _rank(backend, searcher, text, *, kinds=KINDS, filters=(), limit=20):
                      namespace=str(backend.current_dir()))
 
 
+def whoosh_query(backend, searcher, text) -> Or:
+    """The Whoosh query bm25.rank computes: what ``searcher.search`` runs for ``text``."""
+    return Or([Term(c.field, c.text, boost=c.boost) for c in backend._clauses(expand(text), searcher.schema)])
+
+
 def _whoosh(backend, searcher, text, *, kinds=KINDS, filters=(), limit=20):
     """What Whoosh itself answers: the ranked top ``limit`` and the per-kind counts."""
-    query = backend._text_query(backend._clauses(expand(text), searcher.schema))
+    query = whoosh_query(backend, searcher, text)
     allow = [Term(field, value) for field, value in filters]
     ranked_filter = allow + ([Or([Term("kind", k) for k in kinds])] if set(kinds) != set(KINDS) else [])
     results = searcher.search(query, filter=And(ranked_filter) if ranked_filter else None, limit=limit)
@@ -245,7 +250,7 @@ def test_a_small_write_reuses_the_cached_parts_within_the_tolerance(backend, mon
         assert 0 < moved < bm25.AVGFL_TOLERANCE
         for text in questions:
             mine = _rank(backend, searcher, text, limit=30)
-            query = backend._text_query(backend._clauses(expand(text), searcher.schema))
+            query = whoosh_query(backend, searcher, text)
             exact = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
             assert mine.docs
             for doc, score in mine.docs:
