@@ -150,13 +150,3 @@ class CommentAdmin(admin.ModelAdmin):
 
 admin.site.register(Follow)
 admin.site.register(Vote)
-
-
-# --- Search (synonyms; analytics are on the agents' search analytics page) -------------
-from .search.models import Synonym
-
-
-@admin.register(Synonym)
-class SynonymAdmin(admin.ModelAdmin):
-    list_display = ["terms", "updated_at"]
-    search_fields = ["terms"]

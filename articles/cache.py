@@ -1,23 +1,16 @@
 """What invalidates which cached anonymous pages (see kb.page_cache).
 
-Editorial changes (articles, sections, categories, labels, topics, posts, synonyms) bump the
-"content" generation, which every cached page depends on: they are rare, and related
-articles, breadcrumbs and listings make their reach wide. Comments, votes and follows bump
-only the page of the object they belong to (plus community listings, which show counts).
-
-Search result pages also depend on the search index and on agents' synonyms. Synonyms are
-editorial (they bump "content"). The index is updated by a background task after the
-commit, i.e. possibly after the "content" bump: a search in between would store the old
-results under the new generation, so the finished index task bumps "search" as well.
+Editorial changes (articles, sections, categories, labels, topics, posts; the search app
+adds its synonyms, see search/cache.py) bump the "content" generation, which every cached
+page depends on: they are rare, and related articles, breadcrumbs and listings make their
+reach wide. Comments, votes and follows bump only the page of the object they belong to
+(plus community listings, which show counts).
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django_tasks.signals import task_finished
 
 from kb import page_cache
 from kb.page_cache import COMMUNITY, CONTENT, scope
-
-SEARCH = "search"  # the search index: bumped when an index update task finishes
 
 # URL kwargs -> the scopes a page depends on besides "content".
 PAGE_SCOPES = {
@@ -28,7 +21,6 @@ PAGE_SCOPES = {
     "topics": lambda **kw: [COMMUNITY],
     "topic": lambda **kw: [COMMUNITY],
     "post": lambda pk, **kw: [scope("post", pk)],
-    "search": lambda **kw: [SEARCH],
 }
 
 
@@ -53,13 +45,6 @@ def content_changed(sender, instance=None, **kwargs):
     page_cache.bump(CONTENT)
 
 
-def index_updated(sender, task_result, **kwargs):
-    from .search.tasks import sync_documents, sync_scope
-
-    if task_result.task.module_path in (sync_documents.module_path, sync_scope.module_path):
-        page_cache.bump(SEARCH)
-
-
 def reader_activity(sender, instance, **kwargs):
     """A comment, vote or follow changes counts on its object's page."""
     scopes = _target_scopes(instance)
@@ -71,14 +56,12 @@ def reader_activity(sender, instance, **kwargs):
 
 def connect() -> None:
     from .models import Article, Category, Comment, EmailFollow, Follow, Label, Post, Section, Topic, Vote
-    from .search.models import Synonym
 
     uid = "kb-page-cache"
-    for model in (Article, Section, Category, Label, Topic, Post, Synonym):
+    for model in (Article, Section, Category, Label, Topic, Post):
         post_save.connect(content_changed, sender=model, dispatch_uid=f"{uid}-save-{model.__name__}")
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"{uid}-delete-{model.__name__}")
     m2m_changed.connect(content_changed, sender=Article.labels.through, dispatch_uid=f"{uid}-labels")
     for model in (Comment, Vote, Follow, EmailFollow):
         post_save.connect(reader_activity, sender=model, dispatch_uid=f"{uid}-save-{model.__name__}")
         post_delete.connect(reader_activity, sender=model, dispatch_uid=f"{uid}-delete-{model.__name__}")
-    task_finished.connect(index_updated, dispatch_uid=f"{uid}-search-index")

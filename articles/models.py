@@ -447,12 +447,3 @@ class Notification(models.Model):
     def __str__(self):
         return f"{self.event} → {self.email}"
 
-
-# Search synonyms, analytics and stored documents live in articles/search/models.py.
-from .search.models import (  # noqa: F401
-    DocumentEmbedding,
-    SearchClick,
-    SearchEntry,
-    SearchQueryLog,
-    Synonym,
-)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .cache import cached
-from .views import agent, community, notifications, reading, search
+from .views import agent, community, notifications, reading
 
 app_name = "articles"
 
@@ -29,12 +29,6 @@ urlpatterns = [
     path("agent/articles/<int:pk>/edit/", agent.article_edit, name="agent_article_edit"),
     path("agent/markdownx/markdownify/", agent.markdownify, name="markdownx_markdownify"),
     path("agent/markdownx/upload/", agent.upload, name="markdownx_upload"),
-    # Search
-    path("search/", search.search_page, name="search"),
-    path("search/suggest.json", search.suggest, name="search_suggest"),
-    path("search/click/", search.record_click, name="search_click"),
-    path("api/v2/help_center/articles/search.json", search.api_article_search, name="api_search"),
-    path("agent/search/analytics/", search.search_analytics, name="search_analytics"),
     # Notifications (follower emails: follow by email, confirm, one-click unsubscribe)
     path("follow/<str:kind>/<int:pk>/email/", notifications.email_follow, name="email_follow"),
     path("notifications/confirm/<str:token>/", notifications.email_follow_confirm,

@@ -175,7 +175,7 @@ def seed(size: str) -> None:
             Comment.objects.bulk_create(batch, batch_size=2000)
         services.section_published_counts_recount()
         services.comment_totals_recount()
-    from articles.search import semantic
+    from search.ranking import semantic
 
     if semantic.enabled():
         from bench.search_scale import random_embeddings
@@ -194,7 +194,7 @@ def seed(size: str) -> None:
             "post (page 1)": post.get_absolute_url(),
             "post (last page)": f"{post.get_absolute_url()}?page={last_comment_page}",
             "section": section.get_absolute_url(),
-            "search": reverse("articles:search") + "?q=cancel+account",
+            "search": reverse("search:search") + "?q=cancel+account",
             "cancel flow": reverse("tickets:cancel_flow"),
             "request form": reverse("tickets:request_create"),
         },

@@ -23,7 +23,7 @@ the task worker to drain the queue and prints:
   their confirmation emails in the outbox, and tickets made by honeypot submissions;
 - comments the server accepted vs found in the database, and post comments found by a
   search of the index for their unique word (article comments other than official
-  answers are not indexed, by design: articles/search/documents.py);
+  answers are not indexed, by design: search/documents.py);
 - whether the search index is in step with the database (`manage.py check_index`).
 
 Pass: zero 5xx, zero lock errors, every accepted request, callback and comment in the
@@ -332,7 +332,7 @@ CHECK_SAVED = """
 import os
 from articles import services
 from articles.models import Comment
-from articles.search.base import POST, SearchQuery, get_backend
+from search.backends.base import POST, SearchQuery, get_backend
 from kb.models import OutgoingEmail
 from tickets.models import Callback, Ticket, TicketAttachment
 
@@ -417,7 +417,7 @@ def seed(accounts: int) -> None:
     articles = Article.objects.filter(draft=False).order_by("pk")[:40]
     print(json.dumps({
         "home": reverse("articles:home"),
-        "search": reverse("articles:search"),
+        "search": reverse("search:search"),
         "login": reverse("accounts:login"),
         "password": PASSWORD,
         "accounts": names,

@@ -100,7 +100,7 @@ def seed(data_dir: str) -> None:
         "article (50 comments)": article.get_absolute_url(),
         "community post": post.get_absolute_url() if post else None,
         "section (200 articles)": section.get_absolute_url(),
-        "search results": url("articles:search", "/search/") + "?q=cancel+account",
+        "search results": url("search:search", "/search/") + "?q=cancel+account",
         "cancel flow": url("tickets:cancel_flow", "/contact/cancel/"),
         "request form": url("tickets:request_create", "/requests/new/"),
         "_articles": Article.objects.count(),

@@ -205,7 +205,7 @@ def run_queries(queries: list[dict], thread_docs: dict[str, set[str]], *, per_pa
     # 100 results with snippets, as the ranking pass does, costs several times more).
     # Query embeddings are cached per process; the ranking pass filled that cache, so it
     # is emptied here: every timed query pays for its embedding, as a new question would.
-    from articles.search import semantic
+    from search.ranking import semantic
 
     semantic.clear_query_cache()
     latencies = []
@@ -248,7 +248,7 @@ def main(argv=None) -> int:
             corpus_to_jsonl(corpus, jsonl)
             import_seconds, summary = import_corpus(jsonl)
             per_query, latencies = run_queries(queries, thread_docs, per_page=args.per_page)
-            from articles.search import semantic
+            from search.ranking import semantic
 
             semantic_on = semantic.enabled()
         finally:

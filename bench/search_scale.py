@@ -89,10 +89,10 @@ def random_embeddings(rng: random.Random) -> None:
     stale). Also used by bench/cost_growth.py."""
     import numpy as np
 
-    from articles.models import DocumentEmbedding
-    from articles.search.documents import all_documents
-    from articles.search.embeddings import DIMENSIONS
-    from articles.search.semantic import document_text, text_version
+    from search.documents import all_documents
+    from search.embeddings import DIMENSIONS
+    from search.models import DocumentEmbedding
+    from search.ranking.semantic import document_text, text_version
 
     generator = np.random.default_rng(rng.randrange(2**32))
     done = set(DocumentEmbedding.objects.values_list("key", flat=True))
@@ -115,7 +115,7 @@ def index_size(backend_name: str, workdir: Path) -> int:
         return sum(p.stat().st_size for p in (workdir / "index").rglob("*") if p.is_file())
     from django.db import connection
 
-    from articles.search.models import SearchEntry
+    from search.models import SearchEntry
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_total_relation_size(%s)", [SearchEntry._meta.db_table])
@@ -140,8 +140,8 @@ def _measure(size, args, workdir, words, weights) -> dict:
 
     from articles import services
     from articles.models import Article
-    from articles.search.base import get_backend, reset_backends
-    from articles.search.index import index_rebuild, index_sync
+    from search.backends.base import get_backend, reset_backends
+    from search.index import index_rebuild, index_sync
 
     reset_backends()
     rng = random.Random(SEED)

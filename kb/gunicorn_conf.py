@@ -47,7 +47,7 @@ def when_ready(server):
 
     if not getattr(settings, "KB_SEARCH_SEMANTIC", False):
         return
-    from articles.search import embeddings
+    from search import embeddings
 
     if embeddings.available():
         embeddings.get_encoder()

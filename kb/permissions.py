@@ -19,7 +19,7 @@ AGENT_GROUP_PERMISSIONS = [
       for model in ("article", "category", "section", "label", "topic", "post", "comment")
       for action in ("add", "change", "view")],
     # Search synonyms are tuned by agents, who see what customers type.
-    *[("articles", f"{action}_synonym") for action in ("add", "change", "view", "delete")],
+    *[("search", f"{action}_synonym") for action in ("add", "change", "view", "delete")],
     # Office hours: agents keep schedules, plans and their steps current in the admin.
     *[("tickets", f"{action}_{model}")
       for model in ("team", "openinghours", "scheduleexception", "plan", "planlink")

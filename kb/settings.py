@@ -66,7 +66,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "kb",
     "articles",
+    "search",
     "tickets",
+    "demo",
     # Last, so its lockout template can be overridden from templates/registration/.
     "axes",
 ]
@@ -316,11 +318,11 @@ MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 1600), "quality": 90}
 # --- Search --------------------------------------------------------------------------
 KB_SEARCH_BACKEND = os.environ.get("KB_SEARCH_BACKEND", "whoosh")
 KB_SEARCH_INDEX_DIR = Path(os.environ.get("KB_SEARCH_INDEX_DIR") or KB_DATA_DIR / "index")
-# Semantic re-ranking of the top lexical hits with sentence embeddings (articles/search/
+# Semantic re-ranking of the top lexical hits with sentence embeddings (search/
 # semantic.py). On when the model package is installed (the Makefile installs it); false
 # serves the purely lexical ranking and skips embedding documents.
 KB_SEARCH_SEMANTIC = env_bool("KB_SEARCH_SEMANTIC", True)
-# Whoosh: per-process memory for the postings arrays search ranks with (articles/search/
+# Whoosh: per-process memory for the postings arrays search ranks with (search/
 # bm25.py); the common terms of 100k articles take ~10 MB.
 KB_SEARCH_POSTINGS_CACHE_MB = env_int("KB_SEARCH_POSTINGS_CACHE_MB", 32)
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("kb.accounts.urls")),
     path("analytics/", include("kb.analytics_urls")),
     path("", include("tickets.urls")),
+    path("", include("search.urls")),
     path("", include("articles.urls")),
 ]
 

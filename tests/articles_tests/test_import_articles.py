@@ -271,9 +271,9 @@ def test_imported_articles_are_searchable_with_one_index_update_per_batch(tmp_pa
     from django.contrib.auth.models import Group
 
     from articles.importing import import_lines
-    from articles.search import index
-    from articles.search.base import SearchQuery, get_backend
     from kb.permissions import AGENTS_GROUP
+    from search import index
+    from search.backends.base import SearchQuery, get_backend
 
     writer = get_user_model().objects.create_user("import_agent")
     writer.groups.add(Group.objects.get(name=AGENTS_GROUP))
@@ -302,8 +302,8 @@ def test_imported_articles_are_searchable_with_one_index_update_per_batch(tmp_pa
 def test_a_bulk_import_leaves_the_whoosh_index_in_one_segment(tmp_path, agent, settings):
     # Committed 100 lines at a time, the import writes one index segment per batch; the
     # compaction queued at its end merges them (each segment costs every later query).
-    from articles.search.base import get_backend, reset_backends
-    from articles.search.index import index_rebuild
+    from search.backends.base import get_backend, reset_backends
+    from search.index import index_rebuild
 
     settings.KB_SEARCH_BACKEND = "whoosh"
     reset_backends()

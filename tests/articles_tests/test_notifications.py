@@ -329,7 +329,7 @@ def test_notify_false_records_nothing(followed_post, people):
 
 
 def test_loading_the_demo_emails_nobody(db, mailoutbox, django_capture_on_commit_callbacks):
-    from articles import demo
+    from demo import articles as demo
 
     with django_capture_on_commit_callbacks(execute=True):
         demo.load()

@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-import tickets.demo
+import demo.tickets
 from kb.models import OutgoingEmail
 from tickets.models import Callback
 
@@ -27,7 +27,7 @@ CLOSED_MOMENT = "2026-12-25T10:00"  # Friday, Christmas Day: a US public holiday
 @pytest.fixture
 def lumora(db):
     """Lumora's teams, opening hours and plans, as ``manage.py load_demo`` creates them."""
-    tickets.demo.load()
+    demo.tickets.load()
 
 
 def cancel_url(**query):

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from articles import services as article_services
 from articles.models import Category, Section
-from articles.search.base import reset_backends
-from articles.search.index import index_rebuild
+from search.backends.base import reset_backends
+from search.index import index_rebuild
 from tickets.models import Deflection, Ticket, TicketMessage
 
 from .conftest import fill_sign_in_form

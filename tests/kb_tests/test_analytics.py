@@ -155,7 +155,7 @@ def test_pages_declare_what_they_show_and_write_nothing_while_rendering(client, 
     assert "js/analytics.js" in html
     assert not [q["sql"] for q in queries.captured_queries
                 if "kb_visitorday" in q["sql"] or "kb_articleviewday" in q["sql"] or "kb_dailysalt" in q["sql"]]
-    assert 'data-analytics-kind="search"' in client.get(reverse("articles:search"), {"q": "x"}).content.decode()
+    assert 'data-analytics-kind="search"' in client.get(reverse("search:search"), {"q": "x"}).content.decode()
     assert 'data-analytics-kind="request_form"' in client.get(reverse("tickets:request_create")).content.decode()
     assert 'data-analytics-kind="page"' in client.get(reverse("articles:home")).content.decode()
 

@@ -15,9 +15,9 @@ from django_tasks import task_backends
 
 from articles import services
 from articles.models import Article
-from articles.search.base import SearchQuery, get_backend, reset_backends
+from search.backends.base import SearchQuery, get_backend, reset_backends
 
-SEARCH = reverse("articles:search")
+SEARCH = reverse("search:search")
 
 
 @pytest.fixture(autouse=True)

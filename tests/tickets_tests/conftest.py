@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tickets import demo
+from demo import tickets as demo
 from tickets.views import cancel_flow
 
 LA = ZoneInfo("America/Los_Angeles")

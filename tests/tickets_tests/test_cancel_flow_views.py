@@ -109,7 +109,7 @@ def test_a_never_open_schedule_still_offers_self_service_and_says_so(client, can
 
 
 def test_without_any_configured_team_the_flow_still_shows_self_service(client, db, clock):
-    from tickets import demo
+    from demo import tickets as demo
 
     demo.load()
     Team.objects.update(cancel_flow_role="")

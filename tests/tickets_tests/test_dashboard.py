@@ -13,10 +13,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.search.base import reset_backends
-from articles.search.index import index_rebuild
 from kb import analytics
 from kb.models import ArticleViewDay, VisitorDay
+from search.backends.base import reset_backends
+from search.index import index_rebuild
 from tickets.models import Deflection, FlowEvent, Plan, Team, Ticket
 from tickets.office_hours import Slot
 from tickets.services import callbacks as services
@@ -94,10 +94,10 @@ def recorded_week(make_article, cancel_demo, agent, customer, mailoutbox, django
     two.post(HIT, {"kind": "article", "id": password.pk})
     three.post(HIT, {"kind": "page"})
     # Visitor one searches (one search finds something and is clicked, one finds nothing)...
-    found = one.get(reverse("articles:search"), {"q": "reset password"})
-    one.post(reverse("articles:search_click"),
+    found = one.get(reverse("search:search"), {"q": "reset password"})
+    one.post(reverse("search:click"),
              {"log": found.context["log_id"], "position": 1, "key": f"article:{password.pk}"})
-    one.get(reverse("articles:search"), {"q": "qqqzzz nothing"})
+    one.get(reverse("search:search"), {"q": "qqqzzz nothing"})
     # ... then sends a request, and solves it with the auto-reply's link.
     with django_capture_on_commit_callbacks(execute=True):
         one.post(reverse("tickets:request_create"), {
@@ -287,8 +287,8 @@ def test_the_dashboard_costs_the_same_queries_for_ten_or_ten_thousand_tickets(
 # --- the demo -----------------------------------------------------------------------------
 
 def test_the_demo_gives_the_dashboard_a_month_of_history_once(agent_client):
-    from articles import demo as articles_demo
-    from tickets import demo
+    from demo import articles as articles_demo
+    from demo import tickets as demo
 
     articles_demo.load()
     demo.load()

@@ -5,7 +5,7 @@ from datetime import time
 import pytest
 from django.core.exceptions import ValidationError
 
-from tickets import demo
+from demo import tickets as demo
 from tickets.models import OpeningHours, Plan, PlanLink, ScheduleException, Team
 
 

@@ -9,10 +9,10 @@ from django.core import mail as django_mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from articles.search.base import reset_backends
-from articles.search.index import index_rebuild
 from kb import mail
 from kb.models import OutgoingEmail
+from search.backends.base import reset_backends
+from search.index import index_rebuild
 from tickets.models import Deflection, Ticket, TicketAttachment, TicketMessage
 from tickets.services import requests as services
 
@@ -394,8 +394,8 @@ def test_another_agent_can_open_any_ticket_and_its_attachment(client, make_user,
 # --- demo ------------------------------------------------------------------------------
 
 def test_the_demo_gives_both_customers_requests_in_every_status_once(db):
-    from articles import demo as articles_demo
-    from tickets import demo
+    from demo import articles as articles_demo
+    from demo import tickets as demo
 
     articles_demo.load()
     demo.load()

@@ -24,8 +24,9 @@ from django.db.models.functions import Cast, TruncDate, TruncWeek
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import SearchClick, SearchQueryLog, Vote
+from articles.models import Vote
 from kb.models import ArticleViewDay, VisitorDay
+from search.models import SearchClick, SearchQueryLog
 
 from ..models import Callback, Deflection, FlowEvent, Ticket
 

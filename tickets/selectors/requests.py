@@ -6,9 +6,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from articles.models import Article, Category
-from articles.search.base import ARTICLE
-from articles.search.selectors import search_run
 from kb.permissions import AGENT_PERMISSION
+from search.backends.base import ARTICLE
+from search.selectors import search_run
 
 from ..models import Team, Ticket, TicketAttachment, TicketMessage
 from ..services.requests import token_hash

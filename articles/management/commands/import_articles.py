@@ -8,7 +8,6 @@ when any line failed (the good lines stay imported), so scripts notice. See
 """
 
 import contextlib
-import logging
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -19,17 +18,7 @@ from articles.importing import (
     default_author,
     import_lines,
 )
-
-
-def _compact_search_index() -> None:
-    """Queue one index compaction behind the import's index updates. Optional work: a
-    failure is logged, never an import failure."""
-    from articles.search.tasks import optimize_index
-
-    try:
-        optimize_index.enqueue()
-    except Exception:
-        logging.getLogger(__name__).exception("Could not queue the search index compaction")
+from articles.signals import articles_imported
 
 
 class Command(BaseCommand):
@@ -73,7 +62,7 @@ class Command(BaseCommand):
         prefix = "Dry run, nothing saved: " if dry_run else ""
         self.stdout.write(f"{prefix}{result.summary()}.")
         if not dry_run and (result.created or result.updated):
-            _compact_search_index()
+            articles_imported.send(sender=self.__class__, created=result.created, updated=result.updated)
         if result.failed:
             raise CommandError(
                 f"{result.failed} line(s) failed and were not imported"

@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from .models import Synonym
+
+
+# Analytics are read on the agents' search analytics page, not here.
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    list_display = ["terms", "updated_at"]
+    search_fields = ["terms"]

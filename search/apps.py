@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class SearchConfig(AppConfig):
+    name = "search"
+    verbose_name = "Search"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The index follows every content save (after commit, as tasks); synonym edits
+        # clear the per-process synonym cache; cached search pages follow both.
+        from . import signals
+
+        signals.connect()

@@ -1,0 +1,401 @@
+"""PostgreSQL full-text backend: for deployments where several machines serve the site.
+
+Documents are rows of :class:`~search.models.SearchEntry` in the site's own
+database, so every web server sees the same index and a rebuild is one transaction
+(readers keep seeing the old rows until it commits: MVCC makes the swap atomic).
+
+* **Terms.** Text is analysed in Python by the same analyzer as the Whoosh backend
+  (:func:`search.query.analyzer`: word tokenizer, stop words, porter2 stems), and
+  the weighted ``tsvector`` is written as a literal. PostgreSQL's own parser and
+  dictionaries are never involved, so both backends agree on every term, whatever the
+  database's text-search configuration or locale (``C`` locale parsers drop non-ASCII
+  letters), and visitor text is never parsed as tsquery syntax: queries are built from
+  quoted lexemes OR-ed together.
+* **Weights.** ``setweight`` classes follow ``FIELD_BOOSTS``: title A, labels and official
+  answers B, body and section/category/topic names C, other comments D.
+* **Ranking.** ``ts_rank`` has no notion of how rare a word is, so a query is scored term
+  by term: the sum over query terms of ``boost × idf × ts_rank(weights, vector, term)``,
+  BM25's idf computed in the same statement from the documents that match. Without the
+  idf, "account" (in most documents) weighs as much as "facebook".
+* **Trigrams** (``pg_trgm``): instant suggestions fall back to titles similar to what was
+  typed, and "did you mean" picks words from similar titles; both use the trigram GIN
+  index on ``title`` created by the migration.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError, connections, transaction
+
+from search.backends.base import (
+    ARTICLE,
+    KINDS,
+    POST,
+    SearchBackend,
+    SearchDocument,
+    SearchHit,
+    SearchQuery,
+    SearchResults,
+    SearchUnavailable,
+    Suggestion,
+    highlight_snippet,
+    iter_batches,
+    split_key,
+)
+from search.models import SearchEntry
+from search.query import analyze, analyzer, clean_text, expand, last_word_prefix, words
+from search.synonyms import synonym_groups
+
+logger = logging.getLogger(__name__)
+
+# ts_rank weights, in PostgreSQL's order {D, C, B, A}: comments, body (and places),
+# labels and official answers, title. FIELD_BOOSTS' ratios (body = 1/6 of the title) were
+# the starting point; on the StackFAQ dev queries (bench/relevance.py) a body worth half a
+# title ranks better: MAP 0.749 -> 0.761, MRR 0.781 -> 0.827 (see bench/README.md).
+RANK_WEIGHTS = [0.1, 0.5, 0.6, 1.0]
+FIELD_WEIGHT_CLASS = {
+    "title": "A",
+    "labels": "B",
+    "official": "B",
+    "places": "C",
+    "body": "C",
+    "comments": "D",
+}
+# ts_rank normalisation 1: divide by 1 + log(document length), so a long page mentioning
+# a word once does not beat a short one about it.
+RANK_NORMALIZATION = 1
+SNIPPET_CHARS = 220
+# PostgreSQL limits: positions 1..16383, at most 256 positions per lexeme, lexemes
+# under 2 KB (the analyzer keeps words of at most 40 characters).
+MAX_POSITION = 16383
+MAX_POSITIONS_PER_LEXEME = 255
+# Writes from several processes are serialised by a transaction-scoped advisory lock
+# (an arbitrary constant naming "the search index writer").
+WRITER_LOCK_ID = 7_240_031
+# Trigram matches use pg_trgm's "<%" operator (word_similarity above
+# pg_trgm.word_similarity_threshold, 0.6 by default), which the title index serves.
+SPELLING_TRIGRAM_THRESHOLD = 0.45
+SPELLING_CANDIDATE_TITLES = 50
+
+_WORD = re.compile(r"\w+(?:'\w+)?")
+
+
+def _quote(lexeme: str) -> str:
+    """A lexeme as a tsvector/tsquery literal: in single quotes, quotes and backslashes
+    escaped. Visitor text only ever reaches PostgreSQL this way (never as syntax)."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(fields: Iterable[tuple[str, str]]) -> str:
+    """The weighted tsvector of (weight class, text) pairs, positions running on across
+    fields as ``setweight(a) || setweight(b)`` would number them."""
+    positions: dict[str, list[str]] = {}
+    position = 0
+    for weight, text in fields:
+        if not text:
+            continue
+        for token in analyzer()(text, positions=True):
+            position = min(position + 1, MAX_POSITION)
+            found = positions.setdefault(token.text, [])
+            if len(found) < MAX_POSITIONS_PER_LEXEME:
+                found.append(f"{position}{weight}")
+        position = min(position + 1, MAX_POSITION)  # fields are not adjacent phrases
+    return " ".join(f"{_quote(lexeme)}:{','.join(pos)}" for lexeme, pos in positions.items())
+
+
+def document_vector(doc: SearchDocument) -> str:
+    return tsvector_literal([
+        (FIELD_WEIGHT_CLASS["title"], doc.title),
+        (FIELD_WEIGHT_CLASS["labels"], " ".join(doc.labels)),
+        (FIELD_WEIGHT_CLASS["places"], doc.places),
+        (FIELD_WEIGHT_CLASS["official"], doc.official),
+        (FIELD_WEIGHT_CLASS["body"], doc.body),
+        (FIELD_WEIGHT_CLASS["comments"], doc.comments),
+    ])
+
+
+def _entry(doc: SearchDocument) -> SearchEntry:
+    return SearchEntry(
+        key=doc.key,
+        kind=doc.kind,
+        object_id=doc.pk,
+        title=doc.title[: SearchEntry._meta.get_field("title").max_length],
+        body=doc.body,
+        labels=" ".join(doc.labels),
+        places=doc.places,
+        official=doc.official,
+        comments=doc.comments,
+        url=doc.url[: SearchEntry._meta.get_field("url").max_length],
+        section_id=doc.section_id,
+        category_id=doc.category_id,
+        topic_id=doc.topic_id,
+        version=doc.version,
+        created_at=doc.created_at,
+        updated_at=doc.updated_at,
+        vector=document_vector(doc),
+    )
+
+
+class PostgresBackend(SearchBackend):
+    """Full-text search in PostgreSQL over ``SearchEntry`` rows.
+
+    Options (``settings.KB_SEARCH_OPTIONS``): ``DATABASE``, the database alias (default
+    ``"default"``).
+    """
+
+    name = "postgres"
+
+    def __init__(self, params=None):
+        super().__init__(params)
+        self.using = self.params.get("DATABASE", "default")
+        vendor = connections[self.using].vendor
+        if vendor != "postgresql":
+            raise ImproperlyConfigured(
+                f"The postgres search backend needs a PostgreSQL database (database "
+                f"{self.using!r} is {vendor}). Set DATABASE_URL, or KB_SEARCH_BACKEND=whoosh."
+            )
+
+    @property
+    def table(self) -> str:
+        return connections[self.using].ops.quote_name(SearchEntry._meta.db_table)
+
+    def _read(self, sql: str, params) -> list[tuple]:
+        """Run one read; any database failure becomes SearchUnavailable (callers fall
+        back) and, thanks to the savepoint, leaves the caller's transaction usable."""
+        try:
+            with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+        except DatabaseError as exc:
+            raise SearchUnavailable(f"PostgreSQL search failed: {exc}") from exc
+
+    # --- reads --------------------------------------------------------------------------
+    def search(self, query: SearchQuery) -> SearchResults:
+        terms = expand(query.text, synonym_groups())
+        empty = SearchResults(hits=[], total=0, page=query.page, per_page=query.per_page,
+                              kind_counts={kind: 0 for kind in KINDS}, backend=self.name)
+        if not terms:
+            return empty
+        filters, filter_params = [], []
+        if query.category_id is not None:
+            filters.append("category_id = %s")
+            filter_params.append(query.category_id)
+        if query.section_id is not None:
+            filters.append("section_id = %s")
+            filter_params.append(query.section_id)
+        where = "".join(f" AND {f}" for f in filters)
+        term_queries = [_quote(t.text) for t in terms]
+        # One statement: the matching rows (m), how many of them hold each term (for the
+        # idf) and how many there are of each kind (the tabs), then one ranked page.
+        df_columns = ", ".join(
+            f"count(*) FILTER (WHERE vector @@ %s::tsquery) AS d{i}" for i in range(len(terms))
+        )
+        score = " + ".join(
+            f"%s * ln(1 + (n.n - s.d{i} + 0.5) / (s.d{i} + 0.5))"
+            f" * ts_rank(%s::float4[], m.vector, %s::tsquery, {RANK_NORMALIZATION})"
+            for i in range(len(terms))
+        )
+        sql = f"""
+            WITH m AS MATERIALIZED (
+                SELECT kind, object_id, vector FROM {self.table}
+                WHERE vector @@ %s::tsquery{where}
+            ),
+            n AS (SELECT count(*)::float8 AS n FROM {self.table}),
+            s AS (
+                SELECT {df_columns},
+                       count(*) FILTER (WHERE kind = %s) AS articles,
+                       count(*) FILTER (WHERE kind = %s) AS posts
+                FROM m
+            )
+            SELECT s.articles, s.posts, r.kind, r.object_id, r.score
+            FROM s LEFT JOIN LATERAL (
+                SELECT m.kind, m.object_id, {score} AS score
+                FROM m, n WHERE m.kind = ANY(%s)
+                ORDER BY score DESC, m.kind, m.object_id
+                LIMIT %s OFFSET %s
+            ) r ON true
+        """
+        params = [" | ".join(term_queries), *filter_params, *term_queries, ARTICLE, POST]
+        for term, literal in zip(terms, term_queries):
+            params += [term.boost, RANK_WEIGHTS, literal]
+        params += [list(query.kinds), query.per_page, query.offset]
+        rows = self._read(sql, params)
+        kind_counts = {ARTICLE: rows[0][0], POST: rows[0][1]} if rows else {}
+        total = sum(kind_counts.get(kind, 0) for kind in query.kinds)
+        ranked = [(kind, pk, score) for _, _, kind, pk, score in rows if kind is not None]
+        hits = self._hits(ranked, [t.text for t in terms], snippets=query.snippets)
+        suggestion = self.spelling(query.text) if total < 3 or not hits else None
+        return SearchResults(hits=hits, total=total, page=query.page, per_page=query.per_page,
+                             kind_counts=kind_counts, suggestion=suggestion, backend=self.name)
+
+    def _hits(self, ranked, stems, *, snippets: bool) -> list[SearchHit]:
+        if not ranked:
+            return []
+        keys = [f"{kind}:{pk}" for kind, pk, _ in ranked]
+        columns = ["key", "title"] + (["body", "official", "comments"] if snippets else [])
+        stored = {row["key"]: row for row in
+                  SearchEntry.objects.using(self.using).filter(key__in=keys).values(*columns)}
+        hits = []
+        for kind, pk, score in ranked:
+            row = stored.get(f"{kind}:{pk}", {})
+            snippet = ""
+            if snippets:
+                # The body, unless only an answer holds the words.
+                text = next((row.get(f) for f in ("body", "official", "comments")
+                             if row.get(f) and _mentions(row[f], stems)), row.get("body") or "")
+                snippet = highlight_snippet(text, stems, length=SNIPPET_CHARS)
+            hits.append(SearchHit(kind=kind, pk=pk, score=float(score or 0.0),
+                                  title=row.get("title", ""), snippet=snippet))
+        return hits
+
+    def suggest(self, text: str, *, limit: int = 5) -> list[Suggestion]:
+        text = clean_text(text)
+        if not text:
+            return []
+        prefix = last_word_prefix(text)
+        stems = analyze(text[: len(text) - len(prefix)] if prefix else text)
+        clauses = [_quote(s) for s in stems]
+        if prefix:
+            # An unfinished word matches stems it starts ("passw" -> "password"); a
+            # finished one also by its own stem ("billing" -> "bill").
+            clauses += [f"{_quote(p)}:*" for p in {prefix, *analyze(prefix)}]
+        found: list[tuple[int, str]] = []
+        if clauses:
+            found = self._read(
+                f"""SELECT object_id, title FROM {self.table}
+                    WHERE kind = %s AND vector @@ %s::tsquery
+                    ORDER BY ts_rank(%s::float4[], vector, %s::tsquery, {RANK_NORMALIZATION}) DESC,
+                             object_id
+                    LIMIT %s""",
+                [ARTICLE, " | ".join(clauses), [0.0, 0.05, 0.2, 1.0], " | ".join(clauses), limit],
+            )
+        if len(found) < limit:
+            # Misspelled or partial words: titles that look like what was typed.
+            seen = [pk for pk, _ in found] or [0]
+            found += self._read(
+                f"""SELECT object_id, title FROM {self.table}
+                    WHERE kind = %s AND %s <%% title AND NOT (object_id = ANY(%s))
+                    ORDER BY word_similarity(%s, title) DESC, object_id
+                    LIMIT %s""",
+                [ARTICLE, text, seen, text, limit - len(found)],
+            )
+        return [Suggestion(pk=pk, title=title) for pk, title in found]
+
+    def spelling(self, text: str) -> str | None:
+        typed = words(text)
+        candidates = [w for w in typed if len(w) >= 3 and w.isalpha()]
+        if not candidates:
+            return None
+        # Words whose stem is somewhere in the index are not misspelled.
+        stems = {w: (analyze(w) or [w])[0] for w in candidates}
+        literals = {_quote(stem): stem for stem in stems.values()}
+        known_rows = self._read(
+            f"""SELECT q FROM unnest(%s::text[]) AS q
+                WHERE EXISTS (SELECT 1 FROM {self.table} WHERE vector @@ q::tsquery)""",
+            [sorted(literals)],
+        )
+        known = {literals[q] for (q,) in known_rows}
+        corrected, changed = [], False
+        for word in typed:
+            if word not in stems or stems[word] in known:
+                corrected.append(word)
+                continue
+            better = self._closest_title_word(word)
+            if better and better != word:
+                corrected.append(better)
+                changed = True
+            else:
+                corrected.append(word)
+        return " ".join(corrected) if changed else None
+
+    def _closest_title_word(self, word: str) -> str | None:
+        # The trigram index finds titles holding a similar word; the best such word wins
+        # (ties go to the word found in more titles).
+        titles = self._read(
+            f"""SELECT title FROM {self.table} WHERE %s <%% title
+                ORDER BY word_similarity(%s, title) DESC LIMIT %s""",
+            [word, word, SPELLING_CANDIDATE_TITLES],
+        )
+        counts = Counter(w for (title,) in titles for w in set(_WORD.findall(title.lower())))
+        best, best_key = None, None
+        for candidate, seen in counts.items():
+            similarity = _trigram_similarity(word, candidate)
+            if similarity >= SPELLING_TRIGRAM_THRESHOLD:
+                key = (similarity, seen, -abs(len(candidate) - len(word)))
+                if best_key is None or key > best_key:
+                    best, best_key = candidate, key
+        return best
+
+    def stored_versions(self) -> dict[str, str]:
+        try:
+            return dict(SearchEntry.objects.using(self.using).values_list("key", "version"))
+        except DatabaseError as exc:
+            raise SearchUnavailable(f"PostgreSQL search failed: {exc}") from exc
+
+    # --- writes -------------------------------------------------------------------------
+    def _lock(self, cursor):
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITER_LOCK_ID])
+
+    def index(self, documents: Iterable[SearchDocument]) -> int:
+        count = 0
+        for batch in iter_batches(documents, 500):
+            # Last one wins when a batch names the same document twice.
+            entries = list({doc.key: _entry(doc) for doc in batch}.values())
+            with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
+                self._lock(cursor)
+                SearchEntry.objects.using(self.using).filter(
+                    key__in=[e.key for e in entries]).delete()
+                SearchEntry.objects.using(self.using).bulk_create(entries)
+            count += len(batch)
+        return count
+
+    def delete(self, keys: Iterable[str]) -> int:
+        keys = [key for key in keys if _valid_key(key)]
+        with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
+            self._lock(cursor)
+            for batch in iter_batches(keys, 1000):
+                SearchEntry.objects.using(self.using).filter(key__in=batch).delete()
+        return len(keys)
+
+    def rebuild(self, documents: Iterable[SearchDocument]) -> int:
+        # One transaction: searches see the old rows until the new ones are all written.
+        # DELETE rather than TRUNCATE, whose exclusive lock would block those searches.
+        count = 0
+        with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
+            self._lock(cursor)
+            SearchEntry.objects.using(self.using).all().delete()
+            for batch in iter_batches(documents, 500):
+                entries = list({doc.key: _entry(doc) for doc in batch}.values())
+                SearchEntry.objects.using(self.using).bulk_create(entries)
+                count += len(batch)
+        return count
+
+
+def _valid_key(key: str) -> bool:
+    try:
+        split_key(key)
+    except ValueError:
+        return False
+    return True
+
+
+def _mentions(text: str, stems: list[str]) -> bool:
+    lowered = text.lower()
+    return any(stem in lowered for stem in stems)
+
+
+def _trigrams(word: str) -> set[str]:
+    padded = f"  {word} "
+    return {padded[i:i + 3] for i in range(len(padded) - 2)}
+
+
+def _trigram_similarity(a: str, b: str) -> float:
+    """pg_trgm's similarity() of two single words, computed here for a handful of words."""
+    ta, tb = _trigrams(a), _trigrams(b)
+    return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
+

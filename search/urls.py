@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "search"
+
+urlpatterns = [
+    path("search/", views.search_page, name="search"),
+    path("search/suggest.json", views.suggest, name="suggest"),
+    path("search/click/", views.record_click, name="click"),
+    path("api/v2/help_center/articles/search.json", views.api_article_search, name="api_articles"),
+    path("agent/search/analytics/", views.search_analytics, name="analytics"),
+]
