@@ -6,14 +6,12 @@ rows: one fixed window per (scope, key, period), incremented with ``F()`` inside
 request's transaction. That works with SQLite (BEGIN IMMEDIATE serialises writers) and
 PostgreSQL (the unique constraint plus ``get_or_create`` absorbs concurrent inserts).
 
-Usage in a view::
+Usage in a view (the one way to turn a limit into the 429 page)::
 
-    decision = throttle.hit(scope="callback", limits=[
-        throttle.Limit("ip", throttle.client_ip(request), throttle.Rate(10, HOUR)),
-        throttle.Limit("phone", phone, throttle.Rate(3, DAY)),
-    ], at=now)
-    if decision.limited:
-        return throttle.too_many_requests(request, decision, at=now)
+    if limited := throttle.limit_response(request, scope="callback", at=at, what="callback requests",
+                                          limits=[throttle.Limit("ip", throttle.client_ip(request), IP_RATE),
+                                                  throttle.Limit("phone", phone, PHONE_RATE)]):
+        return limited
 
 Rates can be overridden per scope and key name in ``settings.KB_RATE_LIMITS``, e.g.
 ``{"callback.ip": "20/h", "callback.phone": "5/d"}``.
@@ -30,6 +28,7 @@ from django.db import transaction
 from django.db.models import F
 from django.shortcuts import render
 
+from kb.durations import describe_wait
 from kb.hashing import keyed_hash
 
 from .models import ThrottleWindow
@@ -134,13 +133,16 @@ def hit(*, scope: str, limits: list[Limit], at: datetime) -> Decision:
     return decision
 
 
+def limit_response(request, *, scope: str, limits: list[Limit], at: datetime, what: str = "requests"):
+    """Count one hit of ``request`` against ``limits``: the 429 page when one is exceeded,
+    else None (go on)."""
+    decision = hit(scope=scope, limits=limits, at=at)
+    return too_many_requests(request, decision, at=at, what=what) if decision.limited else None
+
+
 def too_many_requests(request, decision: Decision, *, at: datetime, what: str = "requests"):
     """The 429 page: says when to retry (server time and, with JavaScript, local time)."""
     seconds = decision.retry_after_seconds(at)
-    from tickets.office_hours import (
-        describe_wait,  # the same wording as the office hours
-    )
-
     response = render(request, "429.html", {
         "retry_at": decision.retry_at,
         "retry_in": describe_wait(timedelta(seconds=seconds)),

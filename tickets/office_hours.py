@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from kb.durations import describe_wait
+
 # Interval boundaries and slot starts live on this grid (the admin validates it too).
 GRANULARITY_MINUTES = 15
 # How far ahead next_opening looks before concluding the schedule is never open.
@@ -402,19 +404,6 @@ def format_day(at: datetime, tz: ZoneInfo, *, now: datetime) -> str:
     if 1 < delta < 7:
         return f"{day:%A}"
     return f"{day:%A}, {day:%B} {day.day}"
-
-
-def describe_wait(delta: timedelta) -> str:
-    """"in 45 minutes", "in 14 hours", "in 3 days" — rounded to what a person plans by."""
-    minutes = max(1, round(delta.total_seconds() / 60))
-    if minutes < 60:
-        return f"in {minutes} minute{'s' if minutes != 1 else ''}"
-    hours = round(minutes / 60)
-    if hours < 48:
-        return f"in {hours} hour{'s' if hours != 1 else ''}"
-    days, hours = divmod(hours, 24)
-    rest = f" {hours} hour{'s' if hours != 1 else ''}" if hours else ""
-    return f"in {days} days{rest}"
 
 
 def status_text(schedule: Schedule, at: datetime) -> str:
