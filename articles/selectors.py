@@ -257,8 +257,16 @@ def article_detail(*, pk: int, viewer, include_drafts: bool) -> Article:
     return get_object_or_404(queryset, pk=pk)
 
 
+#: Functions ``(article, limit) -> [article ids, best first]`` that rank an article's
+#: related articles by something this app does not know: the search app registers one
+#: that finds them by meaning (search/related.py). The first that answers wins.
+RELATED_FINDERS: list = []
+
+
 def related_articles(*, article: Article, limit: int = RELATED_ARTICLES_LIMIT) -> list[Article]:
-    """Published articles from the same section or sharing a label, same section first.
+    """Published articles closest to this one: by meaning when the search app can tell
+    (``RELATED_FINDERS``), then from the same section or sharing a label, same section
+    first.
 
     Drafts never appear here, even for agents: related links are what customers see.
     ``article.section`` and ``article.labels`` must be loaded (``article_detail`` does).
@@ -269,22 +277,35 @@ def related_articles(*, article: Article, limit: int = RELATED_ARTICLES_LIMIT) -
     rows; a 10,000-article section is no longer sorted per request (ordering the section
     and the label matches together by a CASE expression did that). Only a section too
     small to fill the list brings in label matches, and that query sorts the few section
-    rows plus the articles sharing a label.
+    rows plus the articles sharing a label. Articles found by meaning come first, in
+    their own order, read in the same query.
     """
+    closest = _closest_articles(article, limit)
     label_ids = [label.pk for label in article.labels.all()]
     others_in_section = article.section.published_count - (0 if article.draft else 1)
     published = Article.objects.published().exclude(pk=article.pk).only("id", "slug", "title", "section_id")
-    if others_in_section >= limit or not label_ids:
+    if not closest and (others_in_section >= limit or not label_ids):
         same_section = published.filter(section_id=article.section_id)
         return list(same_section.order_by("position", "title", "id")[:limit])
-    same_place = Q(section_id=article.section_id) | Q(
-        pk__in=Article.objects.filter(labels__in=label_ids).values("pk")
-    )
-    return list(
-        published.filter(same_place)
-        .annotate(elsewhere=Case(When(section_id=article.section_id, then=0), default=1))
+    same_place = Q(section_id=article.section_id)
+    if label_ids:
+        same_place |= Q(pk__in=Article.objects.filter(labels__in=label_ids).values("pk"))
+    found = list(
+        published.filter(same_place | Q(pk__in=closest))
+        .annotate(elsewhere=Case(When(pk__in=closest, then=0), When(section_id=article.section_id, then=1),
+                                 default=2))
         .order_by("elsewhere", "position", "title", "id")[:limit]
     )
+    rank = {pk: n for n, pk in enumerate(closest)}
+    return sorted(found, key=lambda a: (a.elsewhere, rank.get(a.pk, 0)))
+
+
+def _closest_articles(article: Article, limit: int) -> list[int]:
+    for finder in RELATED_FINDERS:
+        found = [pk for pk in finder(article, limit) if pk != article.pk][:limit]
+        if found:
+            return found
+    return []
 
 
 def _target_field(target: Article | Post) -> str:

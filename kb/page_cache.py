@@ -134,6 +134,12 @@ def _generations(scopes: list[str]) -> list[str]:
     return [found[key] for key in keys]
 
 
+def generation(scope: str) -> str:
+    """The current generation of ``scope``: changes whenever ``bump(scope)`` is called, in
+    every process (derived data kept in memory compares it to know when to reload)."""
+    return _generations([scope])[0]
+
+
 def bump(*scopes: str) -> None:
     """Invalidate every cached page that depends on one of ``scopes``.
 

@@ -119,16 +119,23 @@ class DocumentEmbedding(models.Model):
     """A search document's sentence embedding (``search.ranking.semantic``), derived
     from the database like the index.
 
-    Kept in the database rather than in the index so that every backend re-ranks the
-    same way, and so that ``rebuild_index`` reuses the vectors of unchanged documents
+    Kept in the database rather than in the index so that every backend and every
+    machine retrieves by meaning the same way, and so that ``rebuild_index`` reuses the vectors of unchanged documents
     (computing one costs tens of milliseconds of CPU; ``version`` says whether the
     document changed since).
     """
 
     key = models.CharField(max_length=40, unique=True)  # "article:12", as in the index
-    version = models.CharField(max_length=16)  # SearchDocument.version it was computed from
+    version = models.CharField(max_length=16)  # fingerprint of the embedded text
     # float16, DIMENSIONS values: 768 bytes. Half precision changes cosines by < 1e-3.
     vector = models.BinaryField()
+    # What semantic retrieval filters on and shows without reading the content tables
+    # (search.ranking.dense): the document's kind, its place, and the start of its text
+    # for a snippet. Kept in step with the document by the index writer.
+    kind = models.CharField(max_length=10, default="")
+    section_id = models.BigIntegerField(null=True, blank=True)
+    category_id = models.BigIntegerField(null=True, blank=True)
+    excerpt = models.CharField(max_length=300, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -26,7 +26,7 @@ from search.backends.base import (
     get_backend,
 )
 from search.query import clean_text
-from search.ranking import semantic
+from search.ranking import dense, fusion, semantic
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,9 @@ class SearchPage:
     suggestion: str | None = None
     backend: str = ""
     degraded: bool = False  # answered by the database fallback
+    # Each hit's lexical and semantic contribution (search.ranking.fusion.Explanation),
+    # by key, for the hits the fusion ranked.
+    explain: dict = field(default_factory=dict)
 
     @property
     def page_count(self) -> int:
@@ -101,27 +104,57 @@ def search_run(*, text: str, kinds=KINDS, category_id: int | None = None,
                           kind_counts={k: 0 for k in KINDS})
     query = SearchQuery(text=text, kinds=kinds, category_id=category_id, section_id=section_id,
                         page=page, per_page=per_page)
-    window = semantic.window() if semantic.enabled() else 0
-    if query.offset < window:
-        results, degraded = _reranked_search(query, window)
+    if semantic.enabled():
+        results, degraded = _hybrid_search(query)
     else:
         results, degraded = _backend_search(query)
     items = _hydrate(results, offset=query.offset, with_labels=with_labels)
     return SearchPage(query=text, items=items, total=results.total, page=page, per_page=per_page,
                       kind_counts=results.kind_counts, suggestion=results.suggestion,
-                      backend=results.backend, degraded=degraded)
+                      backend=results.backend, degraded=degraded, explain=results.explain)
 
 
-def _reranked_search(query: SearchQuery, window: int) -> tuple[SearchResults, bool]:
-    """The page of ``query`` after re-ranking the top ``window`` lexical hits semantically.
+def _hybrid_search(query: SearchQuery) -> tuple[SearchResults, bool]:
+    """The page of ``query`` from both candidate sources, fused (search.ranking.fusion).
 
-    Asks the backend for the first ``window`` hits (or more, when the page reaches past
-    it), reorders the top ``window`` and cuts the page out. Hits past the window keep the
-    lexical order, so every page shows each hit once.
+    The head of the ranking is the top ``window`` lexical hits plus the nearest documents
+    by meaning (``dense``, filtered like the query), fused; after it come the remaining
+    lexical hits in their own order, without the ones already shown. Totals and tabs add
+    the neighbours that matched no word. If the model fails, the lexical page is served.
     """
-    fetch = replace(query, page=1, per_page=max(window, query.offset + query.per_page))
+    window = semantic.window()
+    try:
+        vector = semantic.query_vector(query.text)
+        near = (dense.neighbours(vector, limit=semantic.neighbour_limit(), min_cosine=semantic.min_cosine(),
+                                 category_id=query.category_id, section_id=query.section_id)
+                if semantic.hybrid() else [])
+    except Exception:
+        logger.exception("Semantic retrieval failed; serving the lexical order")
+        return _backend_search(query)
+    fetch = replace(query, page=1, per_page=max(window, query.offset + query.per_page + len(near)))
     results, degraded = _backend_search(fetch)
-    hits = semantic.rerank(query.text, results.hits[:window]) + results.hits[window:]
+    matched = {hit.key for hit in results.hits}
+    others = {n.kind for n in near} - set(query.kinds)
+    if others:
+        # Tabs count every kind: which neighbours of the other kinds matched words too?
+        other_hits, _ = _backend_search(replace(fetch, kinds=tuple(k for k in KINDS if k in others),
+                                                snippets=False))
+        matched |= {hit.key for hit in other_hits.hits}
+    extra = [n for n in near if n.key not in matched]  # found by meaning alone (as far as fetched)
+    for neighbour in extra:
+        results.kind_counts[neighbour.kind] = results.kind_counts.get(neighbour.kind, 0) + 1
+    near = [n for n in near if n.kind in query.kinds]
+    results.total += sum(1 for n in extra if n.kind in query.kinds)
+    lexical = results.hits[:window]
+    try:
+        cosines = dense.cosines(vector, [hit.key for hit in lexical])
+    except Exception:
+        logger.exception("Reading stored embeddings failed; serving the lexical order")
+        cosines, near = {}, []
+    head, results.explain = fusion.fuse(lexical, near, cosines, method=semantic.fusion_method(),
+                                        weight=semantic.weight())
+    shown = {hit.key for hit in head}
+    hits = head + [hit for hit in results.hits[window:] if hit.key not in shown]
     results.hits = hits[query.offset:query.offset + query.per_page]
     results.page, results.per_page = query.page, query.per_page
     return results, degraded
@@ -173,7 +206,8 @@ def _hydrate(results: SearchResults, *, offset: int, with_labels: bool) -> list[
 
 
 def search_suggest(*, text: str, limit: int = 5) -> list[dict]:
-    """Instant suggestions: [{"title", "url"}] of published articles."""
+    """Instant suggestions: [{"title", "url"}] of published articles: titles that complete
+    what is typed, then articles nearest by meaning to it (from two words on)."""
     text = clean_text(text)
     if len(text) < 2:
         return []
@@ -186,9 +220,29 @@ def search_suggest(*, text: str, limit: int = 5) -> list[dict]:
         from search.backends.database import DatabaseBackend
 
         found = DatabaseBackend().suggest(text, limit=limit)
-    if not found:
+    ids = [s.pk for s in found]
+    if len(ids) < limit and len(text.split()) >= 2 and semantic.enabled() and semantic.hybrid():
+        ids += [pk for pk in _meaning_suggestions(text, limit) if pk not in ids][:limit - len(ids)]
+    if not ids:
         return []
-    articles = Article.objects.published().filter(pk__in=[s.pk for s in found]).only(
-        "pk", "slug", "title").in_bulk()
-    return [{"title": articles[s.pk].title, "url": articles[s.pk].get_absolute_url()}
-            for s in found if s.pk in articles]
+    articles = Article.objects.published().filter(pk__in=ids).only("pk", "slug", "title").in_bulk()
+    return [{"title": articles[pk].title, "url": articles[pk].get_absolute_url()}
+            for pk in ids if pk in articles]
+
+
+def _meaning_suggestions(text: str, limit: int) -> list[int]:
+    try:
+        near = dense.neighbours(semantic.query_vector(text), limit=limit * 2,
+                                min_cosine=semantic.min_cosine())
+    except Exception:
+        logger.exception("Semantic suggestions failed; offering title matches only")
+        return []
+    return [n.pk for n in near if n.kind == ARTICLE][:limit]
+
+
+def search_explain(*, text: str, limit: int = 20) -> list[dict]:
+    """The first ``limit`` results of ``text`` with each one's lexical and semantic
+    contribution (agents' search analytics): [{"title", "url", "kind", "explanation"}]."""
+    page = search_run(text=text, page=1, per_page=limit)
+    return [{"title": item.title, "url": item.url, "kind": item.kind, "position": item.position,
+             "explanation": page.explain.get(item.key)} for item in page.items]

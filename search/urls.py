@@ -10,4 +10,5 @@ urlpatterns = [
     path("search/click/", views.record_click, name="click"),
     path("api/v2/help_center/articles/search.json", views.api_article_search, name="api_articles"),
     path("agent/search/analytics/", views.search_analytics, name="analytics"),
+    path("agent/search/explain/", views.search_explain_page, name="explain"),
 ]

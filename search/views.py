@@ -15,7 +15,8 @@ from search import analytics, api
 from search.backends.base import ARTICLE, KINDS, POST, split_key
 from search.cache import cached
 from search.forms import AnalyticsPeriodForm, ApiSearchForm, ClickForm, SearchForm
-from search.selectors import MAX_PER_PAGE, search_run, search_suggest
+from search.ranking import semantic
+from search.selectors import MAX_PER_PAGE, search_explain, search_run, search_suggest
 from search.synonyms import CACHE_SECONDS as SYNONYM_SECONDS
 
 PER_PAGE = 10
@@ -126,6 +127,16 @@ def search_analytics(request):
     report = analytics.search_report(days=days, at=timezone.now())
     periods = [{"days": d, "current": d == days} for d in analytics.PERIODS]
     return render(request, "search/analytics.html", {"report": report, "periods": periods})
+
+
+@agent_required
+def search_explain_page(request):
+    """Why each result of a query ranks where it does: words, meaning, or both."""
+    form = SearchForm(request.GET)
+    query = form.value("q", "")
+    rows = search_explain(text=query) if query else []
+    return render(request, "search/explain.html", {"query": query, "rows": rows,
+                                                   "semantic": semantic.enabled()})
 
 
 def _api_error(message, status=400, **extra):

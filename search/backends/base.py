@@ -178,6 +178,9 @@ class SearchResults:
     kind_counts: dict[str, int] = field(default_factory=dict)
     suggestion: str | None = None
     backend: str = ""
+    # Filled by the fusion of lexical and semantic candidates (search.selectors), not by
+    # backends: {key: search.ranking.fusion.Explanation}.
+    explain: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,23 @@
-"""Semantic re-ranking: lexical search finds the candidates, sentence embeddings reorder them.
+"""The semantic side of search: document embeddings (written), query embeddings (read),
+and the settings of hybrid retrieval.
 
 Why: customers paraphrase. "stop being billed" and "cancel my subscription" share no word,
-and BM25 cannot know that "mail" and "email" or "remove" and "delete" mean the same. On the
-StackFAQ dev queries the best lexical ranking reached MAP 0.76 / MRR 0.84; blending in the
-cosine similarity of all-MiniLM-L6-v2 embeddings lifts that well past 0.80 / 0.87
-(bench/README.md has the numbers, and a caveat about the model's training data).
+and BM25 cannot know that "mail" and "email" or "remove" and "delete" mean the same.
 
 How:
 * Each search document gets an embedding of its title and the start of its body, computed
   by the index writer (``index_sync``/``index_fix``, so in the background task worker) and
-  stored in ``DocumentEmbedding``: derived data, like the index, reused by
-  ``rebuild_index`` when the text did not change, repaired by ``check_index --fix``.
-* A search asks the backend for the top ``WINDOW`` lexical hits, embeds the query (about
-  5-15 ms of CPU, cached per process), and ranks those hits by
-  ``(1 - WEIGHT) * bm25 / best bm25 + WEIGHT * cosine``. Hits below the window keep their
-  lexical order, so totals, tabs and pagination are the lexical ones.
+  stored in ``DocumentEmbedding`` with the document's kind, place and an excerpt: derived
+  data, like the index, reused by ``rebuild_index`` when the text did not change,
+  repaired by ``check_index --fix``.
+* A search embeds the question (cached per process), takes the top ``WINDOW`` lexical
+  hits and the ``NEIGHBOURS`` nearest documents by meaning (``search.ranking.dense``),
+  and fuses both lists (``search.ranking.fusion``); see ``search.selectors.search_run``.
+  bench/README.md has the measurements (customer questions and StackFAQ).
 * Optional: ``KB_SEARCH_SEMANTIC=false`` (or the model package not installed) gives the
-  purely lexical ranking. Any failure here is logged and the lexical order is served: the
-  layer can make results better, never make search fail.
+  purely lexical ranking; ``KB_SEARCH_HYBRID=false`` keeps only the re-ranking of the
+  lexical window. Any failure here is logged and the lexical order is served: the layer
+  can make results better, never make search fail.
 """
 
 from __future__ import annotations
@@ -26,11 +26,10 @@ import functools
 import hashlib
 import logging
 from collections.abc import Iterable
-from dataclasses import replace
 
 from django.conf import settings
 
-from search.backends.base import SearchDocument, SearchHit, iter_batches
+from search.backends.base import SearchDocument, iter_batches
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +44,12 @@ WEIGHT = 0.7
 #: 20 hits 0.863, 30 0.883, 50 0.898, 100 0.909), but every hit costs a snippet and a
 #: vector read on each search; 50 keeps a search within the latency budget.
 WINDOW = 50
+#: Documents found by meaning that join the lexical window as candidates, at most, and
+#: the cosine they need: below it a "neighbour" is merely the least unrelated document
+#: (a nonsense query must still find nothing). Measured on the customer questions
+#: (bench/customer_relevance.py).
+NEIGHBOURS = 20
+MIN_COSINE = 0.35
 #: Characters of body embedded after the title (the model reads ~128 tokens anyway).
 BODY_CHARS = 1500
 BATCH = 32
@@ -60,7 +65,30 @@ def enabled() -> bool:
 
 
 def window() -> int:
+    """Lexical hits that take part in the fusion (those past it keep the lexical order)."""
     return int(getattr(settings, "KB_SEARCH_SEMANTIC_WINDOW", WINDOW))
+
+
+def hybrid() -> bool:
+    """Whether documents found by meaning alone are candidates too (else the semantic
+    score only re-orders the lexical window, as before kb had hybrid retrieval)."""
+    return bool(getattr(settings, "KB_SEARCH_HYBRID", True))
+
+
+def neighbour_limit() -> int:
+    return int(getattr(settings, "KB_SEARCH_SEMANTIC_NEIGHBOURS", NEIGHBOURS))
+
+
+def min_cosine() -> float:
+    return float(getattr(settings, "KB_SEARCH_SEMANTIC_MIN_COSINE", MIN_COSINE))
+
+
+def weight() -> float:
+    return float(getattr(settings, "KB_SEARCH_SEMANTIC_WEIGHT", WEIGHT))
+
+
+def fusion_method() -> str:
+    return getattr(settings, "KB_SEARCH_FUSION", "weighted")
 
 
 def document_text(doc: SearchDocument) -> str:
@@ -79,45 +107,83 @@ def text_version(text: str) -> str:
 # --- writing (index writer side) ---------------------------------------------------------
 
 
+EXCERPT_CHARS = 240
+
+
+def document_meta(doc: SearchDocument) -> dict:
+    """What dense retrieval filters on and shows, stored beside the vector."""
+    excerpt = " ".join((doc.body or doc.official)[:EXCERPT_CHARS + 60].split())
+    if len(excerpt) > EXCERPT_CHARS:
+        excerpt = excerpt[:EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
+    return {"kind": doc.kind, "section_id": doc.section_id, "category_id": doc.category_id,
+            "excerpt": excerpt}
+
+
+META_FIELDS = ("kind", "section_id", "category_id", "excerpt")
+
+
 def embeddings_sync(documents: Iterable[SearchDocument], gone: Iterable[str] = ()) -> int:
-    """Embed the documents whose text changed and forget ``gone`` keys. Returns how many
-    were (re)computed. Raises on failure; callers log (see ``search.index``)."""
+    """Embed the documents whose text changed, refresh the stored place and excerpt of the
+    others, and forget ``gone`` keys. Returns how many were (re)computed. Raises on
+    failure; callers log (see ``search.index``)."""
     from search.models import DocumentEmbedding
 
     gone = list(gone)
+    changed = False
     if gone:
-        DocumentEmbedding.objects.filter(key__in=gone).delete()
+        changed = bool(DocumentEmbedding.objects.filter(key__in=gone).delete()[0])
     if not enabled():
+        _announce(changed)
         return 0
-    texts = {doc.key: document_text(doc) for doc in documents}
+    documents = {doc.key: doc for doc in documents}
+    texts = {key: document_text(doc) for key, doc in documents.items()}
     if not texts:
+        _announce(changed)
         return 0
-    stored = dict(DocumentEmbedding.objects.filter(key__in=list(texts)).values_list("key", "version"))
-    todo = [(key, text) for key, text in texts.items() if stored.get(key) != text_version(text)]
+    stored = {row[0]: row[1:] for row in DocumentEmbedding.objects.filter(key__in=list(texts))
+              .values_list("key", "version", *META_FIELDS)}
+    todo = [(key, text) for key, text in texts.items() if stored.get(key, ("",))[0] != text_version(text)]
+    # Same text, new place (an article moved to another section) or excerpt: no new vector.
+    moved = 0
+    for key, row in stored.items():
+        meta = document_meta(documents[key])
+        if row[0] == text_version(texts[key]) and tuple(meta[f] for f in META_FIELDS) != row[1:]:
+            moved += DocumentEmbedding.objects.filter(key=key).update(**meta)
     from search.embeddings import get_encoder
 
-    encoder = get_encoder()
+    encoder = get_encoder() if todo else None
     for batch in iter_batches(todo, BATCH):
         vectors = encoder.encode([text for _, text in batch])
         DocumentEmbedding.objects.bulk_create(
             [DocumentEmbedding(key=key, version=text_version(text),
-                               vector=vector.astype("<f2").tobytes())
+                               vector=vector.astype("<f2").tobytes(), **document_meta(documents[key]))
              for (key, text), vector in zip(batch, vectors, strict=True)],
-            update_conflicts=True, unique_fields=["key"], update_fields=["version", "vector", "updated_at"],
+            update_conflicts=True, unique_fields=["key"],
+            update_fields=["version", "vector", "updated_at", *META_FIELDS],
         )
+    _announce(changed or bool(todo) or bool(moved))
     return len(todo)
 
 
-def embeddings_check(documents: dict[str, str]) -> tuple[list[str], list[str]]:
-    """Given ``{key: document_text}`` of every searchable document: (keys whose embedding
-    is missing or stale, stored keys that are no longer searchable)."""
+def _announce(changed: bool) -> None:
+    """Tell every process's in-memory vectors (search.ranking.dense) to reload."""
+    if changed:
+        from search.ranking import dense
+
+        dense.vectors_changed()
+
+
+def embeddings_check(documents: dict[str, tuple[str, dict]]) -> tuple[list[str], list[str]]:
+    """Given ``{key: (document_text, document_meta)}`` of every searchable document:
+    (keys whose embedding is missing, stale or misplaced, stored keys that are no longer
+    searchable)."""
     from search.models import DocumentEmbedding
 
-    stored = dict(DocumentEmbedding.objects.values_list("key", "version"))
+    stored = {row[0]: row[1:] for row in DocumentEmbedding.objects.values_list("key", "version", *META_FIELDS)}
     todo = []
     if enabled():
-        todo = sorted(key for key, text in documents.items()
-                      if stored.get(key) != text_version(text))
+        todo = sorted(key for key, (text, meta) in documents.items()
+                      if stored.get(key) != (text_version(text), *(meta[f] for f in META_FIELDS)))
     orphans = sorted(set(stored) - set(documents))
     return todo, orphans
 
@@ -141,37 +207,3 @@ def query_vector(text: str):
 
 def clear_query_cache() -> None:
     _query_vector.cache_clear()
-
-
-def rerank(text: str, hits: list[SearchHit]) -> list[SearchHit]:
-    """``hits`` (lexical order, best first) reordered by the blended score. One query."""
-    if len(hits) < 2:
-        return hits
-    try:
-        return _rerank(text, hits)
-    except Exception:
-        logger.exception("Semantic re-ranking failed; serving the lexical order")
-        return hits
-
-
-def _rerank(text: str, hits: list[SearchHit]) -> list[SearchHit]:
-    import numpy as np
-
-    from search.models import DocumentEmbedding
-
-    rows = dict(DocumentEmbedding.objects.filter(key__in=[h.key for h in hits])
-                .values_list("key", "vector"))
-    if not rows:
-        return hits  # nothing embedded yet (the worker is catching up)
-    query = query_vector(text)
-    cosines = {key: float(np.frombuffer(bytes(blob), dtype="<f2").astype(np.float32) @ query)
-               for key, blob in rows.items()}
-    # A hit not embedded yet (just published) gets the average similarity: neither buried
-    # nor promoted until the worker has embedded it.
-    neutral = sum(cosines.values()) / len(cosines)
-    best = max(h.score for h in hits) or 1.0
-    weight = float(getattr(settings, "KB_SEARCH_SEMANTIC_WEIGHT", WEIGHT))
-    scored = [((1 - weight) * h.score / best + weight * cosines.get(h.key, neutral), n, h)
-              for n, h in enumerate(hits)]
-    scored.sort(key=lambda item: (-item[0], item[1]))  # ties keep the lexical order
-    return [replace(h, score=round(score, 6)) for score, _, h in scored]

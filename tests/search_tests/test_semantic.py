@@ -1,19 +1,16 @@
-"""Semantic re-ranking (search/semantic.py, embeddings.py) through the real stack:
+"""Semantic search (search/ranking/semantic.py, embeddings.py) through the real stack:
 the model package's weights, the real database and Whoosh index, the JSON endpoint."""
 
 
 import numpy as np
 import pytest
 from django.core.management import call_command
-from django.urls import reverse
 
 from articles import services
-from search.backends.base import reset_backends
 from search.embeddings import Encoder, WordPiece, get_encoder, model_dir
 from search.models import DocumentEmbedding
 from search.ranking import semantic
-
-API = reverse("search:api_articles")
+from tests.search_tests.conftest import API, BILLING, SUBSCRIPTION, titles
 
 # Token ids and vectors computed with the reference implementations (tokenizers 0.23 and
 # sentence-transformers 6.2 with max_seq_length 128) from the same model files.
@@ -59,47 +56,6 @@ def test_the_encoder_gives_the_reference_vectors():
 
 # --- re-ranking through the JSON endpoint -----------------------------------------------
 
-SUBSCRIPTION = ("How do I cancel my subscription?",
-                ("Open Account, choose Plan, then End subscription. Your plan renews every month "
-                "until you end it; after that you are not charged again."))
-BILLING = ("Billing history and receipts",
-           ("Every charge is listed under Billing. You are billed on the first of each month; "
-           "download a receipt for any charge."))
-OTHERS = [
-    ("Change the email address you sign in with",
-     "Open Profile and type a new address under Login details."),
-    ("Send a mail merge to your contacts", "A mail merge sends one mail to many contacts."),
-    ("Why is my site slow?", ("Large pictures and many plugins slow a page down. Open the Speed "
-                             "report to see what to compress.")),
-    ("Open a page in the editor", "Open any page from the Pages list to edit it."),
-]
-
-
-@pytest.fixture
-def semantic_on(settings):
-    settings.KB_SEARCH_BACKEND = "whoosh"
-    settings.KB_SEARCH_SEMANTIC = True
-    reset_backends()
-    semantic.clear_query_cache()
-    yield settings
-    reset_backends()
-
-
-@pytest.fixture
-def help_center(semantic_on, agent, make_section, django_capture_on_commit_callbacks):
-    section = make_section()
-    with django_capture_on_commit_callbacks(execute=True):
-        return {title: services.article_create(author=agent, section=section, title=title,
-                                               body=body, draft=False)
-                for title, body in [SUBSCRIPTION, BILLING, *OTHERS]}
-
-
-def titles(client, text, **params):
-    response = client.get(API, {"query": text, **params})
-    assert response.status_code == 200
-    return [r["title"] for r in response.json()["results"]]
-
-
 def test_a_paraphrase_beats_a_wordier_lexical_match(client, help_center, settings):
     # "stop paying each month" shares "month" with both articles and "each" with billing
     # only: by words, billing history wins; by meaning, it is the cancel article.
@@ -107,15 +63,17 @@ def test_a_paraphrase_beats_a_wordier_lexical_match(client, help_center, setting
     assert titles(client, "I want to stop paying each month")[:2] == [BILLING[0], SUBSCRIPTION[0]]
     settings.KB_SEARCH_SEMANTIC = True
     assert titles(client, "I want to stop paying each month")[:2] == [SUBSCRIPTION[0], BILLING[0]]
-    # Re-ranking reorders, it does not add or drop results.
+    # Re-ranking alone reorders, it does not add or drop results.
+    settings.KB_SEARCH_HYBRID = False
     settings.KB_SEARCH_SEMANTIC = False
     lexical = titles(client, "pages open very slowly")
     settings.KB_SEARCH_SEMANTIC = True
     assert sorted(titles(client, "pages open very slowly")) == sorted(lexical)
 
 
-def test_pages_past_the_window_keep_the_lexical_order_and_show_each_hit_once(client, help_center,
-                                                                             settings):
+def test_without_hybrid_pages_past_the_window_keep_the_lexical_order_and_show_each_hit_once(
+        client, help_center, settings):
+    settings.KB_SEARCH_HYBRID = False  # re-ranking of the lexical window only
     settings.KB_SEARCH_SEMANTIC_WINDOW = 3
     query = "open page account charge"  # matches five of the six articles
     everything = titles(client, query, per_page=100)
@@ -137,10 +95,14 @@ def test_a_search_costs_one_more_query_whatever_the_number_of_hits(client, help_
     with django_assert_num_queries(3):  # the articles, their labels, the analytics row
         client.get(API, {"query": "open page account charge"})
     settings.KB_SEARCH_SEMANTIC = True
-    with django_assert_num_queries(4):  # + the hits' embeddings
+    # The vectors are in this process's memory: meaning costs no query, whether it adds
+    # hits or not.
+    with django_assert_num_queries(3):
         client.get(API, {"query": "open page account charge"})
-    with django_assert_num_queries(4):
-        client.get(API, {"query": "billed each month"})  # two hits instead of five
+    with django_assert_num_queries(3):
+        client.get(API, {"query": "billed each month"})
+    with django_assert_num_queries(3):
+        client.get(API, {"query": "quit the service"})  # found by meaning alone
 
 
 # --- embeddings follow the database -------------------------------------------------------
@@ -226,7 +188,7 @@ def test_a_failing_model_never_fails_a_save_or_a_search(semantic_on, client, age
     semantic.clear_query_cache()
     caplog.clear()
     assert titles(client, "I want to stop paying each month")[0] == BILLING[0]
-    assert "Semantic re-ranking failed" in caplog.text
+    assert "Semantic retrieval failed" in caplog.text
 
 
 def test_rebuild_index_reuses_embeddings_of_unchanged_documents(help_center, monkeypatch):
