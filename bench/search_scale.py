@@ -92,7 +92,7 @@ def random_embeddings(rng: random.Random) -> None:
     from search.documents import all_documents
     from search.embeddings import DIMENSIONS
     from search.models import DocumentEmbedding
-    from search.ranking.semantic import document_text, text_version
+    from search.ranking.semantic import document_meta, document_text, text_version
 
     generator = np.random.default_rng(rng.randrange(2**32))
     done = set(DocumentEmbedding.objects.values_list("key", flat=True))
@@ -103,7 +103,7 @@ def random_embeddings(rng: random.Random) -> None:
         vector = generator.standard_normal(DIMENSIONS).astype(np.float32)
         vector /= np.linalg.norm(vector)
         batch.append(DocumentEmbedding(key=doc.key, version=text_version(document_text(doc)),
-                                       vector=vector.astype("<f2").tobytes()))
+                                       vector=vector.astype("<f2").tobytes(), **document_meta(doc)))
         if len(batch) == 2000:
             DocumentEmbedding.objects.bulk_create(batch)
             batch = []

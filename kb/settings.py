@@ -318,11 +318,16 @@ MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 1600), "quality": 90}
 # --- Search --------------------------------------------------------------------------
 KB_SEARCH_BACKEND = os.environ.get("KB_SEARCH_BACKEND", "whoosh")
 KB_SEARCH_INDEX_DIR = Path(os.environ.get("KB_SEARCH_INDEX_DIR") or KB_DATA_DIR / "index")
-# Semantic re-ranking of the top lexical hits with sentence embeddings (search/
-# semantic.py). On when the model package is installed (the Makefile installs it); false
-# serves the purely lexical ranking and skips embedding documents.
+# Semantic search with sentence embeddings (search/ranking/semantic.py). On when the
+# model package is installed (the Makefile installs it); false serves the purely lexical
+# ranking and skips embedding documents.
 KB_SEARCH_SEMANTIC = env_bool("KB_SEARCH_SEMANTIC", True)
-# Whoosh: per-process memory for the postings arrays search ranks with (search/
+# Hybrid retrieval: documents found by meaning alone are candidates too (search/ranking/
+# dense.py); false only re-orders the lexical hits by meaning.
+KB_SEARCH_HYBRID = env_bool("KB_SEARCH_HYBRID", True)
+# How the lexical and semantic candidates are fused: "weighted" or "rrf" (fusion.py).
+KB_SEARCH_FUSION = os.environ.get("KB_SEARCH_FUSION", "weighted")
+# Whoosh: per-process memory for the postings arrays search ranks with (search/ranking/
 # bm25.py); the common terms of 100k articles take ~10 MB.
 KB_SEARCH_POSTINGS_CACHE_MB = env_int("KB_SEARCH_POSTINGS_CACHE_MB", 32)
 

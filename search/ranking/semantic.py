@@ -88,7 +88,11 @@ def weight() -> float:
 
 
 def fusion_method() -> str:
-    return getattr(settings, "KB_SEARCH_FUSION", "weighted")
+    """``KB_SEARCH_FUSION`` when it names a method of search.ranking.fusion, else the default."""
+    from search.ranking import fusion
+
+    method = getattr(settings, "KB_SEARCH_FUSION", fusion.WEIGHTED)
+    return method if method in fusion.METHODS else fusion.WEIGHTED
 
 
 def document_text(doc: SearchDocument) -> str:
