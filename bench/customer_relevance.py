@@ -233,6 +233,8 @@ def main(argv=None) -> int:
     parser.add_argument("--worst", type=int, default=0,
                         help="also list, per mode, up to N questions it misses in the top 3")
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    parser.add_argument("--dump", type=Path,
+                        help="write every question's ranking per mode to this JSON Lines file")
     args = parser.parse_args(argv)
     questions = load(args.questions)
 
@@ -261,6 +263,11 @@ def main(argv=None) -> int:
         notes.append("hybrid ranked every question exactly as rerank "
                      "(KB_SEARCH_HYBRID is not read by search yet, or changes nothing here)")
     summary = report(results)
+    if args.dump:
+        with open(args.dump, "w", encoding="utf-8") as handle:
+            for name, result in results.items():
+                handle.writelines(json.dumps({"mode": name, **row}) + "\n"
+                                  for row in result["rows"])
     if args.json:
         print(json.dumps({"questions": len(questions), "setup_seconds": round(setup_seconds, 1),
                           "run_seconds": round(run_seconds, 1), "modes": summary,
