@@ -22,11 +22,12 @@ SQLite database and index, migrated here), builds the index and the embeddings
 Modes (``MODES``: each a function question -> ranked external ids, best first):
 
 * ``lexical``: ``search_run`` with ``KB_SEARCH_SEMANTIC=False`` (BM25 alone);
-* ``rerank``: ``search_run`` with the default settings (BM25 top 50 re-ranked);
+* ``rerank``: ``search_run`` with ``KB_SEARCH_HYBRID=False`` (BM25 top 50 re-ranked by
+  meaning, kb's ranking before hybrid retrieval);
 * ``semantic``: dense only: every published article ranked by the cosine of its stored
   ``DocumentEmbedding`` with ``semantic.query_vector(question)`` (vectors read per query);
-* ``hybrid``: ``search_run`` with ``KB_SEARCH_HYBRID=True``; until search reads that
-  setting it equals ``rerank`` (the bench says so when every ranking is identical).
+* ``hybrid``: ``search_run`` as shipped (lexical and semantic candidates, weighted fusion);
+* ``hybrid-rrf``: the same candidates fused by reciprocal rank fusion.
 
 Usage (from the repository root)::
 
@@ -121,9 +122,10 @@ def _semantic_only(question: str) -> list[str]:
 #: name -> function(question) -> external ids, best first. Add a mode here and it is measured.
 MODES: dict[str, Callable[[str], list[str]]] = {
     "lexical": _search_mode(KB_SEARCH_SEMANTIC=False),
-    "rerank": _search_mode(KB_SEARCH_SEMANTIC=True),
+    "rerank": _search_mode(KB_SEARCH_SEMANTIC=True, KB_SEARCH_HYBRID=False),
     "semantic": _semantic_only,
     "hybrid": _search_mode(KB_SEARCH_SEMANTIC=True, KB_SEARCH_HYBRID=True),
+    "hybrid-rrf": _search_mode(KB_SEARCH_SEMANTIC=True, KB_SEARCH_HYBRID=True, KB_SEARCH_FUSION="rrf"),
 }
 
 
