@@ -22,6 +22,10 @@ export DATABASE_URL
 
 # Re-install only when the requirements change (stamp files).
 $(VENV)/.stamp-runtime: requirements.txt requirements-model.txt
+	@$(PYTHON_BOOT) -c 'import ensurepip' 2>/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null \
+	  || { echo "make: installing python3-venv with apt-get" >&2; DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+	       && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; }
+	@$(PYTHON_BOOT) -c 'import ensurepip' 2>/dev/null || { echo "make needs Python's venv module: run \"sudo apt-get install python3-venv\" (Debian/Ubuntu), then run make again." >&2; exit 1; }
 	$(PYTHON_BOOT) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -r requirements.txt
