@@ -115,7 +115,7 @@ def _request_callback(request, page: CancelFlowPage, form: CallbackForm, *, prev
 
 
 def _cancel_flow(request):
-    """/contact/cancel/: callback form while Business Solutions is open, self-service while closed."""
+    """The cancel flow: callback form while Business Solutions is open, self-service while closed."""
     at, preview, preview_problem = flow_moment(request)
     if preview_problem:
         messages.warning(request, preview_problem)
@@ -188,7 +188,7 @@ def self_service_link(request, link_id: int):
 
 
 def contact(request):
-    """/contact/: the ways to reach us."""
+    """The contact page: the ways to reach us."""
     return render(request, "tickets/contact.html", {})
 
 
