@@ -102,3 +102,15 @@ def make_post(topic, customer):
         return services.post_create(author=author or customer, topic=topic, title=title, body=body)
 
     return make
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Set the moment every view and task believes it is (``kb.clock.now``):
+    ``clock(datetime)`` returns that moment, and may be called again to move time."""
+
+    def set_clock(moment):
+        monkeypatch.setattr("kb.clock.now", lambda: moment)
+        return moment
+
+    return set_clock

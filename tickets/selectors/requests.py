@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from articles.models import Article, Category
+from articles.models import Article, Category, Post
 from kb.permissions import AGENT_PERMISSION
 from search.backends.base import ARTICLE
 from search.selectors import search_run
@@ -48,6 +48,14 @@ def requests_of(user) -> QuerySet[Ticket]:
         "reference", "subject", "status", "created_at", "updated_at").order_by("-created_at", "-pk")
 
 
+def ticket_by_reference(reference: str) -> Ticket | None:
+    return Ticket.objects.filter(reference=reference).first()
+
+
+def ticket_by_pk(pk: int) -> Ticket | None:
+    return Ticket.objects.filter(pk=pk).first()
+
+
 def request_for_user(user, reference: str) -> Ticket | None:
     """The user's own ticket with this reference; None for anyone else's (the view answers 404)."""
     if not user.is_authenticated:
@@ -74,6 +82,10 @@ def attachments_of(ticket: Ticket) -> list[TicketAttachment]:
     return list(TicketAttachment.objects.filter(ticket=ticket))
 
 
+def attachment_of(ticket: Ticket, pk: int) -> TicketAttachment | None:
+    return ticket.attachments.filter(pk=pk).first()
+
+
 def ticket_for_agent(reference: str) -> Ticket | None:
     return (Ticket.objects.select_related("team", "assignee", "requester", "from_article", "post")
             .filter(reference=reference).first())
@@ -94,6 +106,15 @@ def agents() -> list:
 
 def teams() -> list[Team]:
     return list(Team.objects.only("pk", "name"))
+
+
+def team_by_id(value: str) -> Team | None:
+    """The team with the id typed in a form field; None for an empty or unknown one."""
+    return Team.objects.filter(pk=int(value)).first() if value.isdigit() else None
+
+
+def post_to_escalate(pk: int) -> Post | None:
+    return Post.objects.select_related("author").filter(pk=pk).first()
 
 
 def agent_queue(*, team: str = "", status: str = "", priority: str = "", assignee: str = "",
