@@ -27,6 +27,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Greatest
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 
@@ -396,11 +397,12 @@ def viewer_follows(*, user, target) -> bool:
 
 
 def follow_target(*, kind: str, pk: int, include_drafts: bool):
-    """The article, post or section a follow button points at (404 when not visible)."""
+    """The article, post or section a follow button points at (404 when not visible, or
+    when ``kind`` is none of these)."""
     if kind == "article":
         return get_object_or_404(_articles(include_drafts), pk=pk)
     if kind == "post":
         return get_object_or_404(Post, pk=pk)
     if kind == "section":
         return get_object_or_404(Section, pk=pk)
-    return None
+    raise Http404("Nothing to follow here.")

@@ -12,6 +12,7 @@ import logging
 import math
 from dataclasses import dataclass, field, replace
 
+from django.core.paginator import Page, Paginator
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
@@ -74,6 +75,12 @@ class SearchPage:
     @property
     def has_previous(self) -> bool:
         return self.page > 1
+
+    @property
+    def page_obj(self) -> Page:
+        """This page as a Django ``Page`` (over hit positions, no rows), for the one
+        pagination include."""
+        return Paginator(range(self.total), self.per_page).get_page(self.page)
 
 
 def _backend_search(query: SearchQuery) -> tuple[SearchResults, bool]:

@@ -5,11 +5,10 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from articles.models import Article, Category, Post
-from kb import page_cache
+from kb import clock, page_cache
 from kb.permissions import agent_required
 from search import analytics, api
 from search.backends.base import ARTICLE, KINDS, POST, split_key
@@ -123,7 +122,7 @@ def record_click(request):
 def search_analytics(request):
     form = AnalyticsPeriodForm(request.GET)
     days = form.cleaned_data["days"] if form.is_valid() else analytics.DEFAULT_PERIOD
-    report = analytics.search_report(days=days, at=timezone.now())
+    report = analytics.search_report(days=days, at=clock.now())
     periods = [{"days": d, "current": d == days} for d in analytics.PERIODS]
     return render(request, "search/analytics.html", {"report": report, "periods": periods})
 
