@@ -1,9 +1,11 @@
 """Every read of help-center content for pages.
 
 Each selector returns what one page needs in a fixed number of queries, whatever the
-number of comments, articles or followers: counts are derived in SQL by correlated
-subqueries (never stored, so never racy), authors are joined, and whether an author is
-an agent is computed in the same query as the comments (``author_is_agent``).
+number of comments, articles or followers. Two counts read on every listing are stored
+and kept by ``articles.services`` with ``F()`` updates: ``Section.published_count`` and
+``Article``/``Post.comment_total``. The others (followers, votes, posts per topic) are
+derived in SQL by correlated subqueries. Authors are joined, and whether an author is an
+agent is computed in the same query as the comments (``author_is_agent``).
 
 Drafts: ``include_drafts`` is True only for agents; every other reader gets published
 articles only, in lists, related articles and the home page alike.
@@ -140,7 +142,7 @@ def home_categories() -> QuerySet:
     """Categories with their sections; each section's ``published_count`` is its number
     of published articles.
 
-    The one count that is stored rather than derived: counted per render, a correlated
+    Stored rather than derived (like the comment totals): counted per render, a correlated
     ``COUNT`` walked every published row of every section (100,000 index entries at 100k
     articles) on every home page. ``articles.services`` keeps the column in step.
     """
@@ -188,6 +190,11 @@ def recent_posts(*, limit: int = RECENT_ACTIVITY_LIMIT) -> list[Post]:
         )
         .order_by("-last_activity", "-pk")[:limit]
     )
+
+
+def visible_article(*, pk: int, include_drafts: bool) -> Article:
+    """The article a vote or comment is for (404 for a draft unless ``include_drafts``)."""
+    return get_object_or_404(_articles(include_drafts), pk=pk)
 
 
 def category_detail(*, slug: str, include_drafts: bool) -> Category:

@@ -23,7 +23,7 @@ from kb.permissions import is_agent
 
 from .. import selectors, services
 from ..forms import PostForm, add_service_errors
-from ..models import Comment, Post
+from ..models import Post
 from ..pages import (
     comment_box,
     comment_submit,
@@ -158,7 +158,7 @@ def post_comment(request, pk):
 @require_POST
 def comment_official(request, pk):
     """An agent marks (or unmarks) an agent's comment as the official answer."""
-    comment = get_object_or_404(Comment.objects.select_related("article", "post"), pk=pk)
+    comment = selectors.comment_with_target(pk=pk)
     if comment.article_id and comment.article.draft and not is_agent(request.user):
         raise Http404("No such comment.")
     if not request.user.is_authenticated:

@@ -6,7 +6,7 @@ Drafts exist only for agents: every selector here is told ``include_drafts`` fro
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -16,8 +16,6 @@ from .. import selectors, services
 from ..models import Article
 from ..pages import comment_box, comment_submit, comment_thread, follow_box
 
-# Until the contact flow lands, the home page links to its agreed path directly.
-CANCEL_HELP_PATH = "/contact/cancel/"
 VOTE_ANCHOR = "#article-vote"
 
 
@@ -29,7 +27,7 @@ def home(request):
             "categories": selectors.home_categories(),
             "promoted": selectors.promoted_articles(),
             "recent_posts": selectors.recent_posts(),
-            "cancel_url": CANCEL_HELP_PATH,
+            "cancel_url": reverse("tickets:cancel_flow"),
         },
     )
 
@@ -120,8 +118,7 @@ def _vote_box(article) -> dict:
 
 
 def _visible_article(request, pk) -> Article:
-    articles = Article.objects.all() if is_agent(request.user) else Article.objects.published()
-    return get_object_or_404(articles, pk=pk)
+    return selectors.visible_article(pk=pk, include_drafts=is_agent(request.user))
 
 
 @require_POST
