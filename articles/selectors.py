@@ -42,6 +42,7 @@ PROMOTED_ARTICLES_LIMIT = 6
 RECENT_ACTIVITY_LIMIT = 6
 COMMENTS_PER_PAGE = 50
 SECTION_ARTICLES_PER_PAGE = 50
+TOPIC_POSTS_PER_PAGE = 30
 # Official answers first, then oldest first; the id breaks ties so pages never overlap.
 COMMENT_ORDER = ("-is_official", "created_at", "id")
 
@@ -355,6 +356,11 @@ def topic_posts(*, topic: Topic) -> QuerySet:
         )
         .order_by("-created_at", "-pk")
     )
+
+
+def topic_post_page(*, topic: Topic, number=1, per_page: int = TOPIC_POSTS_PER_PAGE) -> Page:
+    """One page of ``topic_posts`` (any ``number``: junk gives page 1, past the end the last)."""
+    return Paginator(topic_posts(topic=topic), per_page).get_page(number)
 
 
 def _open_ticket_reference() -> Subquery:

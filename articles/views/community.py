@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from kb import throttle
 from kb.http import safe_next
-from kb.permissions import is_agent
+from kb.permissions import agent_required, is_agent
 
 from .. import selectors, services
 from ..forms import PostForm, add_service_errors
@@ -34,7 +33,6 @@ from ..pages import (
     user_limited,
 )
 
-POSTS_PER_PAGE = 30
 POST_RATE = throttle.Rate(10, timedelta(hours=1))
 
 
@@ -51,9 +49,7 @@ def topic_list(request):
 
 def topic_detail(request, slug):
     topic = selectors.topic_detail(slug=slug)
-    page = Paginator(selectors.topic_posts(topic=topic), POSTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = selectors.topic_post_page(topic=topic, number=request.GET.get("page"))
     return render(
         request,
         "articles/topic_detail.html",
@@ -156,15 +152,12 @@ def post_comment(request, pk):
 
 
 @require_POST
+@agent_required
 def comment_official(request, pk):
     """An agent marks (or unmarks) an agent's comment as the official answer."""
     comment = selectors.comment_with_target(pk=pk)
-    if comment.article_id and comment.article.draft and not is_agent(request.user):
-        raise Http404("No such comment.")
-    if not request.user.is_authenticated:
-        return redirect_to_login(comment.target.get_absolute_url())
     official = request.POST.get("official", "on") != "off"
-    # Raises PermissionDenied (403) for non-agents and for comments not written by agents.
+    # Raises PermissionDenied (403) for comments not written by agents.
     services.comment_set_official(comment=comment, by=request.user, official=official)
     messages.success(
         request, "Marked as the official answer." if official else "No longer the official answer."
