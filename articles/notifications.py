@@ -31,8 +31,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
+from kb import clock
 from kb.mail import absolute_url, queue_email
 
 from .markdown import plain_text
@@ -119,7 +119,7 @@ def event_record(*, kind: str, target: Article | Post, actor=None, comment=None,
         comment=comment,
         actor=actor if actor is not None and actor.is_authenticated else None,
         summary=summary,
-        created_at=at or timezone.now(),
+        created_at=at or clock.now(),
     )
     # One delivery per transaction, however many events it recorded (an import): every
     # event registers a cheap callback, and the first to run takes the flag.
@@ -145,7 +145,7 @@ def _schedule_delivery() -> None:
         # The run now fans out, so nothing depends on a worker that sleeps.
         deliver_notifications.enqueue()
         deliver_notifications.using(
-            run_after=timezone.now() + batch_window() + timedelta(seconds=1)
+            run_after=clock.now() + batch_window() + timedelta(seconds=1)
         ).enqueue()
     else:
         # The immediate backend (development): fan out and send whatever is already due.
@@ -415,7 +415,7 @@ def email_follow_request(*, email: str, target, at: datetime | None = None) -> E
     The same answer whether the address already follows or not (no way to probe who
     follows what); an already confirmed follow gets no new email.
     """
-    at = at or timezone.now()
+    at = at or clock.now()
     email = email.strip()
     kwargs = {_kind_of(target): target}
     with transaction.atomic():

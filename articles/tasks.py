@@ -7,8 +7,9 @@ worker. ``manage.py send_notifications`` does the same from cron.
 
 import logging
 
-from django.utils import timezone
 from django_tasks import task
+
+from kb import clock
 
 logger = logging.getLogger(__name__)
 
@@ -19,7 +20,7 @@ def deliver_notifications() -> dict:
     from .notifications import notifications_deliver
 
     try:
-        return notifications_deliver(at=timezone.now())
+        return notifications_deliver(at=clock.now())
     except Exception:
         # Never fail the request that enqueued us (immediate backend): the events stay
         # pending and the next run, or send_notifications, delivers them.

@@ -252,12 +252,10 @@ def agent_queue(request):
     filters = {name: request.GET.get(name, "")[:20] for name in ("team", "status", "priority", "assignee", "source")}
     paginator = Paginator(selectors.agent_queue(**filters), selectors.QUEUE_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
     return render(request, "tickets/request_agent_queue.html", {
         "page": page,
         "tickets": page.object_list,
         "filters": filters,
-        "query": query,
         "teams": selectors.teams(),
         "agents": selectors.agents(),
         "statuses": Ticket.Status.choices,
