@@ -12,6 +12,11 @@ class ArticlesConfig(AppConfig):
 
         page_cache_signals.connect()
 
+        # Saving a notification event schedules its delivery task after commit.
+        from . import tasks
+
+        tasks.connect()
+
         # What manage.py housekeeping prunes of this app (kb.housekeeping is a registry).
         from . import housekeeping
 
