@@ -64,9 +64,6 @@ class Pruned:
     counts: dict[str, int] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
 
-    def __getitem__(self, name: str) -> int:
-        return self.counts[name]
-
     def __str__(self):
         return ", ".join(f"{count} {self.labels[name]}" for name, count in self.counts.items())
 
