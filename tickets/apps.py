@@ -11,3 +11,8 @@ class TicketsConfig(AppConfig):
         from . import cache as page_cache_signals
 
         page_cache_signals.connect()
+
+        # What manage.py housekeeping prunes of this app (kb.housekeeping is a registry).
+        from . import housekeeping
+
+        housekeeping.register()

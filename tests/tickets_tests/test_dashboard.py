@@ -13,8 +13,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from kb import analytics
-from kb.models import ArticleViewDay, VisitorDay
+from articles import analytics
+from articles.models import ArticleViewDay
+from kb.models import VisitorDay
 from search.backends.base import reset_backends
 from search.index import index_rebuild
 from tickets.models import Deflection, FlowEvent, Plan, Team, Ticket
