@@ -363,19 +363,17 @@ def topic_post_page(*, topic: Topic, number=1, per_page: int = TOPIC_POSTS_PER_P
     return Paginator(topic_posts(topic=topic), per_page).get_page(number)
 
 
-def _open_ticket_reference() -> Subquery:
-    """The reference of the post's open escalation ticket (or NULL), as a subquery."""
-    # Imported here: the tickets app builds on articles, not the other way round, and
-    # only agents' post pages ask for this.
-    from tickets.models import OPEN_STATUSES, Ticket
-
-    tickets = Ticket.objects.filter(post=OuterRef("pk"), status__in=OPEN_STATUSES).order_by("-created_at", "-pk")
-    return Subquery(tickets.values("reference")[:1])
+#: Columns other apps add to a post for agents, as ``{name: function() -> expression}``,
+#: read in the same query as the post: the tickets app adds ``open_ticket_reference``
+#: (its open escalation ticket) from ``TicketsConfig.ready``. Apps above this one plug in
+#: here; this app imports none of them.
+AGENT_POST_ANNOTATIONS: dict = {}
 
 
-def post_detail(*, pk: int, viewer, with_open_ticket: bool = False) -> Post:
-    """The post with its counts; ``with_open_ticket`` (agents) adds ``open_ticket_reference``
-    in the same query, so the escalation button costs no extra query."""
+def post_detail(*, pk: int, viewer, for_agent: bool = False) -> Post:
+    """The post with its counts; ``for_agent`` adds ``AGENT_POST_ANNOTATIONS`` (such as
+    ``open_ticket_reference``) in the same query, so the escalation button costs no extra
+    query."""
     annotations = {
         "follower_count": _follower_count("post"),
         "comment_count": F("comment_total"),
@@ -383,8 +381,8 @@ def post_detail(*, pk: int, viewer, with_open_ticket: bool = False) -> Post:
     following = _viewer_follows(viewer, "post")
     if following is not None:
         annotations["viewer_following"] = following
-    if with_open_ticket:
-        annotations["open_ticket_reference"] = _open_ticket_reference()
+    if for_agent:
+        annotations.update({name: expression() for name, expression in AGENT_POST_ANNOTATIONS.items()})
     return get_object_or_404(
         Post.objects.select_related("topic", "author").annotate(**annotations), pk=pk
     )

@@ -109,7 +109,7 @@ def post_detail(request, pk, slug):
 
 def _post_page(request, pk, *, slug=None, comment_form=None):
     viewer_is_agent = is_agent(request.user)
-    post = selectors.post_detail(pk=pk, viewer=request.user, with_open_ticket=viewer_is_agent)
+    post = selectors.post_detail(pk=pk, viewer=request.user, for_agent=viewer_is_agent)
     if slug is not None and slug != post.slug:
         return redirect(post, permanent=True)
     return render(

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from articles.models import Article, Category, Post
 from kb.permissions import AGENT_PERMISSION
 from search.backends.base import ARTICLE
 from search.selectors import search_run
 
-from ..models import Team, Ticket, TicketAttachment, TicketMessage
+from ..models import OPEN_STATUSES, Team, Ticket, TicketAttachment, TicketMessage
 from ..services.requests import token_hash
 
 QUEUE_PAGE_SIZE = 50
@@ -136,3 +136,10 @@ def agent_queue(*, team: str = "", status: str = "", priority: str = "", assigne
     elif assignee.isdigit():
         queryset = queryset.filter(assignee_id=int(assignee))
     return queryset.order_by("-created_at", "-pk")
+
+
+def open_ticket_reference() -> Subquery:
+    """The reference of a post's open escalation ticket (or NULL), as a subquery on the
+    post (``articles.selectors.AGENT_POST_ANNOTATIONS``)."""
+    tickets = Ticket.objects.filter(post=OuterRef("pk"), status__in=OPEN_STATUSES).order_by("-created_at", "-pk")
+    return Subquery(tickets.values("reference")[:1])
