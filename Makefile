@@ -1,7 +1,9 @@
 # kb: two commands on a fresh machine.
 #   make run    set up and serve the demo help center on http://127.0.0.1:$(PORT)
 #   make test   set up (with dev requirements) and run the whole test suite
-#               (make test DATABASE_URL=postgres://... runs it on PostgreSQL)
+#               (make test DATABASE_URL=postgres://... runs it on PostgreSQL); first
+#               bin/ensure-browser installs Chromium and npm for the browser tests when
+#               run as root, or stops with one line saying what to install
 #   make serve  the demo as in production: gunicorn, DEBUG off, WhiteNoise, task worker
 
 PYTHON_BOOT ?= python3
@@ -16,10 +18,14 @@ export KB_DATA_DIR
 DATABASE_URL ?=
 export DATABASE_URL
 
-.PHONY: run test serve bench-pages bench-load venv dev-venv migrate demo index check-deploy clean
+.PHONY: run test browser-deps serve bench-pages bench-load venv dev-venv migrate demo index check-deploy clean
 
 # Re-install only when the requirements change (stamp files).
 $(VENV)/.stamp-runtime: requirements.txt requirements-model.txt
+	@$(PYTHON_BOOT) -c 'import ensurepip' 2>/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null \
+	  || { echo "make: installing python3-venv with apt-get" >&2; DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+	       && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; }
+	@$(PYTHON_BOOT) -c 'import ensurepip' 2>/dev/null || { echo "make needs Python's venv module: run \"sudo apt-get install python3-venv\" (Debian/Ubuntu), then run make again." >&2; exit 1; }
 	$(PYTHON_BOOT) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -r requirements.txt
@@ -50,7 +56,12 @@ index: demo
 run: index
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: dev-venv
+# Chromium and npm come from the system: checked (or installed, as root) before anything is
+# built. Listed first, so a plain (serial) `make test` runs it before dev-venv.
+browser-deps:
+	@bin/ensure-browser
+
+test: browser-deps dev-venv
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
 
 # Production on one machine (bin/serve): same KB_DATA_DIR and demo as `make run`, but

@@ -17,10 +17,8 @@ from .models import (
 )
 
 
-class ArticleAdminForm(forms.ModelForm):
-    class Meta:
-        model = Article
-        fields = "__all__"
+class MarkdownBodyForm(forms.ModelForm):
+    """Admin forms for Markdown bodies refuse what the one renderer cannot take."""
 
     def clean_body(self):
         # Same refusal as the site's editor: a clear message instead of a slow render.
@@ -29,6 +27,18 @@ class ArticleAdminForm(forms.ModelForm):
         if problem:
             raise ValidationError(problem, code="markdown")
         return body
+
+
+class ArticleAdminForm(MarkdownBodyForm):
+    class Meta:
+        model = Article
+        fields = "__all__"
+
+
+class PostAdminForm(MarkdownBodyForm):
+    class Meta:
+        model = Post
+        fields = "__all__"
 
 
 @admin.register(Category)
@@ -108,9 +118,32 @@ class TopicAdmin(admin.ModelAdmin):
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
+    """Moderation of community posts: the same service as the site renders the body again
+    (so the page and the search index show the edit); the author is the asker, never
+    changed, and a post added here is written by whoever adds it."""
+
+    form = PostAdminForm
     list_display = ["title", "topic", "author", "created_at"]
     list_filter = ["topic"]
-    raw_id_fields = ["author"]
+    list_select_related = ["topic", "author"]
+    readonly_fields = ["slug", "author", "comment_total", "created_at", "updated_at"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["topic", "title", "slug", "body"]
+        if obj is None:
+            return fields
+        return [*fields, "author", "comment_total", "created_at", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        from . import services
+
+        fields = {name: form.cleaned_data[name] for name in ["topic", "title", "body"]}
+        if change:
+            services.post_update(post=obj, by=request.user, **fields)
+        else:
+            saved = services.post_create(author=request.user, **fields)
+            obj.pk = saved.pk
+            obj.refresh_from_db()
 
 
 @admin.register(Comment)

@@ -11,3 +11,13 @@ class ArticlesConfig(AppConfig):
         from . import cache as page_cache_signals
 
         page_cache_signals.connect()
+
+        # Saving a notification event schedules its delivery task after commit.
+        from . import tasks
+
+        tasks.connect()
+
+        # What manage.py housekeeping prunes of this app (kb.housekeeping is a registry).
+        from . import housekeeping
+
+        housekeeping.register()

@@ -29,6 +29,15 @@ def _checked_markdown(text: str) -> str:
     return text
 
 
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the matching form fields."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
 def _helper(*fields) -> FormHelper:
     # Templates write the <form> tag themselves (action, CSRF, buttons), crispy lays out
     # the fields with Bootstrap 5 labels and error messages.

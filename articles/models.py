@@ -447,3 +447,24 @@ class Notification(models.Model):
     def __str__(self):
         return f"{self.event} → {self.email}"
 
+
+class ArticleViewDay(models.Model):
+    """How often an article was read on one day (a counter, incremented with ``F()``).
+
+    Counted by the page-view beacon (:mod:`articles.analytics`). The model began in the kb
+    app, so its table keeps that name (``articles.0009_article_view_day``).
+    """
+
+    date = models.DateField()
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "kb_articleviewday"
+        constraints = [
+            models.UniqueConstraint(fields=["date", "article"], name="one_article_view_row_per_day"),
+        ]
+        indexes = [models.Index(fields=["date"], name="article_view_day_date")]
+
+    def __str__(self):
+        return f"{self.date} article {self.article_id}: {self.views}"

@@ -2,7 +2,8 @@
 
 The write path (``articles.services``) calls :func:`event_record`, which writes ONE
 :class:`~articles.models.NotificationEvent` row in the caller's transaction, whatever the
-number of followers, and on commit schedules :func:`articles.tasks.deliver_notifications`.
+number of followers; saving it schedules :func:`articles.tasks.deliver_notifications` on
+commit (the ``post_save`` receiver :func:`articles.tasks.event_saved`).
 That task (and ``manage.py send_notifications``, for cron) does the rest:
 
 1. :func:`events_fan_out` turns each event into one :class:`~articles.models.Notification`
@@ -31,8 +32,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
+from kb import clock
 from kb.mail import absolute_url, queue_email
 
 from .markdown import plain_text
@@ -119,37 +120,11 @@ def event_record(*, kind: str, target: Article | Post, actor=None, comment=None,
         comment=comment,
         actor=actor if actor is not None and actor.is_authenticated else None,
         summary=summary,
-        created_at=at or timezone.now(),
+        created_at=at or clock.now(),
     )
-    # One delivery per transaction, however many events it recorded (an import): every
-    # event registers a cheap callback, and the first to run takes the flag.
-    transaction.get_connection()._kb_notify_pending = True
-    # robust=True: a broken task queue must not turn a saved comment into a 500 page;
-    # the event stays pending and ``send_notifications`` picks it up.
-    transaction.on_commit(_schedule_delivery, robust=True)
+    # Saving the event schedules its delivery after commit (articles.tasks.event_saved,
+    # connected in ArticlesConfig.ready(): the task imports this module, not the reverse).
     return event
-
-
-def _schedule_delivery() -> None:
-    """The on_commit callback: enqueue the delivery task (see module docstring)."""
-    from .tasks import deliver_notifications
-
-    connection = transaction.get_connection()
-    if not getattr(connection, "_kb_notify_pending", False):
-        return
-    connection._kb_notify_pending = False
-
-    backend = deliver_notifications.get_backend()
-    if backend.supports_defer:
-        # A queue that can wait (the database backend): one run when the batch is due.
-        # The run now fans out, so nothing depends on a worker that sleeps.
-        deliver_notifications.enqueue()
-        deliver_notifications.using(
-            run_after=timezone.now() + batch_window() + timedelta(seconds=1)
-        ).enqueue()
-    else:
-        # The immediate backend (development): fan out and send whatever is already due.
-        deliver_notifications.enqueue()
 
 
 def change_summary(*, old_title: str, new_title: str, old_body: str, new_body: str) -> str:
@@ -415,7 +390,7 @@ def email_follow_request(*, email: str, target, at: datetime | None = None) -> E
     The same answer whether the address already follows or not (no way to probe who
     follows what); an already confirmed follow gets no new email.
     """
-    at = at or timezone.now()
+    at = at or clock.now()
     email = email.strip()
     kwargs = {_kind_of(target): target}
     with transaction.atomic():

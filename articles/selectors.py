@@ -1,9 +1,11 @@
 """Every read of help-center content for pages.
 
 Each selector returns what one page needs in a fixed number of queries, whatever the
-number of comments, articles or followers: counts are derived in SQL by correlated
-subqueries (never stored, so never racy), authors are joined, and whether an author is
-an agent is computed in the same query as the comments (``author_is_agent``).
+number of comments, articles or followers. Two counts read on every listing are stored
+and kept by ``articles.services`` with ``F()`` updates: ``Section.published_count`` and
+``Article``/``Post.comment_total``. The others (followers, votes, posts per topic) are
+derived in SQL by correlated subqueries. Authors are joined, and whether an author is an
+agent is computed in the same query as the comments (``author_is_agent``).
 
 Drafts: ``include_drafts`` is True only for agents; every other reader gets published
 articles only, in lists, related articles and the home page alike.
@@ -27,6 +29,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Greatest
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 
@@ -39,6 +42,7 @@ PROMOTED_ARTICLES_LIMIT = 6
 RECENT_ACTIVITY_LIMIT = 6
 COMMENTS_PER_PAGE = 50
 SECTION_ARTICLES_PER_PAGE = 50
+TOPIC_POSTS_PER_PAGE = 30
 # Official answers first, then oldest first; the id breaks ties so pages never overlap.
 COMMENT_ORDER = ("-is_official", "created_at", "id")
 
@@ -139,7 +143,7 @@ def home_categories() -> QuerySet:
     """Categories with their sections; each section's ``published_count`` is its number
     of published articles.
 
-    The one count that is stored rather than derived: counted per render, a correlated
+    Stored rather than derived (like the comment totals): counted per render, a correlated
     ``COUNT`` walked every published row of every section (100,000 index entries at 100k
     articles) on every home page. ``articles.services`` keeps the column in step.
     """
@@ -187,6 +191,11 @@ def recent_posts(*, limit: int = RECENT_ACTIVITY_LIMIT) -> list[Post]:
         )
         .order_by("-last_activity", "-pk")[:limit]
     )
+
+
+def visible_article(*, pk: int, include_drafts: bool) -> Article:
+    """The article a vote or comment is for (404 for a draft unless ``include_drafts``)."""
+    return get_object_or_404(_articles(include_drafts), pk=pk)
 
 
 def category_detail(*, slug: str, include_drafts: bool) -> Category:
@@ -370,19 +379,22 @@ def topic_posts(*, topic: Topic) -> QuerySet:
     )
 
 
-def _open_ticket_reference() -> Subquery:
-    """The reference of the post's open escalation ticket (or NULL), as a subquery."""
-    # Imported here: the tickets app builds on articles, not the other way round, and
-    # only agents' post pages ask for this.
-    from tickets.models import OPEN_STATUSES, Ticket
-
-    tickets = Ticket.objects.filter(post=OuterRef("pk"), status__in=OPEN_STATUSES).order_by("-created_at", "-pk")
-    return Subquery(tickets.values("reference")[:1])
+def topic_post_page(*, topic: Topic, number=1, per_page: int = TOPIC_POSTS_PER_PAGE) -> Page:
+    """One page of ``topic_posts`` (any ``number``: junk gives page 1, past the end the last)."""
+    return Paginator(topic_posts(topic=topic), per_page).get_page(number)
 
 
-def post_detail(*, pk: int, viewer, with_open_ticket: bool = False) -> Post:
-    """The post with its counts; ``with_open_ticket`` (agents) adds ``open_ticket_reference``
-    in the same query, so the escalation button costs no extra query."""
+#: Columns other apps add to a post for agents, as ``{name: function() -> expression}``,
+#: read in the same query as the post: the tickets app adds ``open_ticket_reference``
+#: (its open escalation ticket) from ``TicketsConfig.ready``. Apps above this one plug in
+#: here; this app imports none of them.
+AGENT_POST_ANNOTATIONS: dict = {}
+
+
+def post_detail(*, pk: int, viewer, for_agent: bool = False) -> Post:
+    """The post with its counts; ``for_agent`` adds ``AGENT_POST_ANNOTATIONS`` (such as
+    ``open_ticket_reference``) in the same query, so the escalation button costs no extra
+    query."""
     annotations = {
         "follower_count": _follower_count("post"),
         "comment_count": F("comment_total"),
@@ -390,8 +402,8 @@ def post_detail(*, pk: int, viewer, with_open_ticket: bool = False) -> Post:
     following = _viewer_follows(viewer, "post")
     if following is not None:
         annotations["viewer_following"] = following
-    if with_open_ticket:
-        annotations["open_ticket_reference"] = _open_ticket_reference()
+    if for_agent:
+        annotations.update({name: expression() for name, expression in AGENT_POST_ANNOTATIONS.items()})
     return get_object_or_404(
         Post.objects.select_related("topic", "author").annotate(**annotations), pk=pk
     )
@@ -417,11 +429,12 @@ def viewer_follows(*, user, target) -> bool:
 
 
 def follow_target(*, kind: str, pk: int, include_drafts: bool):
-    """The article, post or section a follow button points at (404 when not visible)."""
+    """The article, post or section a follow button points at (404 when not visible, or
+    when ``kind`` is none of these)."""
     if kind == "article":
         return get_object_or_404(_articles(include_drafts), pk=pk)
     if kind == "post":
         return get_object_or_404(Post, pk=pk)
     if kind == "section":
         return get_object_or_404(Section, pk=pk)
-    return None
+    raise Http404("Nothing to follow here.")

@@ -15,8 +15,8 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article
-from kb.models import ArticleViewDay, VisitorDay
+from articles.models import Article, ArticleViewDay
+from kb.models import VisitorDay
 from search.models import SearchClick, SearchQueryLog
 from tickets.models import Deflection, FlowEvent, Plan, PlanLink
 

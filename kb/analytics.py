@@ -1,4 +1,4 @@
-"""Counting help-center visitors and article views without keeping personal data.
+"""Counting help-center visitors without keeping personal data.
 
 How a visitor is identified: an HMAC of their session cookie or, when they have none, of
 their IP address and User-Agent, keyed with a random salt that is made fresh each day and
@@ -9,9 +9,10 @@ deleted once the next day's salt exists (:class:`kb.models.DailySalt`). So:
 - once a day's salt is deleted, nobody can test an IP address against that day's hashes
   (the search space of IPv4 addresses is small, so a permanent key would not be enough).
 
-What is stored is daily aggregates only (:class:`VisitorDay`, :class:`ArticleViewDay`).
-Page views arrive through a beacon (``static/js/analytics.js`` → ``analytics:hit``) after
-the page has been served, so reading a page never waits for an analytics write.
+What is stored is daily aggregates only (:class:`VisitorDay` here; the apps keep their own,
+such as ``articles.ArticleViewDay``). Page views arrive through a beacon
+(``static/js/analytics.js`` → ``analytics:hit``, served by the articles app) after the page
+has been served, so reading a page never waits for an analytics write.
 """
 
 from __future__ import annotations
@@ -24,15 +25,15 @@ from datetime import date, datetime, timedelta
 from django import forms
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from kb import throttle
 
-from .models import ArticleViewDay, DailySalt, VisitorDay
+from .models import DailySalt, VisitorDay
 
 # What a page says it is (``data-analytics-kind`` on <body>). Every kind counts the
-# visitor as a help-center visitor; "article" also counts a view of that article.
+# visitor as a help-center visitor; "article" also counts a view of that article
+# (``articles.analytics``).
 PAGE = "page"
 ARTICLE = "article"
 POST = "post"
@@ -91,7 +92,7 @@ def visitor_hash_for(request, *, at: datetime) -> str:
     )
 
 
-def _update_or_insert(model: type[models.Model], *, keys: dict, update: dict, insert: dict) -> None:
+def update_or_insert(model: type[models.Model], *, keys: dict, update: dict, insert: dict) -> None:
     """Change the row with ``keys``, or insert it; safe when two requests race to insert.
 
     ``update`` may hold ``F()`` expressions (counters), which ``update_or_create`` cannot
@@ -106,20 +107,10 @@ def _update_or_insert(model: type[models.Model], *, keys: dict, update: dict, in
         model.objects.filter(**keys).update(**update)
 
 
-@transaction.atomic
-def page_view_record(*, visitor: str, kind: str, object_id: int | None, at: datetime) -> None:
-    """A visitor opened a help-center page: count them for the day, and the article's view."""
-    day = day_of(at)
-    _update_or_insert(VisitorDay, keys={"date": day, "visitor_hash": visitor},
-                      update={"saw_help_center": True}, insert={"saw_help_center": True})
-    if kind == ARTICLE and object_id is not None:
-        keys = {"date": day, "article_id": object_id}
-        if ArticleViewDay.objects.filter(**keys).update(views=F("views") + 1):
-            return
-        from articles.models import Article  # kb is below articles; import only when needed
-
-        if Article.objects.published().filter(pk=object_id).exists():
-            _update_or_insert(ArticleViewDay, keys=keys, update={"views": F("views") + 1}, insert={"views": 1})
+def visitor_record(*, visitor: str, at: datetime) -> None:
+    """A visitor opened a help-center page: count them once for the day of ``at``."""
+    update_or_insert(VisitorDay, keys={"date": day_of(at), "visitor_hash": visitor},
+                     update={"saw_help_center": True}, insert={"saw_help_center": True})
 
 
 @transaction.atomic
@@ -127,8 +118,8 @@ def request_submitted_record(*, visitor: str, at: datetime) -> None:
     """The visitor sent the request form today (for the self-service score)."""
     if not visitor:
         return
-    _update_or_insert(VisitorDay, keys={"date": day_of(at), "visitor_hash": visitor},
-                      update={"submitted_request": True}, insert={"submitted_request": True})
+    update_or_insert(VisitorDay, keys={"date": day_of(at), "visitor_hash": visitor},
+                     update={"submitted_request": True}, insert={"submitted_request": True})
 
 
 class BeaconForm(forms.Form):

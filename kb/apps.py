@@ -7,7 +7,11 @@ class KbConfig(AppConfig):
     verbose_name = "Help center site"
 
     def ready(self):
+        from . import housekeeping
         from .permissions import ensure_agents_group
+
+        # kb's own bookkeeping; the apps register theirs in their ready() (kb imports no app).
+        housekeeping.register_own()
 
         # After each app's permissions exist (auth creates them on post_migrate, and its
         # receiver was connected first), make sure the Agents group holds those it lists:

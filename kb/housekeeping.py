@@ -1,10 +1,16 @@
-"""Removing what kb wrote for its own bookkeeping once it is no longer needed.
+"""Removing bookkeeping the site wrote once it is no longer needed: a registry of pruners.
 
 Every follower email leaves a NotificationEvent, a Notification per follower and an
 OutgoingEmail; every background job leaves a task result row; a request whose transaction
 rolled back can leave its attachment's file on disk (files are written before the commit,
 and nothing points to them). None of it is ever read again after a while, and none of it
 was pruned: a busy help center grew these tables by the million.
+
+kb prunes its own rows (sent and failed emails, finished task results); each app registers
+what it writes from its ``AppConfig.ready()`` (articles: notifications and notification
+events; tickets: orphan attachment files) with :func:`register`, so kb imports no app. A
+pruner is a function ``(*, cutoff, now, dry_run) -> int``: it deletes (or with ``dry_run``
+only counts) what it owns that is done with and older than ``cutoff``, and returns how many.
 
 What is kept: anything still pending (an email not sent yet, a notification waiting for its
 digest, an event not fanned out), failed emails for ``days`` (they are how an operator sees
@@ -17,97 +23,90 @@ a server that stays up).
 
 from __future__ import annotations
 
-import os
-import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q, QuerySet
 
 #: Days bookkeeping rows are kept after they were last needed.
 RETENTION_DAYS = 90
-#: Age of an unreferenced attachment file before it counts as an orphan: a request being
-#: saved right now has written its file but not committed its row yet.
-ORPHAN_GRACE = timedelta(days=1)
+
+#: ``(*, cutoff, now, dry_run) -> int``: see the module docstring.
+PruneFunction = Callable[..., int]
+
+
+@dataclass(frozen=True)
+class Pruner:
+    name: str  # the key of its count ("emails")
+    label: str  # what the count is of, in the command's report ("notification events")
+    function: PruneFunction
+
+
+_pruners: dict[str, Pruner] = {}
+
+
+def register(name: str, label: str, function: PruneFunction) -> None:
+    """Have ``housekeeping_run`` call ``function``; reported as "<count> <label>", in the
+    order of registration. Registering a name again replaces it (``ready()`` may run twice)."""
+    _pruners[name] = Pruner(name=name, label=label, function=function)
+
+
+def pruners() -> list[Pruner]:
+    return list(_pruners.values())
 
 
 @dataclass
 class Pruned:
-    emails: int = 0
-    notifications: int = 0
-    events: int = 0
-    task_results: int = 0
-    attachment_files: int = 0
+    """How many of each registered kind went (or, with ``dry_run``, would go)."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
 
     def __str__(self):
-        return (f"{self.emails} emails, {self.notifications} notifications, {self.events} "
-                f"notification events, {self.task_results} task results, "
-                f"{self.attachment_files} orphan attachment files")
+        return ", ".join(f"{count} {self.labels[name]}" for name, count in self.counts.items())
 
 
 def housekeeping_run(*, now: datetime, days: int = RETENTION_DAYS, dry_run: bool = False) -> Pruned:
     """Delete (or with ``dry_run`` only count) what is older than ``days`` and done with."""
-    from articles.models import Notification, NotificationEvent
-    from kb.models import OutgoingEmail
-
     cutoff = now - timedelta(days=days)
     pruned = Pruned()
-    querysets = {
-        "emails": OutgoingEmail.objects.filter(
-            Q(status=OutgoingEmail.Status.SENT, sent_at__lt=cutoff)
-            | Q(status=OutgoingEmail.Status.FAILED, created_at__lt=cutoff)
-        ),
-        "notifications": Notification.objects.filter(sent_at__lt=cutoff),
-        # Fanned out long ago and with no notification still waiting for its digest.
-        "events": NotificationEvent.objects.filter(fanned_out_at__lt=cutoff).exclude(
-            Exists(Notification.objects.filter(event=OuterRef("pk"), sent_at__isnull=True))
-        ),
-        "task_results": _finished_task_results(cutoff),
-    }
-    for name, queryset in querysets.items():
-        if queryset is None:
-            continue
-        if dry_run:
-            setattr(pruned, name, queryset.count())
-        else:
-            with transaction.atomic():
-                # Only the rows of this model (cascades are counted by their own line).
-                setattr(pruned, name, queryset.delete()[1].get(queryset.model._meta.label, 0))
-    pruned.attachment_files = _prune_orphan_attachments(now=now, dry_run=dry_run)
+    for pruner in pruners():
+        pruned.labels[pruner.name] = pruner.label
+        pruned.counts[pruner.name] = pruner.function(cutoff=cutoff, now=now, dry_run=dry_run)
     return pruned
 
 
-def _finished_task_results(cutoff: datetime):
+def queryset_prune(queryset: QuerySet, *, dry_run: bool) -> int:
+    """Count, or delete, the rows of ``queryset``: the body of most pruners."""
+    if dry_run:
+        return queryset.count()
+    with transaction.atomic():
+        # Only the rows of this model (cascades are counted by their own pruner).
+        return queryset.delete()[1].get(queryset.model._meta.label, 0)
+
+
+def emails_prune(*, cutoff: datetime, dry_run: bool, **_) -> int:
+    """Sent emails, and failed ones (kept ``days`` for the operator to see)."""
+    from .models import OutgoingEmail
+
+    return queryset_prune(OutgoingEmail.objects.filter(
+        Q(status=OutgoingEmail.Status.SENT, sent_at__lt=cutoff)
+        | Q(status=OutgoingEmail.Status.FAILED, created_at__lt=cutoff)
+    ), dry_run=dry_run)
+
+
+def task_results_prune(*, cutoff: datetime, dry_run: bool, **_) -> int:
     """Finished rows of the database task backend (django-tasks-db), when it is installed."""
     try:
         from django_tasks_db.models import DBTaskResult
     except ImportError:  # another task backend keeps no rows here
-        return None
-    return DBTaskResult.objects.finished().filter(finished_at__lt=cutoff)
-
-
-def _prune_orphan_attachments(*, now: datetime, dry_run: bool) -> int:
-    from tickets.models import TicketAttachment
-    from tickets.services.requests import attachments_dir
-
-    folder = attachments_dir()
-    if not folder.is_dir():
         return 0
-    # Listed before the rows are read: a file written after this listing is never seen,
-    # and one written before it is old enough only past the grace period.
-    oldest = now.timestamp() - ORPHAN_GRACE.total_seconds()
-    candidates = [entry for entry in os.scandir(folder)
-                  if entry.is_file() and entry.stat().st_mtime < min(oldest, time.time())]
-    if not candidates:
-        return 0
-    referenced = set(TicketAttachment.objects.filter(stored_name__in=[e.name for e in candidates])
-                     .values_list("stored_name", flat=True))
-    orphans = [entry for entry in candidates if entry.name not in referenced]
-    if not dry_run:
-        for entry in orphans:
-            try:
-                os.unlink(entry.path)
-            except FileNotFoundError:
-                pass
-    return len(orphans)
+    return queryset_prune(DBTaskResult.objects.finished().filter(finished_at__lt=cutoff), dry_run=dry_run)
+
+
+def register_own() -> None:
+    """kb's own pruners (called from ``KbConfig.ready()``, before the apps register theirs)."""
+    register("emails", "emails", emails_prune)
+    register("task_results", "task results", task_results_prune)

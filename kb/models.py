@@ -1,4 +1,5 @@
-"""Site-wide infrastructure stored in the database: rate-limit counters and the email outbox."""
+"""Site-wide infrastructure stored in the database: rate-limit counters, the email outbox
+and the daily visitor counts."""
 
 from django.db import models
 from django.utils import timezone
@@ -68,7 +69,7 @@ class OutgoingEmail(models.Model):
         return f"{self.subject} → {', '.join(self.to)} ({self.get_status_display()})"
 
 
-# --- Visitor and article-view counting (kb.analytics) ------------------------------------
+# --- Visitor counting (kb.analytics) ------------------------------------------------------
 
 
 class DailySalt(models.Model):
@@ -106,20 +107,3 @@ class VisitorDay(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.visitor_hash[:8]}…"
-
-
-class ArticleViewDay(models.Model):
-    """How often an article was read on one day (a counter, incremented with ``F()``)."""
-
-    date = models.DateField()
-    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
-    views = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["date", "article"], name="one_article_view_row_per_day"),
-        ]
-        indexes = [models.Index(fields=["date"], name="article_view_day_date")]
-
-    def __str__(self):
-        return f"{self.date} article {self.article_id}: {self.views}"

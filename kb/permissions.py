@@ -42,20 +42,28 @@ def ensure_agents_group(**kwargs):
     return group
 
 
-def agent_required(view):
+def agent_required(view=None, *, sign_in: bool = True):
     """Pages and actions for agents: signed-out visitors are sent to sign in, other users
-    get 403. The one guard every agent view uses."""
+    get 403. The one guard every agent view uses.
+
+    ``@agent_required(sign_in=False)`` for endpoints called by script (the editor's
+    preview and upload): a redirect to the sign-in page means nothing to a script, so
+    signed-out callers get 403 too.
+    """
     from functools import wraps
 
     from django.contrib.auth.views import redirect_to_login
     from django.core.exceptions import PermissionDenied
 
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_agent(request.user):
-            raise PermissionDenied("This page is for support agents.")
-        return view(request, *args, **kwargs)
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if sign_in and not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not is_agent(request.user):
+                raise PermissionDenied("This page is for support agents.")
+            return view(request, *args, **kwargs)
 
-    return wrapped
+        return wrapped
+
+    return decorate if view is None else decorate(view)

@@ -7,7 +7,7 @@ from kb.views import media
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("kb.accounts.urls")),
-    path("analytics/", include("kb.analytics_urls")),
+    path("analytics/", include("articles.analytics_urls")),
     path("", include("tickets.urls")),
     path("", include("search.urls")),
     path("", include("articles.urls")),

@@ -10,7 +10,7 @@ WordPiece tokenizer is a page of code, so both are read here rather than through
 its HTTP stack, which an offline help center never uses).
 
 The output matches sentence-transformers' (same token ids, mean pooling over real tokens,
-L2 normalisation): ``tests/articles_tests/test_search_semantic.py`` pins reference token
+L2 normalisation): ``tests/search_tests/test_semantic.py`` pins reference token
 ids and vectors computed with ``tokenizers`` and sentence-transformers.
 """
 

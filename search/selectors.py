@@ -12,10 +12,11 @@ import logging
 import math
 from dataclasses import dataclass, field, replace
 
+from django.core.paginator import Page, Paginator
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article, Post
+from articles.models import Article, Category, Post
 from search.backends.base import (
     ARTICLE,
     KINDS,
@@ -77,6 +78,12 @@ class SearchPage:
     @property
     def has_previous(self) -> bool:
         return self.page > 1
+
+    @property
+    def page_obj(self) -> Page:
+        """This page as a Django ``Page`` (over hit positions, no rows), for the one
+        pagination include."""
+        return Paginator(range(self.total), self.per_page).get_page(self.page)
 
 
 def _backend_search(query: SearchQuery) -> tuple[SearchResults, bool]:
@@ -246,3 +253,23 @@ def search_explain(*, text: str, limit: int = 20) -> list[dict]:
     page = search_run(text=text, page=1, per_page=limit)
     return [{"title": item.title, "url": item.url, "kind": item.kind, "position": item.position,
              "explanation": page.explain.get(item.key)} for item in page.items]
+
+
+def filter_choices() -> list[dict]:
+    """Categories with their sections for the search page's filter menus, in one query (a
+    LEFT JOIN, so a category without sections is still offered)."""
+    rows = Category.objects.order_by("position", "name", "pk", "sections__position",
+                                     "sections__name").values_list(
+        "pk", "name", "sections__pk", "sections__name")
+    categories: dict[int, dict] = {}
+    for pk, name, section_pk, section_name in rows:
+        category = categories.setdefault(pk, {"pk": pk, "name": name, "sections": []})
+        if section_pk is not None:
+            category["sections"].append({"pk": section_pk, "name": section_name})
+    return list(categories.values())
+
+
+def result_url(*, kind: str, pk: int) -> str | None:
+    """Where a clicked result leads now: its page while it is still public, else None."""
+    target = (Article.objects.published() if kind == ARTICLE else Post.objects).filter(pk=pk).first()
+    return target.get_absolute_url() if target else None

@@ -5,18 +5,16 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from articles.models import Article, Category, Post
-from kb import page_cache
+from kb import clock, page_cache
 from kb.permissions import agent_required
 from search import analytics, api
 from search.backends.base import ARTICLE, KINDS, POST, split_key
 from search.cache import cached
 from search.forms import AnalyticsPeriodForm, ApiSearchForm, ClickForm, SearchForm
 from search.ranking import semantic
-from search.selectors import MAX_PER_PAGE, search_explain, search_run, search_suggest
+from search.selectors import MAX_PER_PAGE, filter_choices, result_url, search_explain, search_run, search_suggest
 from search.synonyms import CACHE_SECONDS as SYNONYM_SECONDS
 
 PER_PAGE = 10
@@ -27,20 +25,6 @@ SEARCH_LOG = "search-log"  # the page slot holding this request's SearchQueryLog
 def _session_key(request):
     # The cookie value rather than request.session: no session row is read or created.
     return request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-
-
-def _filter_choices() -> list[dict]:
-    """Categories with their sections for the filter menus, in one query (a LEFT JOIN,
-    so a category without sections is still offered)."""
-    rows = Category.objects.order_by("position", "name", "pk", "sections__position",
-                                     "sections__name").values_list(
-        "pk", "name", "sections__pk", "sections__name")
-    categories: dict[int, dict] = {}
-    for pk, name, section_pk, section_name in rows:
-        category = categories.setdefault(pk, {"pk": pk, "name": name, "sections": []})
-        if section_pk is not None:
-            category["sections"].append({"pk": section_pk, "name": section_name})
-    return list(categories.values())
 
 
 def _log_search(request, query: str, result_count: int) -> page_cache.Slot:
@@ -66,7 +50,7 @@ def _search_page(request):
                       section_id=section_id, page=page_number, per_page=PER_PAGE)
     logged = {"query": query, "result_count": page.total} if query and page.page == 1 else {}
     log_id = _log_search(request, logged.get("query", ""), page.total)
-    categories = _filter_choices()
+    categories = filter_choices()
     tabs = [
         {"value": value, "label": label, "current": value == kind,
          "count": sum(page.kind_counts.get(k, 0) for k in ((value,) if value else KINDS))}
@@ -116,15 +100,14 @@ def record_click(request):
                            position=form.cleaned_data["position"], kind=kind, object_id=pk)
     if request.method == "POST":
         return HttpResponse(status=204)
-    target = (Article.objects.published() if kind == ARTICLE else Post.objects).filter(pk=pk).first()
-    return HttpResponseRedirect(target.get_absolute_url() if target else reverse("search:search"))
+    return HttpResponseRedirect(result_url(kind=kind, pk=pk) or reverse("search:search"))
 
 
 @agent_required
 def search_analytics(request):
     form = AnalyticsPeriodForm(request.GET)
     days = form.cleaned_data["days"] if form.is_valid() else analytics.DEFAULT_PERIOD
-    report = analytics.search_report(days=days, at=timezone.now())
+    report = analytics.search_report(days=days, at=clock.now())
     periods = [{"days": d, "current": d == days} for d in analytics.PERIODS]
     return render(request, "search/analytics.html", {"report": report, "periods": periods})
 

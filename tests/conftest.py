@@ -31,7 +31,7 @@ def _isolated_data_dir(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _lexical_search_by_default(settings):
     # Embedding every article a test saves costs ~20 ms of CPU each; semantic re-ranking
-    # has its own tests (articles_tests/test_search_semantic.py), which turn it on.
+    # has its own tests (search_tests/test_semantic.py), which turn it on.
     settings.KB_SEARCH_SEMANTIC = False
 
 
@@ -102,3 +102,15 @@ def make_post(topic, customer):
         return services.post_create(author=author or customer, topic=topic, title=title, body=body)
 
     return make
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Set the moment every view and task believes it is (``kb.clock.now``):
+    ``clock(datetime)`` returns that moment, and may be called again to move time."""
+
+    def set_clock(moment):
+        monkeypatch.setattr("kb.clock.now", lambda: moment)
+        return moment
+
+    return set_clock

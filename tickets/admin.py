@@ -4,8 +4,12 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models as db_models
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html_join
+from django.utils.text import format_lazy
+
+from kb import clock
 
 from . import office_hours
 from .models import (
@@ -62,7 +66,7 @@ class ScheduleExceptionInline(admin.TabularInline):
 
     def get_queryset(self, request):
         # Past exceptions no longer matter; keep the form short.
-        return super().get_queryset(request).filter(date__gte=timezone.localdate() - timedelta(days=7))
+        return super().get_queryset(request).filter(date__gte=timezone.localdate(clock.now()) - timedelta(days=7))
 
 
 @admin.register(Team)
@@ -75,10 +79,11 @@ class TeamAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "cancel_flow_role", "status_now"]}),
         ("Office hours", {"fields": ["time_zone", "holiday_country", "holiday_subdivision", "upcoming_holidays"],
-                          "description": "Open intervals are wall-clock times in the team's zone, in 15-minute "
-                                         "steps. Several per weekday are fine; a closing time at or before the "
-                                         "opening time runs past midnight. Preview any moment at "
-                                         "/contact/cancel/?at=2026-12-25T10:00."}),
+                          "description": format_lazy(
+                              "Open intervals are wall-clock times in the team's zone, in 15-minute steps. "
+                              "Several per weekday are fine; a closing time at or before the opening time runs "
+                              "past midnight. Preview any moment at {}?at=2026-12-25T10:00.",
+                              reverse_lazy("tickets:cancel_flow"))}),
         ("Contact", {"fields": ["phone", "phone_note", "chat_url", "callback_minutes", "callback_lead_minutes"]}),
     ]
 
@@ -86,14 +91,15 @@ class TeamAdmin(admin.ModelAdmin):
     def status_now(self, team):
         if team.pk is None:
             return "—"
-        team = selectors.teams_with_schedules(timezone.now()).get(pk=team.pk)
-        return office_hours.status_text(selectors.schedule_for(team), timezone.now())
+        at = clock.now()
+        team = selectors.teams_with_schedules(at).get(pk=team.pk)
+        return office_hours.status_text(selectors.schedule_for(team), at)
 
     @admin.display(description="Public holidays (next 12 months)")
     def upcoming_holidays(self, team):
         if not team.holiday_country:
             return "— (no holiday calendar)"
-        today = timezone.localdate()
+        today = timezone.localdate(clock.now())
         schedule = office_hours.Schedule(team.zone, holiday_country=team.holiday_country,
                                          holiday_subdivision=team.holiday_subdivision)
         days = [today + timedelta(days=n) for n in range(366)]

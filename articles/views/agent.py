@@ -5,35 +5,19 @@ accept SVG; we mount these instead (``MARKDOWNX_URLS_PATH`` and
 ``MARKDOWNX_UPLOAD_URLS_PATH`` point here) and allow agents only.
 """
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from kb.permissions import agent_required, is_agent
+from kb.permissions import agent_required
 
 from .. import services
-from ..forms import ArticleForm, ImageUploadForm
+from ..forms import ArticleForm, ImageUploadForm, add_service_errors
 from ..markdown import render_markdown
 from ..models import Article
-from .community import add_service_errors
-
-
-def agent_endpoint(view):
-    """Editor endpoints (called by script): 403 for anyone who is not an agent."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not is_agent(request.user):
-            raise PermissionDenied("Only agents can use the editor.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
 
 # --- Article editor -------------------------------------------------------------------
 
@@ -92,7 +76,7 @@ def _editor(request, form, *, article):
 
 
 @require_POST
-@agent_endpoint
+@agent_required(sign_in=False)
 def markdownify(request):
     """The live preview: the same renderer and sanitiser as saved articles."""
     return HttpResponse(render_markdown(request.POST.get("content", "")))
@@ -104,7 +88,7 @@ def _upload_error(message: str, status: int = 400) -> JsonResponse:
 
 
 @require_POST
-@agent_endpoint
+@agent_required(sign_in=False)
 def upload(request):
     """Store an image dropped into the editor; answer with its Markdown, like markdownx."""
     form = ImageUploadForm(request.POST, request.FILES)

@@ -11,19 +11,18 @@ from crispy_forms.layout import Field, Layout
 from django import forms
 from django.contrib import messages
 from django.core import signing
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from kb import throttle
+from kb import clock, throttle
 from kb.honeypot import HoneypotFormMixin, honeypot_layout
+from kb.http import safe_next
 from kb.permissions import is_agent
 
 from .. import notifications, selectors
 from ..models import EmailFollow
-from .community import FOLLOW_KINDS, safe_next
 
 # Each request sends an email to the address typed: tight limits per address and per IP
 # so the form cannot be used to flood someone's inbox.
@@ -48,18 +47,15 @@ class EmailFollowForm(HoneypotFormMixin, forms.Form):
 @require_http_methods(["GET", "POST"])
 def email_follow(request, kind, pk):
     """A signed-out visitor follows an article, post or section by email."""
-    if kind not in FOLLOW_KINDS:
-        raise Http404("Nothing to follow here.")
     target = selectors.follow_target(kind=kind, pk=pk, include_drafts=is_agent(request.user))
     form = EmailFollowForm(request.POST or None)
     if request.method == "POST":
-        at = timezone.now()
-        decision = throttle.hit(scope="email_follow", at=at, limits=[
+        at = clock.now()
+        if limited := throttle.limit_response(request, scope="email_follow", at=at, what="follow requests", limits=[
             throttle.Limit("ip", throttle.client_ip(request), EMAIL_FOLLOW_IP_RATE),
             throttle.Limit("email", request.POST.get("email", "")[:254], EMAIL_FOLLOW_ADDRESS_RATE),
-        ])
-        if decision.limited:
-            return throttle.too_many_requests(request, decision, at=at, what="follow requests")
+        ]):
+            return limited
         if form.is_valid():
             notifications.email_follow_request(email=form.cleaned_data["email"], target=target, at=at)
             messages.success(
@@ -87,7 +83,7 @@ def email_follow_confirm(request, token):
     except (signing.BadSignature, EmailFollow.DoesNotExist):
         return render(request, "articles/follow_email_confirm.html", {"invalid": True}, status=400)
     if request.method == "POST":
-        notifications.email_follow_confirm(follow=follow, at=timezone.now())
+        notifications.email_follow_confirm(follow=follow, at=clock.now())
     return render(request, "articles/follow_email_confirm.html", {
         "follow": follow,
         "target": follow.target,

@@ -6,7 +6,7 @@ Drafts exist only for agents: every selector here is told ``include_drafts`` fro
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -14,18 +14,8 @@ from kb.permissions import is_agent
 
 from .. import selectors, services
 from ..models import Article
-from .community import (
-    COMMENT_FORM_ANCHOR,
-    comment_form_for,
-    comment_thread,
-    follow_box,
-    handle_comment,
-    page_nav,
-    sign_in_url,
-)
+from ..pages import comment_box, comment_submit, comment_thread, follow_box
 
-# Until the contact flow lands, the home page links to its agreed path directly.
-CANCEL_HELP_PATH = "/contact/cancel/"
 VOTE_ANCHOR = "#article-vote"
 
 
@@ -37,7 +27,7 @@ def home(request):
             "categories": selectors.home_categories(),
             "promoted": selectors.promoted_articles(),
             "recent_posts": selectors.recent_posts(),
-            "cancel_url": CANCEL_HELP_PATH,
+            "cancel_url": reverse("tickets:cancel_flow"),
         },
     )
 
@@ -63,7 +53,6 @@ def section_detail(request, pk, slug):
     page = selectors.section_articles(
         section=section, include_drafts=viewer_is_agent, number=request.GET.get("page")
     )
-    section_url = section.get_absolute_url()
     return render(
         request,
         "articles/section_detail.html",
@@ -71,8 +60,8 @@ def section_detail(request, pk, slug):
             "section": section,
             "articles": page.object_list,
             "article_count": section.article_count,
-            "article_pages": page_nav(page, base_url=section_url, label="Article pages"),
-            "follow": follow_box("section", section, next_url=section_url),
+            "article_page": page,
+            "follow": follow_box("section", section, next_url=section.get_absolute_url()),
             "can_write": viewer_is_agent,
             "breadcrumbs": [
                 (section.category.get_absolute_url(), section.category.name),
@@ -91,8 +80,6 @@ def _article_page(request, pk, *, slug=None, comment_form=None):
     article = selectors.article_detail(pk=pk, viewer=request.user, include_drafts=viewer_is_agent)
     if slug is not None and slug != article.slug:
         return redirect(article, permanent=True)
-    page_url = article.get_absolute_url()
-    viewer_vote = getattr(article, "viewer_vote", None)
     return render(
         request,
         "articles/article_detail.html",
@@ -100,22 +87,15 @@ def _article_page(request, pk, *, slug=None, comment_form=None):
             "article": article,
             "labels": article.labels.all(),
             **comment_thread(request, article, viewer_is_agent=viewer_is_agent),
+            **comment_box(request, article, comment_form=comment_form,
+                          action=reverse("articles:article_comment", kwargs={"pk": article.pk})),
             "related": selectors.related_articles(article=article),
-            "follow": follow_box("article", article, next_url=page_url),
-            "vote": {
-                "helpful": article.helpful_count,
-                "total": article.vote_count,
-                "voted_yes": viewer_vote is True,
-                "voted_no": viewer_vote is False,
-                "action": reverse("articles:article_vote", kwargs={"pk": article.pk}),
-            },
+            "follow": follow_box("article", article, next_url=article.get_absolute_url()),
+            "vote": _vote_box(article),
             # Drafts take no comments or votes (services refuse them too).
             "can_comment": not article.draft,
             "can_vote": not article.draft,
             "can_edit": viewer_is_agent,
-            "comment_form": comment_form or comment_form_for(request, article),
-            "comment_action": reverse("articles:article_comment", kwargs={"pk": article.pk}),
-            "sign_in_url": sign_in_url(page_url + COMMENT_FORM_ANCHOR),
             "breadcrumbs": [
                 (article.section.category.get_absolute_url(), article.section.category.name),
                 (article.section.get_absolute_url(), article.section.name),
@@ -125,9 +105,20 @@ def _article_page(request, pk, *, slug=None, comment_form=None):
     )
 
 
+def _vote_box(article) -> dict:
+    """"Was this article helpful?": counts and the viewer's vote (annotated by the selector)."""
+    viewer_vote = getattr(article, "viewer_vote", None)
+    return {
+        "helpful": article.helpful_count,
+        "total": article.vote_count,
+        "voted_yes": viewer_vote is True,
+        "voted_no": viewer_vote is False,
+        "action": reverse("articles:article_vote", kwargs={"pk": article.pk}),
+    }
+
+
 def _visible_article(request, pk) -> Article:
-    articles = Article.objects.all() if is_agent(request.user) else Article.objects.published()
-    return get_object_or_404(articles, pk=pk)
+    return selectors.visible_article(pk=pk, include_drafts=is_agent(request.user))
 
 
 @require_POST
@@ -150,6 +141,6 @@ def article_vote(request, pk):
 @require_POST
 def article_comment(request, pk):
     article = _visible_article(request, pk)
-    return handle_comment(
+    return comment_submit(
         request, article, lambda form: _article_page(request, article.pk, comment_form=form)
     )

@@ -13,11 +13,10 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse_lazy
-from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView
 
-from kb import throttle
+from kb import clock, throttle
+from kb.http import safe_next
 
 from .forms import SignUpForm
 
@@ -25,14 +24,6 @@ SIGNUP_IP_RATE = throttle.Rate(10, timedelta(hours=1))
 RESET_IP_RATE = throttle.Rate(10, timedelta(hours=1))
 # One mailbox gets few reset emails, whoever asks: nobody can flood someone's inbox.
 RESET_EMAIL_RATE = throttle.Rate(3, timedelta(hours=1))
-
-
-def _limited(request, scope, limits, what):
-    at = timezone.now()
-    decision = throttle.hit(scope=scope, at=at, limits=limits)
-    if decision.limited:
-        return throttle.too_many_requests(request, decision, at=at, what=what)
-    return None
 
 
 class SignUpView(FormView):
@@ -45,21 +36,14 @@ class SignUpView(FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        limited = _limited(
-            request, "signup",
-            [throttle.Limit("ip", throttle.client_ip(request), SIGNUP_IP_RATE)], "sign-ups",
+        limited = throttle.limit_response(
+            request, scope="signup", at=clock.now(), what="sign-ups",
+            limits=[throttle.Limit("ip", throttle.client_ip(request), SIGNUP_IP_RATE)],
         )
         return limited or super().post(request, *args, **kwargs)
 
     def get_success_url(self):
-        candidate = self.request.POST.get("next") or self.request.GET.get("next") or ""
-        if candidate and url_has_allowed_host_and_scheme(
-            candidate,
-            allowed_hosts={self.request.get_host()},
-            require_https=self.request.is_secure(),
-        ):
-            return candidate
-        return resolve_url(settings.LOGIN_REDIRECT_URL)
+        return safe_next(self.request, resolve_url(settings.LOGIN_REDIRECT_URL))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -80,8 +64,9 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def post(self, request, *args, **kwargs):
-        limited = _limited(request, "password_reset", [
-            throttle.Limit("ip", throttle.client_ip(request), RESET_IP_RATE),
-            throttle.Limit("email", request.POST.get("email", "")[:254], RESET_EMAIL_RATE),
-        ], "password reset requests")
+        limited = throttle.limit_response(
+            request, scope="password_reset", at=clock.now(), what="password reset requests",
+            limits=[throttle.Limit("ip", throttle.client_ip(request), RESET_IP_RATE),
+                    throttle.Limit("email", request.POST.get("email", "")[:254], RESET_EMAIL_RATE)],
+        )
         return limited or super().post(request, *args, **kwargs)

@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 #: site's questions in training, which flatters it there; product content has plan names
 #: and codes it never saw, where the words must still count. 0.7 is enough for a clearly
 #: better paraphrase ("stop paying each month" -> the cancel article) to beat a wordier
-#: lexical match (tests/articles_tests/test_search_semantic.py).
+#: lexical match (tests/search_tests/test_semantic.py).
 WEIGHT = 0.7
 #: Lexical hits re-ranked per search. A wider window finds more (dev MAP at weight 0.7:
 #: 20 hits 0.863, 30 0.883, 50 0.898, 100 0.909), but every hit costs a snippet and a

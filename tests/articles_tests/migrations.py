@@ -7,13 +7,14 @@ from django.db.migrations.executor import MigrationExecutor
 
 
 @contextmanager
-def at_migration(app_label: str, name: str):
-    """Migrate back to ``app_label.name`` and give its models (``apps.get_model``); on
-    leaving the block, migrate forward to the latest again, running the data migrations
-    over what the block wrote. Use with ``django_db(transaction=True)``."""
+def at_migration(app_label: str, name: str, *also: tuple[str, str]):
+    """Migrate back to ``app_label.name`` (and the ``also`` nodes, for the models of other
+    apps) and give its models (``apps.get_model``); on leaving the block, migrate forward
+    to the latest again, running the data migrations over what the block wrote. Use with
+    ``django_db(transaction=True)``."""
     executor = MigrationExecutor(connection)
     leaves = executor.loader.graph.leaf_nodes()
-    target = [(app_label, name)]
+    target = [(app_label, name), *also]
     executor.migrate(target)
     try:
         yield MigrationExecutor(connection).loader.project_state(target).apps

@@ -80,3 +80,74 @@ def test_admin_deletes_keep_the_section_count(client, superuser, make_article, m
     assert response.status_code == 302
     assert not Article.objects.filter(section=section).exists()
     assert Section.objects.get(pk=section.pk).published_count == 0
+
+
+# --- community posts ------------------------------------------------------------------
+
+
+@pytest.fixture
+def whoosh_index(settings):
+    """The real Whoosh index, in this test's temporary directory (see conftest)."""
+    from search.backends.base import reset_backends
+
+    settings.KB_SEARCH_BACKEND = "whoosh"
+    reset_backends()
+    yield
+    reset_backends()
+
+
+def test_admin_edits_a_post_through_the_service_page_and_search_follow(
+    client, superuser, make_post, other_customer, whoosh_index, django_capture_on_commit_callbacks
+):
+    """An edit in the admin re-renders the post, re-indexes it, and keeps its author."""
+    from search.index import index_rebuild
+
+    post = make_post(title="Cannot sign in", body="The login page says no.")
+    author = post.author
+    index_rebuild()
+    client.force_login(superuser)
+    url = reverse("admin:articles_post_change", args=[post.pk])
+    assert client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {
+            "topic": post.topic.pk, "title": "Locked out after a password change",
+            "body": "Every **passphrase** fails <script>alert(1)</script>",
+            "author": other_customer.pk,  # read-only: ignored
+        })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    post.refresh_from_db()
+    assert post.author == author
+    assert post.slug == "locked-out-after-a-password-change"
+    assert "<strong>passphrase</strong>" in post.body_html and "<script" not in post.body_html
+
+    page = client.get(post.get_absolute_url())
+    assert "<strong>passphrase</strong>" in html(page) and "Locked out after a password change" in html(page)
+    results = client.get(reverse("search:search"), {"q": "passphrase"})
+    assert [item.url for item in results.context["results"].items] == [post.get_absolute_url()]
+    assert not client.get(reverse("search:search"), {"q": "login page"}).context["results"].items
+
+
+def test_admin_post_change_form_shows_the_author_read_only(client, superuser, make_post):
+    post = make_post()
+    client.force_login(superuser)
+    body = html(client.get(reverse("admin:articles_post_change", args=[post.pk])))
+    assert 'name="author"' not in body and post.author.username in body
+
+
+def test_admin_refuses_a_post_body_the_renderer_cannot_take(client, superuser, make_post):
+    post = make_post()
+    client.force_login(superuser)
+    response = client.post(reverse("admin:articles_post_change", args=[post.pk]),
+                           {"topic": post.topic.pk, "title": post.title, "body": "[" * 5000})
+    assert response.status_code == 200
+    assert "too many brackets" in html(response)
+
+
+def test_post_update_refuses_users_without_the_change_permission(make_post, other_customer):
+    from django.core.exceptions import PermissionDenied
+
+    from articles import services
+
+    post = make_post()
+    with pytest.raises(PermissionDenied):
+        services.post_update(post=post, by=other_customer, body="Rewritten")

@@ -475,3 +475,15 @@ def test_a_new_comment_on_a_long_thread_lands_on_the_last_page(client, long_thre
     comment = Comment.objects.get(body="Me too")
     assert response.url == f"{post.get_absolute_url()}?page=3#comment-{comment.pk}"
     assert f'id="comment-{comment.pk}"' in html(client.get(response.url))
+
+
+def test_topic_pages_link_each_other_through_the_one_pagination(client, make_post, settings):
+    """31 posts make two pages of the topic; links keep other parameters, page 1 has one URL."""
+    posts = [make_post(title=f"Question {n}") for n in range(31)]
+    url = posts[0].topic.get_absolute_url()
+    first = html(client.get(url, {"sort": "new & open"}))
+    nav = re.search(r'<nav class="mt-3" aria-label="Post pages">(.*?)</nav>', first, re.DOTALL).group(1)
+    assert f'href="{url}?sort=new+%26+open&amp;page=2" rel="next"' in nav
+    assert nav.count('aria-current="page"') == 1 and "Page 1 of 2" in nav
+    second = html(client.get(url, {"page": 2}))
+    assert f'href="{url}" rel="prev"' in second

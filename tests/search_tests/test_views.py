@@ -97,7 +97,11 @@ def test_search_page_paginates(client, agent, make_section):
     assert first.context["results"].total == 23
     assert len(result_urls(first)) == 10 and len(result_urls(third)) == 3
     assert not set(result_urls(first)) & set(result_urls(third))
-    assert "page=2" in first.content.decode()
+    third_html = third.content.decode()
+    assert f'href="{SEARCH}?q=widget&amp;page=2" rel="prev"' in third_html
+    assert f'href="{SEARCH}?q=widget"><span class="visually-hidden">Page </span>1</a>' in third_html
+    assert 'aria-label="Search result pages"' in third_html
+    assert 'aria-current="page"><span class="page-link"><span class="visually-hidden">Page </span>3<' in third_html
 
 
 def test_search_page_runs_a_constant_number_of_queries(client, agent, make_section, topic,

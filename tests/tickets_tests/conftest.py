@@ -1,4 +1,5 @@
-"""Fixtures for the cancel flow: the demo teams and plans, and a settable clock."""
+"""Fixtures for the cancel flow: the demo teams and plans, and fixed moments for the
+``clock`` fixture (tests/conftest.py)."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -6,7 +7,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from demo import tickets as demo
-from tickets.views import cancel_flow
 
 LA = ZoneInfo("America/Los_Angeles")
 # Fixed moments in the demo's zone (2026-06-03 is a Wednesday).
@@ -20,17 +20,6 @@ HOLIDAY_MOMENT = datetime(2026, 12, 25, 10, 0, tzinfo=LA)
 def cancel_demo(db):
     """Business Solutions, Support chat and the two Lumora plans, as `load_demo` makes them."""
     demo.load()
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Set the moment the cancel-flow views believe it is: ``clock(datetime)``."""
-
-    def set_clock(moment: datetime):
-        monkeypatch.setattr(cancel_flow, "now", lambda: moment)
-        return moment
-
-    return set_clock
 
 
 @pytest.fixture

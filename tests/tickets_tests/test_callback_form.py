@@ -3,12 +3,13 @@
 import html
 
 import pytest
+from django.urls import reverse
 
 from tickets.models import Ticket
 
 from .conftest import OPEN_MOMENT
 
-URL = "/contact/cancel/"
+URL = reverse("tickets:cancel_flow")
 GOOD_SLOT = "2026-06-03T18:00+00:00"  # 11:00 AM PT on the open Wednesday
 
 
@@ -101,5 +102,5 @@ def test_markup_in_the_free_text_is_stored_as_text_and_shown_escaped(client, can
     ticket = Ticket.objects.get()
     assert "<script>alert(1)</script>" in ticket.callback.reason_detail
     client.force_login(agent)
-    page = client.get(f"/agent/callbacks/{ticket.callback.pk}/").content.decode()
+    page = client.get(reverse("tickets:agent_callback", args=[ticket.callback.pk])).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page

@@ -13,7 +13,7 @@ from tickets.services import callbacks as services
 
 from .conftest import OPEN_MOMENT
 
-QUEUE = "/agent/callbacks/"
+QUEUE = reverse("tickets:agent_callbacks")
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def test_the_queue_lists_callbacks_by_due_time_and_highlights_overdue_ones(clien
 
 def test_a_submitted_callback_appears_in_the_queue_with_its_due_time(client, cancel_demo, clock, callback_data, agent):
     clock(OPEN_MOMENT)
-    client.post("/contact/cancel/", callback_data(slot="2026-06-03T18:00+00:00"))
+    client.post(reverse("tickets:cancel_flow"), callback_data(slot="2026-06-03T18:00+00:00"))
     client.force_login(agent)
     html = client.get(QUEUE).content.decode()
     assert Ticket.objects.get().reference in html

@@ -8,12 +8,13 @@ from datetime import date, datetime, time
 import pytest
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
+from django.urls import reverse
 
 from tickets.models import FlowEvent, OpeningHours, Plan, ScheduleException, Team, Ticket
 
 from .conftest import LA, NIGHT_MOMENT, OPEN_MOMENT
 
-URL = "/contact/cancel/"
+URL = reverse("tickets:cancel_flow")
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 

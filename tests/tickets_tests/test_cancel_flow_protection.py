@@ -4,13 +4,14 @@ time) and a failing mail server that never loses the ticket."""
 from datetime import timedelta
 
 from django.core.management import call_command
+from django.urls import reverse
 
 from kb.models import OutgoingEmail
 from tickets.models import Ticket
 
 from .conftest import OPEN_MOMENT
 
-URL = "/contact/cancel/"
+URL = reverse("tickets:cancel_flow")
 SLOT = "2026-06-03T18:00+00:00"
 FAILING = "tests.kb_tests.email_backends.FailingEmailBackend"
 

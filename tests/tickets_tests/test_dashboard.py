@@ -13,15 +13,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from kb import analytics
-from kb.models import ArticleViewDay, VisitorDay
+from articles import analytics
+from articles.models import ArticleViewDay
+from kb.models import VisitorDay
 from search.backends.base import reset_backends
 from search.index import index_rebuild
 from tickets.models import Deflection, FlowEvent, Plan, Team, Ticket
 from tickets.office_hours import Slot
 from tickets.services import callbacks as services
 from tickets.services import requests as request_services
-from tickets.views import dashboard as views_dashboard
 
 DASHBOARD = reverse("tickets:dashboard")
 CSV = reverse("tickets:dashboard_csv")
@@ -36,15 +36,6 @@ def _whoosh(settings):
     reset_backends()
     yield
     reset_backends()
-
-
-@pytest.fixture
-def dashboard_clock(monkeypatch):
-    def set_clock(moment: datetime) -> datetime:
-        monkeypatch.setattr(views_dashboard, "now", lambda: moment)
-        return moment
-
-    return set_clock
 
 
 @pytest.fixture
@@ -187,8 +178,8 @@ def spread_over_days(make_article):
     return article
 
 
-def test_figures_are_grouped_by_day(agent_client, dashboard_clock, spread_over_days):
-    dashboard_clock(TODAY)
+def test_figures_are_grouped_by_day(agent_client, clock, spread_over_days):
+    clock(TODAY)
     rows = csv_rows(agent_client.get(CSV, {"days": 30, "by": "day"}))
     by_day = {row["period_start"]: row for row in rows if row["row"] == "day"}
     assert len(by_day) == 30
@@ -202,8 +193,8 @@ def test_figures_are_grouped_by_day(agent_client, dashboard_clock, spread_over_d
     assert ArticleViewDay.objects.filter(date="2026-06-09").get().views == 5
 
 
-def test_figures_are_grouped_by_week_starting_on_monday(agent_client, dashboard_clock, spread_over_days):
-    dashboard_clock(TODAY)
+def test_figures_are_grouped_by_week_starting_on_monday(agent_client, clock, spread_over_days):
+    clock(TODAY)
     rows = csv_rows(agent_client.get(CSV, {"days": 30, "by": "week"}))
     weeks = {row["period_start"]: row for row in rows if row["row"] == "week"}
     # Monday June 15 to today (Wednesday 17th); the first week is clipped to the period.
@@ -215,8 +206,8 @@ def test_figures_are_grouped_by_week_starting_on_monday(agent_client, dashboard_
     assert rows[-1]["help_center_visitors"] == "11"
 
 
-def test_a_short_period_leaves_older_events_out(agent_client, dashboard_clock, spread_over_days):
-    dashboard_clock(TODAY)
+def test_a_short_period_leaves_older_events_out(agent_client, clock, spread_over_days):
+    clock(TODAY)
     totals = agent_client.get(DASHBOARD, {"days": 7}).context["data"].totals
     assert (totals.visitors, totals.deflections) == (6, 2)
 
@@ -233,8 +224,8 @@ def test_unknown_periods_fall_back_with_a_message_and_the_export_refuses_them(ag
 # --- charts -------------------------------------------------------------------------------
 
 def test_charts_are_inline_svg_with_titles_descriptions_and_no_inline_styles_or_scripts(
-        agent_client, dashboard_clock, spread_over_days):
-    dashboard_clock(TODAY)
+        agent_client, clock, spread_over_days):
+    clock(TODAY)
     html = agent_client.get(DASHBOARD, {"days": 7}).content.decode()
     for chart in ("chart-visitors", "chart-requests", "chart-flow", "chart-outcomes", "chart-views"):
         svg = re.search(rf'<svg[^>]*id="{chart}"[^>]*>.*?</svg>', html, re.DOTALL).group(0)

@@ -4,6 +4,7 @@ from datetime import time
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from demo import tickets as demo
 from tickets.models import OpeningHours, Plan, PlanLink, ScheduleException, Team
@@ -94,3 +95,4 @@ def test_the_admin_team_page_shows_status_and_upcoming_holidays(admin_client, db
     team = Team.objects.get(slug="business-solutions")
     html = admin_client.get(f"/admin/tickets/team/{team.pk}/change/").content.decode()
     assert "Thanksgiving" in html or "Christmas Day" in html
+    assert f"{reverse('tickets:cancel_flow')}?at=2026-12-25T10:00" in html  # how to preview a moment

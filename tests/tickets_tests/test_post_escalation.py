@@ -29,7 +29,7 @@ def solve(ticket, agent):
 def test_escalating_a_post_opens_a_ticket_for_its_author_linked_to_the_post(make_post, agent, customer):
     post = make_post(title="Billing page shows the wrong plan", body="It says **Complete** but I pay for Pages.")
 
-    ticket = services.post_escalate(post=post, by=agent)
+    ticket = services.post_escalate(post=post, by=agent, at=timezone.now())
 
     assert ticket.source == Ticket.Source.COMMUNITY_POST
     assert ticket.status == Ticket.Status.NEW
@@ -42,7 +42,7 @@ def test_escalating_a_post_opens_a_ticket_for_its_author_linked_to_the_post(make
 
 
 def test_the_author_is_told_by_email_where_to_follow_the_ticket(make_post, agent, customer):
-    ticket = services.post_escalate(post=make_post(), by=agent)
+    ticket = services.post_escalate(post=make_post(), by=agent, at=timezone.now())
     email = OutgoingEmail.objects.get(kind="tickets.post_escalated")
     assert email.to == [customer.email]
     assert ticket.reference in email.subject
@@ -51,8 +51,8 @@ def test_the_author_is_told_by_email_where_to_follow_the_ticket(make_post, agent
 
 def test_escalating_twice_returns_the_same_open_ticket_and_keeps_a_second_note(make_post, agent, make_user):
     post = make_post()
-    first = services.post_escalate(post=post, by=agent, note="Looks like a billing bug.")
-    second = services.post_escalate(post=post, by=make_user("agent_two", agent=True), note="Seen it too.")
+    first = services.post_escalate(post=post, by=agent, note="Looks like a billing bug.", at=timezone.now())
+    second = services.post_escalate(post=post, by=make_user("agent_two", agent=True), note="Seen it too.", at=timezone.now())
 
     assert second.pk == first.pk
     assert Ticket.objects.filter(post=post).count() == 1
@@ -63,19 +63,19 @@ def test_escalating_twice_returns_the_same_open_ticket_and_keeps_a_second_note(m
 
 def test_once_its_ticket_is_solved_a_post_can_be_escalated_again(make_post, agent):
     post = make_post()
-    first = services.post_escalate(post=post, by=agent)
+    first = services.post_escalate(post=post, by=agent, at=timezone.now())
     solve(first, agent)
 
-    again = services.post_escalate(post=post, by=agent)
+    again = services.post_escalate(post=post, by=agent, at=timezone.now())
 
     assert again.pk != first.pk and again.status == Ticket.Status.NEW
-    assert services.post_escalate(post=post, by=agent).pk == again.pk
+    assert services.post_escalate(post=post, by=agent, at=timezone.now()).pk == again.pk
 
 
 def test_the_database_refuses_a_second_open_ticket_for_one_post(make_post, agent, customer):
     """What keeps two agents clicking at the same moment from opening two tickets."""
     post = make_post()
-    services.post_escalate(post=post, by=agent)
+    services.post_escalate(post=post, by=agent, at=timezone.now())
     with pytest.raises(IntegrityError), transaction.atomic():
         Ticket.objects.create(source=Ticket.Source.COMMUNITY_POST, post=post, requester=customer,
                               requester_email=customer.email, subject="Duplicate")
@@ -83,13 +83,13 @@ def test_the_database_refuses_a_second_open_ticket_for_one_post(make_post, agent
 
 def test_an_escalation_can_go_straight_to_a_team(make_post, agent):
     team = Team.objects.create(name="Billing", slug="billing")
-    assert services.post_escalate(post=make_post(), by=agent, team=team).team == team
+    assert services.post_escalate(post=make_post(), by=agent, team=team, at=timezone.now()).team == team
 
 
 @pytest.mark.parametrize("who", ["customer", "other_customer"])
 def test_only_agents_may_escalate_a_post(request, make_post, who):
     with pytest.raises(PermissionDenied):
-        services.post_escalate(post=make_post(), by=request.getfixturevalue(who))
+        services.post_escalate(post=make_post(), by=request.getfixturevalue(who), at=timezone.now())
     assert not Ticket.objects.exists()
 
 
@@ -151,7 +151,7 @@ def test_the_author_sees_the_escalated_ticket_under_my_requests_and_the_agents_r
     client, make_post, agent, customer
 ):
     post = make_post(title="Invoices are missing for May")
-    ticket = services.post_escalate(post=post, by=agent, note="Internal: check the billing export.")
+    ticket = services.post_escalate(post=post, by=agent, note="Internal: check the billing export.", at=timezone.now())
     services.ticket_reply_by_agent(ticket=ticket, agent=agent, body="We re-sent the May invoice.", internal=False,
                                    at=timezone.now())
     client.force_login(customer)
@@ -164,7 +164,7 @@ def test_the_author_sees_the_escalated_ticket_under_my_requests_and_the_agents_r
 
 
 def test_another_customer_cannot_see_the_escalated_ticket(client, make_post, agent, other_customer):
-    ticket = services.post_escalate(post=make_post(), by=agent)
+    ticket = services.post_escalate(post=make_post(), by=agent, at=timezone.now())
     client.force_login(other_customer)
     assert ticket.reference not in client.get(reverse("tickets:request_list")).content.decode()
     assert client.get(reverse("tickets:request_detail", args=[ticket.reference])).status_code == 404
@@ -179,7 +179,7 @@ def test_agents_see_an_escalate_button_then_a_link_to_the_open_ticket(client, ma
     page = client.get(post.get_absolute_url()).content.decode()
     assert "Escalate to ticket" in page and escalate_url(post) in page
 
-    ticket = services.post_escalate(post=post, by=agent)
+    ticket = services.post_escalate(post=post, by=agent, at=timezone.now())
     page = client.get(post.get_absolute_url()).content.decode()
     assert "Escalate to ticket" not in page
     assert f"Ticket {ticket.reference}" in page
@@ -192,7 +192,7 @@ def test_agents_see_an_escalate_button_then_a_link_to_the_open_ticket(client, ma
 @pytest.mark.parametrize("who", [None, "customer", "other_customer"])
 def test_readers_who_are_not_agents_see_neither_button_nor_ticket(client, request, make_post, agent, who):
     post = make_post()
-    ticket = services.post_escalate(post=post, by=agent)
+    ticket = services.post_escalate(post=post, by=agent, at=timezone.now())
     if who:
         client.force_login(request.getfixturevalue(who))
     page = client.get(post.get_absolute_url()).content.decode()
@@ -216,7 +216,7 @@ def test_the_escalation_costs_agents_no_extra_query_and_readers_no_ticket_lookup
     client.force_login(agent)
     client.get(url)
     before = _page_queries(client, url)
-    services.post_escalate(post=post, by=agent)
+    services.post_escalate(post=post, by=agent, at=timezone.now())
     after = _page_queries(client, url)
     # The open ticket's reference is a subquery in the post's own SELECT.
     assert len(after) == len(before)

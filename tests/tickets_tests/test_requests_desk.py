@@ -3,6 +3,7 @@ deflections, the auto-reply with signed "solved" links, requesters following the
 requests (signed in or by private link), attachments, and the agent queue."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.core import mail as django_mail
@@ -67,6 +68,12 @@ def test_the_form_prefills_the_email_of_a_signed_in_customer(client, customer):
 
 def test_the_contact_page_links_to_the_request_form(client, db):
     assert NEW in client.get(reverse("tickets:contact")).content.decode()
+
+
+def test_a_request_is_dated_by_the_site_clock(client, db, clock, django_capture_on_commit_callbacks):
+    moment = clock(datetime(2026, 6, 3, 17, 0, tzinfo=UTC))
+    assert submit(client, django_capture_on_commit_callbacks).status_code == 302
+    assert Ticket.objects.get().created_at == moment
 
 
 def test_suggestions_json_lists_up_to_five_published_articles(client, articles, make_article):

@@ -1,17 +1,21 @@
-"""Reads for the cancel flow and the callback queue, in a constant number of queries."""
+"""Reads for the cancel flow and the callback queue, in a constant number of queries, and
+what their pages state about a callback (due times in the team's zone)."""
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+from django.urls import reverse
 
 from articles.markdown import render_markdown
 
 from .. import office_hours
 from ..models import Callback, OpeningHours, Plan, PlanLink, ScheduleException, Team
+from ..routing import CLOSED_SLOT_DAYS
 
 # Schedule exceptions further out than this are irrelevant to "next opening" and slots.
 EXCEPTION_HORIZON = timedelta(days=office_hours.SEARCH_HORIZON_DAYS + 2)
@@ -150,3 +154,73 @@ def callback_by_reference(reference: str) -> Callback | None:
 
 def callback_for_agent(pk: int) -> Callback | None:
     return Callback.objects.select_related("ticket", "ticket__team", "plan", "claimed_by").filter(pk=pk).first()
+
+
+def _zone(callback: Callback) -> ZoneInfo:
+    team = callback.ticket.team
+    return team.zone if team else ZoneInfo("UTC")
+
+
+def due_day(callback: Callback, *, short: bool = False) -> str:
+    """"Wednesday, June 3" (``short``: "Wed Jun 3") in the team's zone."""
+    due = callback.due_at.astimezone(_zone(callback))
+    return f"{due:%a %b} {due.day}" if short else f"{due:%A, %B} {due.day}"
+
+
+def due_label(callback: Callback, *, short: bool = False) -> str:
+    """"Wednesday, June 3, 10:30 AM" in the team's zone."""
+    return f"{due_day(callback, short=short)}, {office_hours.format_time(callback.due_at, _zone(callback))}"
+
+
+def callback_confirmation(callback: Callback) -> dict:
+    """What the visitor's confirmation page states: the callback and its slot in the team's zone."""
+    tz = _zone(callback)
+    return {
+        "callback": callback,
+        "ticket": callback.ticket,
+        "team": callback.ticket.team,
+        "due_day": due_day(callback),
+        "due_time": office_hours.format_time(callback.due_at, tz),
+        "due_until": office_hours.format_time(callback.slot_ends_at, tz),
+    }
+
+
+def callback_queue_page(*, at: datetime, agent) -> dict:
+    """The agent queue's rows (earliest due first) and how many are overdue (1 query)."""
+    queue = list(callback_queue(at=at))
+    rows = [{
+        "callback": callback,
+        "ticket": callback.ticket,
+        "due_label": due_label(callback, short=True),
+        "mine": callback.claimed_by_id == agent.pk,
+        "can_claim": callback.claimed_by_id is None,
+    } for callback in queue]
+    return {"rows": rows, "overdue_count": sum(1 for c in queue if c.is_overdue)}
+
+
+def callback_outcome_options(callback: Callback, *, at: datetime) -> dict:
+    """The retry slots an agent may offer when recording an outcome: the keyword arguments
+    of :class:`tickets.forms.callbacks.OutcomeForm` (schedule, slots, at, team_name)."""
+    team = callback.ticket.team
+    if team is None:
+        return {"schedule": None, "slots": (), "at": at, "team_name": "The team"}
+    team = teams_with_schedules(at).get(pk=team.pk)
+    schedule = schedule_for(team)
+    slots = office_hours.callback_slots(schedule, at, length=timedelta(minutes=team.callback_minutes),
+                                        lead=timedelta(minutes=team.callback_lead_minutes),
+                                        days=CLOSED_SLOT_DAYS)
+    return {"schedule": schedule, "slots": slots, "at": at, "team_name": team.name}
+
+
+def agent_callback_page(callback: Callback, *, at: datetime, agent) -> dict:
+    """One callback as an agent sees it, with what they may do (the view adds the form)."""
+    return {
+        "callback": callback,
+        "ticket": callback.ticket,
+        "due_label": due_label(callback),
+        "is_overdue": not callback.done and callback.due_at < at,
+        "can_claim": not callback.done and callback.claimed_by_id is None,
+        "claimed_by_other": callback.claimed_by_id not in (None, agent.pk),
+        "can_record": not callback.done and callback.claimed_by_id in (None, agent.pk),
+        "queue_url": reverse("tickets:agent_callbacks"),
+    }

@@ -11,7 +11,7 @@ Where the figures come from:
 - deflections: :class:`tickets.models.Deflection` ("This answered my question");
 - the cancel flow: :class:`tickets.models.FlowEvent` and :class:`tickets.models.Callback`;
 - search: ``SearchQueryLog`` and ``SearchClick``;
-- articles: :class:`kb.models.ArticleViewDay` and ``Vote``.
+- articles: :class:`articles.models.ArticleViewDay` and ``Vote``.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from django.db.models.functions import Cast, TruncDate, TruncWeek
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Vote
-from kb.models import ArticleViewDay, VisitorDay
+from articles.models import ArticleViewDay, Vote
+from kb.models import VisitorDay
 from search.models import SearchClick, SearchQueryLog
 
 from ..models import Callback, Deflection, FlowEvent, Ticket

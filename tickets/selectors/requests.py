@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from articles.models import Article, Category
+from articles.models import Article, Category, Post
 from kb.permissions import AGENT_PERMISSION
 from search.backends.base import ARTICLE
 from search.selectors import search_run
 
-from ..models import Team, Ticket, TicketAttachment, TicketMessage
+from ..models import OPEN_STATUSES, Team, Ticket, TicketAttachment, TicketMessage
 from ..services.requests import token_hash
 
 QUEUE_PAGE_SIZE = 50
@@ -48,6 +48,14 @@ def requests_of(user) -> QuerySet[Ticket]:
         "reference", "subject", "status", "created_at", "updated_at").order_by("-created_at", "-pk")
 
 
+def ticket_by_reference(reference: str) -> Ticket | None:
+    return Ticket.objects.filter(reference=reference).first()
+
+
+def ticket_by_pk(pk: int) -> Ticket | None:
+    return Ticket.objects.filter(pk=pk).first()
+
+
 def request_for_user(user, reference: str) -> Ticket | None:
     """The user's own ticket with this reference; None for anyone else's (the view answers 404)."""
     if not user.is_authenticated:
@@ -74,6 +82,10 @@ def attachments_of(ticket: Ticket) -> list[TicketAttachment]:
     return list(TicketAttachment.objects.filter(ticket=ticket))
 
 
+def attachment_of(ticket: Ticket, pk: int) -> TicketAttachment | None:
+    return ticket.attachments.filter(pk=pk).first()
+
+
 def ticket_for_agent(reference: str) -> Ticket | None:
     return (Ticket.objects.select_related("team", "assignee", "requester", "from_article", "post")
             .filter(reference=reference).first())
@@ -96,6 +108,15 @@ def teams() -> list[Team]:
     return list(Team.objects.only("pk", "name"))
 
 
+def team_by_id(value: str) -> Team | None:
+    """The team with the id typed in a form field; None for an empty or unknown one."""
+    return Team.objects.filter(pk=int(value)).first() if value.isdigit() else None
+
+
+def post_to_escalate(pk: int) -> Post | None:
+    return Post.objects.select_related("author").filter(pk=pk).first()
+
+
 def agent_queue(*, team: str = "", status: str = "", priority: str = "", assignee: str = "",
                 source: str = "") -> QuerySet[Ticket]:
     """Tickets for the agent queue, filtered; the caller paginates (one query per page + count)."""
@@ -115,3 +136,10 @@ def agent_queue(*, team: str = "", status: str = "", priority: str = "", assigne
     elif assignee.isdigit():
         queryset = queryset.filter(assignee_id=int(assignee))
     return queryset.order_by("-created_at", "-pk")
+
+
+def open_ticket_reference() -> Subquery:
+    """The reference of a post's open escalation ticket (or NULL), as a subquery on the
+    post (``articles.selectors.AGENT_POST_ANNOTATIONS``)."""
+    tickets = Ticket.objects.filter(post=OuterRef("pk"), status__in=OPEN_STATUSES).order_by("-created_at", "-pk")
+    return Subquery(tickets.values("reference")[:1])

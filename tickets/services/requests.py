@@ -18,7 +18,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
 from articles.models import Article, Post
 from kb import analytics
@@ -226,8 +225,7 @@ def _open_ticket_of(post: Post) -> Ticket | None:
 
 
 @transaction.atomic
-def post_escalate(*, post: Post, by, team: Team | None = None, note: str = "",
-                  at: datetime | None = None) -> Ticket:
+def post_escalate(*, post: Post, by, at: datetime, team: Team | None = None, note: str = "") -> Ticket:
     """Turn a community post into a ticket for its author (agents only).
 
     Idempotent: while the post has an open ticket (new, open or pending), that ticket is
@@ -235,7 +233,6 @@ def post_escalate(*, post: Post, by, team: Team | None = None, note: str = "",
     lost. The author is the requester, so the ticket appears under their "My requests".
     """
     _require_agent(by)
-    at = at or timezone.now()
     note = note.strip()
     ticket = _open_ticket_of(post)
     if ticket is None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import urlparse
 
 from django.contrib import messages
@@ -14,23 +13,24 @@ from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kb import analytics, throttle
+from kb import analytics, clock, throttle
 from kb.permissions import agent_required, is_agent
 
 from ..forms.requests import AgentReplyForm, ReplyForm, RequestForm, TicketUpdateForm
+from ..limits import (
+    CALLBACK_IP_RATE,
+    DEFLECTION_RATE,
+    DEFLECTION_SCOPE,
+    PUBLIC_FORM_SCOPE,
+    REPLY_RATE,
+    REPLY_SCOPE,
+    by_ip,
+)
 from ..models import Ticket
 from ..selectors import requests as selectors
 from ..services import requests as services
-from .cancel_flow import CALLBACK_IP_RATE, now
 
 SESSION_REQUESTS = "request_desk_references"
-# Shared with the callback form: the same scope and key, so one IP cannot spam both.
-PUBLIC_FORM_SCOPE = "callback"
-REPLY_RATE = throttle.Rate(30, timedelta(hours=1))
-
-
-def _limit(request, at, scope=PUBLIC_FORM_SCOPE, rate=CALLBACK_IP_RATE):
-    return throttle.hit(scope=scope, at=at, limits=[throttle.Limit("ip", throttle.client_ip(request), rate)])
 
 
 def _from_article(request):
@@ -50,36 +50,45 @@ def _from_article(request):
     return None
 
 
-@require_http_methods(["GET", "POST"])
-def request_create(request):
-    """/requests/new/: the request form, with suggested articles as the visitor types."""
-    at = now()
-    categories = selectors.request_categories()
+def _request_form(request) -> RequestForm:
+    """The request form, bound on POST; on GET prefilled from the signed-in user, the
+    article the visitor came from and ``?subject=``."""
     initial = {"email": request.user.email if request.user.is_authenticated else ""}
     if request.method == "GET":
         article = _from_article(request)
         initial["from_article"] = article.pk if article else None
         initial["subject"] = request.GET.get("subject", "")[:150]
-    form = RequestForm(request.POST or None, request.FILES or None, initial=initial, categories=categories,
-                       action=reverse("tickets:request_create"))
+    return RequestForm(request.POST or None, request.FILES or None, initial=initial,
+                       categories=selectors.request_categories(), action=reverse("tickets:request_create"))
+
+
+def _send_request(request, form: RequestForm, at) -> Ticket:
+    data = form.cleaned_data
+    ticket, _token = services.request_create(
+        email=data["email"], subject=data["subject"], description=data["description"],
+        category=data["category"], at=at, requester=request.user, uploads=data["attachments"],
+        from_article=selectors.published_article(data["from_article"]),
+        shown_article_ids=data["shown"], suggestions=selectors.suggested_articles(data["subject"], limit=3),
+        visitor=analytics.visitor_hash_for(request, at=at),
+    )
+    references = request.session.get(SESSION_REQUESTS, [])[-9:]
+    request.session[SESSION_REQUESTS] = [*references, ticket.reference]
+    return ticket
+
+
+@require_http_methods(["GET", "POST"])
+def request_create(request):
+    """The request form, with suggested articles as the visitor types."""
+    at = clock.now()
+    form = _request_form(request)
     if request.method == "POST":
-        limited = _limit(request, at)
-        if limited.limited:
-            return throttle.too_many_requests(request, limited, at=at, what="requests")
+        if limited := throttle.limit_response(request, scope=PUBLIC_FORM_SCOPE, at=at, what="requests",
+                                              limits=by_ip(request, CALLBACK_IP_RATE)):
+            return limited
         if form.is_valid():
-            data = form.cleaned_data
-            suggestions = selectors.suggested_articles(data["subject"], limit=3)
-            ticket, _token = services.request_create(
-                email=data["email"], subject=data["subject"], description=data["description"],
-                category=data["category"], at=at, requester=request.user, uploads=data["attachments"],
-                from_article=selectors.published_article(data["from_article"]),
-                shown_article_ids=data["shown"], suggestions=suggestions,
-                visitor=analytics.visitor_hash_for(request, at=at),
-            )
-            references = request.session.get(SESSION_REQUESTS, [])[-9:]
-            request.session[SESSION_REQUESTS] = [*references, ticket.reference]
+            ticket = _send_request(request, form, at)
             return redirect("tickets:request_done", reference=ticket.reference)
-    subject = form.data.get("subject", "") if form.is_bound else initial.get("subject", "")
+    subject = form.data.get("subject", "") if form.is_bound else form.initial.get("subject", "")
     return render(request, "tickets/request_form.html", {
         "form": form,
         # Without JavaScript, a re-shown form (or ?subject=) still lists suggestions.
@@ -103,12 +112,13 @@ def request_suggest(request):
 @require_POST
 def request_deflect(request):
     """"This answered my question": record the deflection; no ticket is created."""
-    at = now()
+    at = clock.now()
     article = selectors.published_article(request.POST.get("article"))
     if article is None:
         raise Http404("No such article.")
-    limited = _limit(request, at, scope="deflection", rate=throttle.Rate(60, timedelta(hours=1)))
-    if not limited.limited:  # over the limit: still thank them, just stop counting
+    # Not limit_response: over the limit there is no 429 page; we still thank them and
+    # just stop counting.
+    if not throttle.hit(scope=DEFLECTION_SCOPE, at=at, limits=by_ip(request, DEFLECTION_RATE)).limited:
         services.deflection_record(article=article, query=request.POST.get("subject", "")[:200],
                                    visitor=analytics.visitor_hash_for(request, at=at), at=at)
     return render(request, "tickets/request_deflected.html", {"article": article})
@@ -118,12 +128,12 @@ def request_done(request, reference: str):
     """The confirmation, only for the browser session that sent the request."""
     if reference not in request.session.get(SESSION_REQUESTS, []):
         raise Http404("No such request in this browser session.")
-    ticket = Ticket.objects.filter(reference=reference).first()
+    ticket = selectors.ticket_by_reference(reference)
     if ticket is None:
         raise Http404("No such request.")
     suggestions = selectors.articles_in_order(ticket.suggested_article_ids)
     # The ones listed in the auto-reply: the last three suggested (added after the form's).
-    top = [a for a in selectors.suggested_articles(ticket.subject, limit=3)]
+    top = selectors.suggested_articles(ticket.subject, limit=3)
     return render(request, "tickets/request_done.html", {
         "ticket": ticket,
         "links": [{"article": a, "solved_url": reverse("tickets:request_solved",
@@ -140,12 +150,12 @@ def request_solved(request, signed: str):
     unsigned = services.solved_link_unsign(signed)
     if unsigned is None:
         return render(request, "tickets/request_solved.html", {"invalid": True}, status=400)
-    ticket = Ticket.objects.filter(pk=unsigned[0]).first()
+    ticket = selectors.ticket_by_pk(unsigned[0])
     article = selectors.published_article(unsigned[1])
     if ticket is None or article is None:
         raise Http404("No such request.")
     if request.method == "POST":
-        services.ticket_solve_by_self_service(ticket=ticket, article=article, at=now())
+        services.ticket_solve_by_self_service(ticket=ticket, article=article, at=clock.now())
         return render(request, "tickets/request_solved.html", {"ticket": ticket, "article": article, "done": True})
     return render(request, "tickets/request_solved.html", {"ticket": ticket, "article": article,
                                                            "already": ticket.status in ("solved", "closed")})
@@ -160,12 +170,12 @@ def request_list(request):
 
 
 def _requester_page(request, ticket: Ticket, *, action: str, attachment_route: str, route_arg: str):
-    at = now()
+    at = clock.now()
     form = ReplyForm(request.POST or None)
     if request.method == "POST":
-        limited = _limit(request, at, scope="request_reply", rate=REPLY_RATE)
-        if limited.limited:
-            return throttle.too_many_requests(request, limited, at=at, what="replies")
+        if limited := throttle.limit_response(request, scope=REPLY_SCOPE, at=at, what="replies",
+                                              limits=by_ip(request, REPLY_RATE)):
+            return limited
         if form.is_valid():
             services.ticket_reply_by_requester(ticket=ticket, body=form.cleaned_data["body"], at=at,
                                                author=request.user)
@@ -207,7 +217,7 @@ def request_token(request, token: str):
 def _download(attachment_pk: int, ticket: Ticket | None):
     if ticket is None:
         raise Http404("No such attachment.")
-    attachment = ticket.attachments.filter(pk=attachment_pk).first()
+    attachment = selectors.attachment_of(ticket, attachment_pk)
     if attachment is None:
         raise Http404("No such attachment.")
     path = services.attachments_dir() / attachment.stored_name
@@ -242,18 +252,38 @@ def agent_queue(request):
     filters = {name: request.GET.get(name, "")[:20] for name in ("team", "status", "priority", "assignee", "source")}
     paginator = Paginator(selectors.agent_queue(**filters), selectors.QUEUE_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
     return render(request, "tickets/request_agent_queue.html", {
         "page": page,
         "tickets": page.object_list,
         "filters": filters,
-        "query": query,
         "teams": selectors.teams(),
         "agents": selectors.agents(),
         "statuses": Ticket.Status.choices,
         "priorities": Ticket.Priority.choices,
         "sources": Ticket.Source.choices,
     })
+
+
+def _agent_ticket_action(request, ticket: Ticket, reply_form: AgentReplyForm, update_form: TicketUpdateForm):
+    """An agent's reply (or internal note) or update: a redirect to the ticket, or None to
+    show the forms again (with the service's refusal as a message)."""
+    at = clock.now()
+    try:
+        if reply_form.is_bound and reply_form.is_valid():
+            internal = reply_form.cleaned_data["internal"]
+            services.ticket_reply_by_agent(ticket=ticket, agent=request.user, body=reply_form.cleaned_data["body"],
+                                           internal=internal, at=at)
+            messages.success(request, "Internal note added." if internal else "Reply sent to the requester.")
+            return redirect("tickets:agent_ticket", reference=ticket.reference)
+        if update_form.is_bound and update_form.is_valid():
+            data = update_form.cleaned_data
+            services.ticket_update(ticket=ticket, agent=request.user, status=data["status"],
+                                   priority=data["priority"], assignee=data["assignee"], at=at)
+            messages.success(request, "Ticket updated.")
+            return redirect("tickets:agent_ticket", reference=ticket.reference)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return None
 
 
 @agent_required
@@ -263,29 +293,13 @@ def agent_ticket(request, reference: str):
     ticket = selectors.ticket_for_agent(reference)
     if ticket is None:
         raise Http404("No such ticket.")
-    at = now()
-    agents = selectors.agents()
-    reply_form = AgentReplyForm(request.POST if request.POST.get("action") == "reply" else None)
-    update_form = TicketUpdateForm(request.POST if request.POST.get("action") == "update" else None, agents=agents,
+    action = request.POST.get("action")
+    reply_form = AgentReplyForm(request.POST if action == "reply" else None)
+    update_form = TicketUpdateForm(request.POST if action == "update" else None, agents=selectors.agents(),
                                    initial={"status": ticket.status, "priority": ticket.priority,
                                             "assignee": ticket.assignee_id or ""})
-    url = reverse("tickets:agent_ticket", args=[reference])
-    if request.method == "POST":
-        try:
-            if reply_form.is_bound and reply_form.is_valid():
-                internal = reply_form.cleaned_data["internal"]
-                services.ticket_reply_by_agent(ticket=ticket, agent=request.user, body=reply_form.cleaned_data["body"],
-                                               internal=internal, at=at)
-                messages.success(request, "Internal note added." if internal else "Reply sent to the requester.")
-                return redirect(url)
-            if update_form.is_bound and update_form.is_valid():
-                data = update_form.cleaned_data
-                services.ticket_update(ticket=ticket, agent=request.user, status=data["status"],
-                                       priority=data["priority"], assignee=data["assignee"], at=at)
-                messages.success(request, "Ticket updated.")
-                return redirect(url)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+    if request.method == "POST" and (response := _agent_ticket_action(request, ticket, reply_form, update_form)):
+        return response
     return render(request, "tickets/request_agent_ticket.html", {
         "ticket": ticket,
         "messages_list": selectors.all_messages(ticket),

@@ -8,9 +8,9 @@ the sends that failed.
 import time
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
 from articles.notifications import notifications_deliver
+from kb import clock
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, loop, **options):
         while True:
-            counts = notifications_deliver(at=timezone.now())
+            counts = notifications_deliver(at=clock.now())
             self.stdout.write(
                 f"{counts['notifications']} new notification(s), {counts['emails']} digest email(s) queued"
             )

@@ -1,12 +1,13 @@
-"""Delete bookkeeping kb no longer needs: sent emails, delivered notifications, finished
-task results and orphan attachment files older than ``--days`` (see kb/housekeeping.py).
+"""Delete bookkeeping the site no longer needs: sent emails, delivered notifications,
+finished task results and orphan attachment files older than ``--days`` (kb/housekeeping.py
+holds the registry; each app registers what it prunes).
 
 ``bin/serve`` runs it at start; on a server that stays up, run it daily from cron.
 """
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
+from kb import clock
 from kb.housekeeping import RETENTION_DAYS, housekeeping_run
 
 
@@ -22,5 +23,5 @@ class Command(BaseCommand):
         if days < 1:
             self.stderr.write("--days must be at least 1.")
             raise SystemExit(2)
-        pruned = housekeeping_run(now=timezone.now(), days=days, dry_run=dry_run)
+        pruned = housekeeping_run(now=clock.now(), days=days, dry_run=dry_run)
         self.stdout.write(("Would delete " if dry_run else "Deleted ") + str(pruned) + ".")

@@ -1,18 +1,15 @@
 """The page-view beacon: ``POST /analytics/hit`` from static/js/analytics.js. A shell
-around :mod:`kb.analytics`."""
+around :mod:`articles.analytics` (article views) and :mod:`kb.analytics` (visitors)."""
 
 from django.http import HttpResponse, JsonResponse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import analytics, throttle
-from .permissions import is_agent
+from kb import analytics as visitors
+from kb import clock, throttle
+from kb.permissions import is_agent
 
-
-def now():
-    """The clock of the beacon (tests replace it with monkeypatch)."""
-    return timezone.now()
+from .. import analytics
 
 
 # CSRF-exempt on purpose: the endpoint only increments anonymous counters (it changes no
@@ -22,19 +19,19 @@ def now():
 @require_POST
 def hit(request):
     """Count one page view; 204 No Content (the browser ignores the answer)."""
-    form = analytics.BeaconForm(request.POST)
+    form = visitors.BeaconForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"error": "InvalidParameter", "fields": sorted(form.errors)}, status=400)
-    at = now()
+    at = clock.now()
     decision = throttle.hit(scope="analytics", at=at, limits=[
-        throttle.Limit("ip", throttle.client_ip(request), analytics.BEACON_RATE)])
+        throttle.Limit("ip", throttle.client_ip(request), visitors.BEACON_RATE)])
     if decision.limited:
         response = HttpResponse(status=429)
         response["Retry-After"] = str(decision.retry_after_seconds(at))
         return response
     # Agents reading their own help center are not customers looking for help.
     if not is_agent(request.user):
-        analytics.page_view_record(visitor=analytics.visitor_hash_for(request, at=at),
+        analytics.page_view_record(visitor=visitors.visitor_hash_for(request, at=at),
                                    kind=form.cleaned_data["kind"], object_id=form.cleaned_data["id"], at=at)
     response = HttpResponse(status=204)
     response["Cache-Control"] = "no-store"

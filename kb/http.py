@@ -1,0 +1,14 @@
+"""Small request helpers every app shares."""
+
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def safe_next(request, default: str) -> str:
+    """The ``next`` the request carries (POST first, then the query string) when it points
+    at this site, else ``default``: the one open-redirect check of every view."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default

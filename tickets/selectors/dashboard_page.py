@@ -1,0 +1,178 @@
+"""The deflection dashboard as the page and the CSV export show it: one presenter over
+:func:`tickets.selectors.dashboard.dashboard`, so the page's figures, its charts and the
+export cannot disagree. No queries of its own; the charts are SVG geometry from
+:mod:`tickets.charts`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.urls import reverse
+
+from .. import charts
+from .dashboard import DEFAULT_PERIOD, GROUPINGS, PERIODS, Bucket, Dashboard, Figures, dashboard
+
+# (Figures attribute, CSV header): the export's columns, in order.
+CSV_COLUMNS = [
+    ("visitors", "help_center_visitors"),
+    ("requesters", "visitors_who_submitted_a_request"),
+    ("self_service_score", "self_service_score"),
+    ("requests", "requests_submitted"),
+    ("deflections", "suggestions_accepted"),
+    ("deflection_rate", "deflection_rate"),
+    ("self_solved", "solved_by_self_service_link"),
+    ("auto_reply_resolution_rate", "auto_reply_resolution_rate"),
+    ("searches", "searches"),
+    ("searches_no_results", "searches_without_results"),
+    ("no_result_rate", "search_no_result_rate"),
+    ("searches_with_click", "searches_with_a_click"),
+    ("click_through_rate", "search_click_through_rate"),
+    ("routes_callback", "cancel_flow_callback_route_shown"),
+    ("routes_self_service", "cancel_flow_self_service_route_shown"),
+    ("links_clicked", "cancel_flow_self_service_links_followed"),
+    ("callbacks_requested", "cancel_flow_callbacks_requested"),
+]
+
+
+def parse_period(days: str, by: str) -> tuple[int, str, list[str]]:
+    """(days, by, problems) from the ``?days=&by=`` texts; unknown values fall back to the defaults."""
+    problems = []
+    period = int(days) if days.isdigit() and int(days) in PERIODS else None
+    if period is None:
+        if days:
+            problems.append("The period can be 7, 30 or 90 days; showing 30.")
+        period = DEFAULT_PERIOD
+    if by not in GROUPINGS:
+        problems.append("Figures can be grouped by day or by week; showing days.")
+        by = "day"
+    return period, by, problems
+
+
+def _short(day: date) -> str:
+    return f"{day:%b} {day.day}"
+
+
+def _label(bucket: Bucket, by: str) -> str:
+    return f"Week of {_short(bucket.start)}" if by == "week" else _short(bucket.start)
+
+
+def _percent(ratio: float | None) -> str:
+    return "—" if ratio is None else f"{ratio * 100:.1f} %"
+
+
+def _score(ratio: float | None) -> str:
+    return "—" if ratio is None else f"{ratio:.1f}"
+
+
+def _csv_number(value) -> str:
+    if value is None:
+        return ""
+    return f"{value:.4f}" if isinstance(value, float) else str(value)
+
+
+def _kpis(totals: Figures) -> list[dict]:
+    return [
+        {"label": "Self-service score", "value": _score(totals.self_service_score),
+         "detail": f"{totals.visitors} help-center visitors ÷ {totals.requesters} who submitted a request"},
+        {"label": "Deflection rate", "value": _percent(totals.deflection_rate),
+         "detail": f"{totals.deflections} suggestions accepted ÷ ({totals.deflections} accepted + "
+                   f"{totals.requests} requests submitted)"},
+        {"label": "Auto-reply resolution rate", "value": _percent(totals.auto_reply_resolution_rate),
+         "detail": f"{totals.self_solved} solved with a suggested article ÷ {totals.requests} requests"},
+        {"label": "Search no-result rate", "value": _percent(totals.no_result_rate),
+         "detail": f"{totals.searches_no_results} of {totals.searches} searches found nothing"},
+        {"label": "Search click-through", "value": _percent(totals.click_through_rate),
+         "detail": f"{totals.searches_with_click} of {totals.searches} searches had a result opened"},
+    ]
+
+
+@dataclass(frozen=True)
+class DashboardPage:
+    """The dashboard's figures for one period and grouping, as a page and as CSV rows."""
+
+    data: Dashboard
+
+    @property
+    def unit(self) -> str:
+        return "week" if self.data.by == "week" else "day"
+
+    @property
+    def labels(self) -> list[str]:
+        return [_label(b, self.data.by) for b in self.data.buckets]
+
+    def _flow_rows(self) -> list[tuple[str, int]]:
+        totals = self.data.totals
+        return [
+            ("Callback form shown (open)", totals.routes_callback),
+            ("Self-service steps shown (closed)", totals.routes_self_service),
+            ("Self-service links followed", totals.links_clicked),
+            ("Callbacks requested", totals.callbacks_requested),
+        ]
+
+    def _charts(self) -> dict[str, charts.Chart]:
+        data, unit, labels, flow_rows = self.data, self.unit, self.labels, self._flow_rows()
+        series = [
+            charts.Series("Requests submitted", [b.figures.requests for b in data.buckets], charts.VERMILION),
+            charts.Series("Suggestions accepted", [b.figures.deflections for b in data.buckets], charts.BLUE),
+            charts.Series("Solved by self-service link", [b.figures.self_solved for b in data.buckets],
+                          charts.GREEN),
+        ]
+        return {
+            "visitors_chart": charts.time_series(
+                chart_id="chart-visitors", title=f"Help-center visitors per {unit}", labels=labels, bars=True,
+                series=[charts.Series("Visitors", [b.figures.visitors for b in data.buckets])]),
+            "requests_chart": charts.time_series(
+                chart_id="chart-requests", title=f"Requests and deflections per {unit}", labels=labels,
+                series=series),
+            "flow_chart": charts.horizontal_bars(chart_id="chart-flow", title="Cancel flow: routes shown and actions",
+                                                 rows=flow_rows, color=charts.PURPLE),
+            "outcomes_chart": charts.horizontal_bars(
+                chart_id="chart-outcomes", title="Callback outcomes recorded",
+                rows=[(row["label"], row["events"]) for row in data.flow_outcomes], color=charts.GREEN),
+            "views_chart": charts.horizontal_bars(
+                chart_id="chart-views", title="Most read articles",
+                rows=[(row["title"], row["views"]) for row in data.top_viewed]),
+        }
+
+    def context(self) -> dict:
+        """The template's context: figures, KPIs, links to other periods, charts."""
+        data, days, by = self.data, self.data.days, self.data.by
+        return {
+            "data": data,
+            "periods": [{"days": d, "current": d == days, "url": f"?days={d}&by={by}"} for d in PERIODS],
+            "groupings": [{"by": g, "label": f"By {g}", "current": g == by, "url": f"?days={days}&by={g}"}
+                          for g in GROUPINGS],
+            "csv_url": f"{reverse('tickets:dashboard_csv')}?days={days}&by={by}",
+            "unit": self.unit,
+            "kpis": _kpis(data.totals),
+            "rows": [{"label": label, "bucket": b, "figures": b.figures,
+                      "deflection_rate": _percent(b.figures.deflection_rate),
+                      "self_service_score": _score(b.figures.self_service_score)}
+                     for label, b in zip(self.labels, data.buckets, strict=True)],
+            "flow_rows": self._flow_rows(),
+            **self._charts(),
+        }
+
+    @property
+    def csv_filename(self) -> str:
+        return f"deflection-{self.data.start}-{self.data.end}-by-{self.data.by}.csv"
+
+    def csv_rows(self) -> Iterator[list[str]]:
+        """The header, one row per day or week, then the totals (ratios as 0–1 fractions,
+        empty when undefined)."""
+        data = self.data
+        yield ["row", "period_start", "period_end", *(header for _, header in CSV_COLUMNS)]
+        for bucket in data.buckets:
+            yield [data.by, bucket.start.isoformat(), bucket.end.isoformat(),
+                   *(_csv_number(getattr(bucket.figures, name)) for name, _ in CSV_COLUMNS)]
+        yield ["total", data.start.isoformat(), data.end.isoformat(),
+               *(_csv_number(getattr(data.totals, name)) for name, _ in CSV_COLUMNS)]
+
+
+def dashboard_page(*, days: int, by: str, at: datetime) -> DashboardPage:
+    """The dashboard for the ``days`` up to ``at``, grouped ``by`` day or week (the queries
+    of :func:`tickets.selectors.dashboard.dashboard`)."""
+    return DashboardPage(dashboard(days=days, by=by, at=at))
