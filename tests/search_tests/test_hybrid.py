@@ -150,3 +150,8 @@ def test_related_articles_are_the_closest_by_meaning(client, help_center, agent,
     assert SUBSCRIPTION[0] not in related
     page = client.get(subscription.get_absolute_url())
     assert elsewhere.get_absolute_url() in page.content.decode()
+
+
+def test_the_request_form_suggests_articles_found_by_meaning(client, help_center):
+    found = client.get(reverse("tickets:request_suggest"), {"q": "website loads slowly"}).json()["results"]
+    assert found[0]["title"] == SLOW
