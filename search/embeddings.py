@@ -175,18 +175,100 @@ def _is_cjk(cp: int) -> bool:
 
 
 class Encoder:
-    """Turns texts into unit vectors (float32, ``DIMENSIONS`` wide). Thread-safe: the
-    weights and vocabulary are read-only."""
+    """Turns texts into unit vectors (float32, ``DIMENSIONS`` wide): tokenises, sorts by
+    length, batches and pads here; subclasses run the model on one padded batch. Thread-safe:
+    the weights and vocabulary are read-only (and an onnxruntime session may be run from
+    several threads at once)."""
+
+    runtime = ""
+    batch_size = 32
 
     def __init__(self, directory: Path | None = None):
         try:
             import numpy as np
         except ImportError as exc:
             raise EmbeddingsUnavailable(str(exc)) from exc
-        directory = directory or model_dir()
         self._np = np
-        weights = load_safetensors(directory / "model.safetensors")
-        self.tokenizer = WordPiece(directory / "vocab.txt")
+        self.directory = directory or model_dir()
+        self.tokenizer = WordPiece(self.directory / "vocab.txt")
+
+    def encode(self, texts: list[str], *, batch_size: int | None = None):
+        """Unit vectors for ``texts``, shape (len(texts), DIMENSIONS), float32. An empty or
+        None text is embedded as an empty string (the [CLS] [SEP] vector)."""
+        np = self._np
+        batch_size = batch_size or self.batch_size
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        ids = [self.tokenizer.encode(t or "", MAX_TOKENS) for t in texts]
+        # Batches of similar length waste little work on padding.
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        out = np.zeros((len(ids), DIMENSIONS), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            chunk = order[start:start + batch_size]
+            batch = [ids[i] for i in chunk]
+            length = max(len(x) for x in batch)
+            tokens = np.zeros((len(batch), length), dtype=np.int64)
+            mask = np.zeros((len(batch), length), dtype=np.int64)
+            for row, x in enumerate(batch):
+                tokens[row, :len(x)] = x
+                mask[row, :len(x)] = 1
+            out[chunk] = self._encode_batch(tokens, mask)
+        return out
+
+    def _encode_batch(self, tokens, mask):
+        """(batch, DIMENSIONS) unit vectors for padded token ids and their 0/1 mask."""
+        raise NotImplementedError
+
+
+class OnnxEncoder(Encoder):
+    """The model as an ONNX graph (built from the same weights, ``search/onnx_model.py``)
+    run by onnxruntime: 6-7x the NumPy path's documents per second (bench/README.md).
+
+    One intra-op thread, like NumPy's one BLAS thread (kb/__init__.py): web workers already
+    use every core. That also makes the session safe to build in gunicorn's master before
+    it forks (kb/gunicorn_conf.py): with one thread onnxruntime starts no thread pool, so
+    no worker inherits a pool whose threads did not survive the fork
+    (tests/search_tests/test_embeddings.py runs a preloaded session in forked children)."""
+
+    runtime = "onnxruntime"
+
+    def __init__(self, directory: Path | None = None, *, quantize: bool = False):
+        super().__init__(directory)
+        try:
+            import onnx  # noqa: F401  (builds the graph)
+            import onnxruntime
+        except ImportError as exc:
+            raise EmbeddingsUnavailable(str(exc)) from exc
+        from search.onnx_model import build_model
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+        options.log_severity_level = 3  # errors only
+        self.quantized = quantize
+        self.session = onnxruntime.InferenceSession(
+            build_model(self.directory, quantize=quantize), options,
+            providers=["CPUExecutionProvider"])
+        if quantize:
+            self.runtime += " int8"
+
+    def _encode_batch(self, tokens, mask):
+        return self.session.run(["embedding"], {"input_ids": tokens, "attention_mask": mask})[0]
+
+
+class NumpyEncoder(Encoder):
+    """The same forward pass in NumPy. Kept as the fallback where onnxruntime (or onnx) is
+    not installed, e.g. a platform without its wheels, and as the readable reference the
+    ONNX graph is checked against; ~7x slower per document."""
+
+    runtime = "numpy"
+    batch_size = 16  # what it always used
+
+    def __init__(self, directory: Path | None = None):
+        super().__init__(directory)
+        np = self._np
+        weights = load_safetensors(self.directory / "model.safetensors")
 
         def w(name):
             return weights[name].astype(np.float32)
@@ -212,33 +294,15 @@ class Encoder:
                 (w(p + "output.LayerNorm.weight"), w(p + "output.LayerNorm.bias")),
             ))
 
-    def encode(self, texts: list[str], *, batch_size: int = 16):
-        """Unit vectors for ``texts``, shape (len(texts), DIMENSIONS), float32."""
+    def _encode_batch(self, tokens, mask):
         np = self._np
-        if not texts:
-            return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        ids = [self.tokenizer.encode(t or "", MAX_TOKENS) for t in texts]
-        # Batches of similar length waste little work on padding.
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        out = np.zeros((len(ids), DIMENSIONS), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            chunk = order[start:start + batch_size]
-            out[chunk] = self._encode_batch([ids[i] for i in chunk])
-        return out
-
-    def _encode_batch(self, ids: list[list[int]]):
-        np = self._np
-        length = max(len(x) for x in ids)
-        tokens = np.zeros((len(ids), length), dtype=np.int64)
-        mask = np.zeros((len(ids), length), dtype=np.float32)
-        for row, x in enumerate(ids):
-            tokens[row, :len(x)] = x
-            mask[row, :len(x)] = 1.0
+        mask = mask.astype(np.float32)
+        batch, length = tokens.shape
         x = self.word[tokens] + self.position[:length] + self.token_type
         x = _layer_norm(np, x, *self.embed_norm)
         # Padding positions get -inf-like scores so no real token attends to them.
         attention_bias = ((1.0 - mask) * -1e9)[:, None, None, :]
-        batch, head_dim = len(ids), DIMENSIONS // _HEADS
+        head_dim = DIMENSIONS // _HEADS
         scale = np.float32(1.0 / np.sqrt(head_dim))
         for (qkv, qkv_b, out_w, out_b, norm1, in_w, in_b, ff_w, ff_b, norm2) in self.layers:
             q, k, v = np.split(x @ qkv + qkv_b, 3, axis=-1)
@@ -276,15 +340,38 @@ def _gelu(np, x):
     return 0.5 * x * (1.0 + erf)
 
 
+#: Which runtime runs the model: "onnx" (default), "onnx-int8" or "numpy". Read from the
+#: environment (KB_EMBEDDING_RUNTIME) so bench/embeddings.py and bench/relevance.py can
+#: compare them through the product's own path.
+RUNTIMES = ("onnx", "onnx-int8", "numpy")
+DEFAULT_RUNTIME = "onnx"
+
+
+def make_encoder(runtime: str | None = None, directory: Path | None = None) -> Encoder:
+    """A new encoder on ``runtime`` (default: $KB_EMBEDDING_RUNTIME, else "onnx"). Without
+    onnxruntime or onnx installed, the ONNX runtimes fall back to NumPy, logged once."""
+    runtime = runtime or os.environ.get("KB_EMBEDDING_RUNTIME") or DEFAULT_RUNTIME
+    if runtime not in RUNTIMES:
+        raise ValueError(f"KB_EMBEDDING_RUNTIME must be one of {', '.join(RUNTIMES)}, not {runtime!r}")
+    if runtime != "numpy":
+        try:
+            return OnnxEncoder(directory, quantize=runtime == "onnx-int8")
+        except EmbeddingsUnavailable as exc:
+            if not (directory or model_dir()).exists():
+                raise
+            logger.warning("onnxruntime unavailable (%s): embedding with NumPy, ~7x slower", exc)
+    return NumpyEncoder(directory)
+
+
 _encoder_lock = threading.Lock()
 
 
 @functools.cache
 def _shared_encoder() -> Encoder:
-    return Encoder()
+    return make_encoder()
 
 
 def get_encoder() -> Encoder:
-    """The process-wide encoder (loading the weights takes ~0.2 s, once)."""
+    """The process-wide encoder (building the ONNX graph and session takes ~1-2 s, once)."""
     with _encoder_lock:
         return _shared_encoder()

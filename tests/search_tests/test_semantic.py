@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from articles import services
 from search.backends.base import reset_backends
-from search.embeddings import Encoder, WordPiece, get_encoder, model_dir
+from search.embeddings import Encoder, WordPiece, get_encoder, make_encoder, model_dir
 from search.models import DocumentEmbedding
 from search.ranking import semantic
 
@@ -47,9 +47,12 @@ def test_the_tokenizer_gives_the_reference_token_ids():
         assert tokenizer.encode(text, 128) == ids, text
 
 
-def test_the_encoder_gives_the_reference_vectors():
+@pytest.mark.parametrize("runtime", ["onnx", "numpy"])
+def test_the_encoder_gives_the_reference_vectors(runtime):
     texts = list(REFERENCE_VECTORS)
-    vectors = Encoder().encode(texts)
+    encoder = get_encoder() if runtime == "onnx" else make_encoder("numpy")
+    assert encoder.runtime == {"onnx": "onnxruntime", "numpy": "numpy"}[runtime]
+    vectors = encoder.encode(texts)
     assert vectors.shape == (3, 384)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     for vector, expected in zip(vectors, REFERENCE_VECTORS.values(), strict=True):

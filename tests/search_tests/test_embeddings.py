@@ -1,0 +1,131 @@
+"""The embedding runtimes (search/embeddings.py, search/onnx_model.py): the ONNX graph
+gives the NumPy forward pass's vectors, odd inputs behave, a session built before a fork
+works in the children (gunicorn preloads it in the master), and without onnxruntime the
+NumPy path takes over. The reference vectors themselves are pinned in test_semantic.py."""
+
+import os
+import select
+
+import numpy as np
+import pytest
+
+from search import embeddings
+from search.embeddings import (
+    DIMENSIONS,
+    EmbeddingsUnavailable,
+    NumpyEncoder,
+    OnnxEncoder,
+    get_encoder,
+    make_encoder,
+)
+
+ODD = ["", "   ", "\x00\x01", "?", "x" * 5000, "word " * 1000, "東京 タワー 🙂", "a\tb\nc",
+       "How do I cancel my subscription?"]
+
+
+@pytest.fixture(scope="module")
+def numpy_encoder():
+    return make_encoder("numpy")
+
+
+def cosines(a, b):
+    return (a * b).sum(axis=1)
+
+
+def test_the_default_runtime_is_onnxruntime():
+    assert isinstance(get_encoder(), OnnxEncoder)
+    assert get_encoder() is get_encoder()
+
+
+def test_onnx_float32_gives_the_numpy_vectors(numpy_encoder):
+    texts = ODD + ["Billing history and receipts\nEvery charge is listed under Billing. " * 20]
+    onnx, reference = get_encoder().encode(texts), numpy_encoder.encode(texts)
+    assert onnx.dtype == np.float32 and onnx.shape == (len(texts), DIMENSIONS)
+    assert cosines(onnx, reference).min() > 0.9999
+
+
+def test_odd_inputs(numpy_encoder):
+    encoder = get_encoder()
+    empty = encoder.encode([])
+    assert empty.shape == (0, DIMENSIONS) and empty.dtype == np.float32
+    vectors = encoder.encode(ODD + [None])
+    assert np.isfinite(vectors).all()
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    # None and blank-only texts are the empty text; long texts stop at 128 tokens.
+    assert np.allclose(vectors[-1], vectors[0], atol=1e-6)
+    assert np.allclose(vectors[1], vectors[0], atol=1e-6)
+    assert np.allclose(encoder.encode(["word " * 2000])[0], vectors[5], atol=1e-6)
+
+
+def test_padding_does_not_change_a_vector():
+    # One short text batched with long ones (padded to their length), and alone.
+    encoder = get_encoder()
+    alone = encoder.encode(["stop paying"])[0]
+    together = encoder.encode(["stop paying", "word " * 200, "How do I cancel?"])
+    assert float(alone @ together[0]) > 0.99999
+    # Batch size does not matter either (the order of the output is the input's).
+    texts = [f"question {n} " * (n % 7 + 1) for n in range(40)]
+    assert np.allclose(encoder.encode(texts, batch_size=3), encoder.encode(texts), atol=1e-5)
+
+
+def test_int8_stays_close_to_float32(numpy_encoder):
+    # The int8 runtime is not the default (bench/README.md, "Embedding runtime"); this keeps
+    # KB_EMBEDDING_RUNTIME=onnx-int8 working and its drift measured.
+    encoder = make_encoder("onnx-int8")
+    assert encoder.runtime == "onnxruntime int8"
+    assert cosines(encoder.encode(ODD), numpy_encoder.encode(ODD)).min() > 0.95
+
+
+def test_a_session_built_before_a_fork_works_in_the_children():
+    encoder = get_encoder()
+    expected = encoder.encode(["stop being billed"])[0]
+    children = []
+    for _ in range(2):
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child
+            try:
+                os.close(read)
+                os.write(write, encoder.encode(["stop being billed"])[0].tobytes())
+            finally:
+                os._exit(0)
+        os.close(write)
+        children.append((pid, read))
+    for pid, read in children:
+        ready, _, _ = select.select([read], [], [], 60)
+        assert ready, "a forked child hung running the session"
+        data = b""
+        while chunk := os.read(read, 65536):
+            data += chunk
+        os.close(read)
+        os.waitpid(pid, 0)
+        assert np.allclose(np.frombuffer(data, dtype=np.float32), expected, atol=1e-6)
+
+
+def test_without_onnxruntime_numpy_takes_over(monkeypatch, caplog):
+    def missing(self, *args, **kwargs):
+        raise EmbeddingsUnavailable("No module named 'onnxruntime'")
+
+    monkeypatch.setattr(OnnxEncoder, "__init__", missing)
+    encoder = make_encoder()
+    assert isinstance(encoder, NumpyEncoder)
+    assert "embedding with NumPy" in caplog.text
+
+
+def test_the_runtime_is_chosen_by_the_environment(monkeypatch):
+    monkeypatch.setenv("KB_EMBEDDING_RUNTIME", "numpy")
+    assert isinstance(make_encoder(), NumpyEncoder)
+    monkeypatch.setenv("KB_EMBEDDING_RUNTIME", "torch")
+    with pytest.raises(ValueError, match="KB_EMBEDDING_RUNTIME"):
+        make_encoder()
+
+
+def test_the_graph_is_valid_onnx():
+    import onnx
+
+    from search.onnx_model import build_model
+
+    model = onnx.load_from_string(build_model(embeddings.model_dir()))
+    onnx.checker.check_model(model)
+    assert [i.name for i in model.graph.input] == ["input_ids", "attention_mask"]
+    assert [o.name for o in model.graph.output] == ["embedding"]
