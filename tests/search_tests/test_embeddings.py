@@ -1,7 +1,9 @@
-"""The embedding runtimes (search/embeddings.py, search/onnx_model.py): the ONNX graph
-gives the NumPy forward pass's vectors, odd inputs behave, a session built before a fork
-works in the children (gunicorn preloads it in the master), and without onnxruntime the
-NumPy path takes over. The reference vectors themselves are pinned in test_semantic.py."""
+"""The embedding runtimes (search/embeddings.py, search/onnx_model.py): the float32 ONNX
+graph gives the NumPy forward pass's vectors and the int8 one (the default) stays close to
+them, odd inputs behave, a text's vector does not depend on the texts beside it, a session
+built before a fork works in the children (gunicorn preloads it in the master), and without
+onnxruntime the NumPy path takes over. The reference vectors themselves (sentence-
+transformers') are pinned in test_semantic.py."""
 
 import os
 import select
@@ -28,28 +30,46 @@ def numpy_encoder():
     return make_encoder("numpy")
 
 
+@pytest.fixture(scope="module")
+def float32_encoder():
+    return make_encoder("onnx")
+
+
 def cosines(a, b):
     return (a * b).sum(axis=1)
 
 
-def test_the_default_runtime_is_onnxruntime():
-    assert isinstance(get_encoder(), OnnxEncoder)
-    assert get_encoder() is get_encoder()
+ARTICLE = "Billing history and receipts\nEvery charge is listed under Billing. " * 20
 
 
-def test_onnx_float32_gives_the_numpy_vectors(numpy_encoder):
-    texts = ODD + ["Billing history and receipts\nEvery charge is listed under Billing. " * 20]
-    onnx, reference = get_encoder().encode(texts), numpy_encoder.encode(texts)
+def test_the_default_runtime_is_onnxruntime_int8():
+    encoder = get_encoder()
+    assert isinstance(encoder, OnnxEncoder) and encoder.quantized
+    assert encoder.runtime == "onnxruntime int8"
+    assert get_encoder() is encoder
+
+
+def test_onnx_float32_gives_the_numpy_vectors(numpy_encoder, float32_encoder):
+    texts = ODD + [ARTICLE]
+    onnx, reference = float32_encoder.encode(texts), numpy_encoder.encode(texts)
     assert onnx.dtype == np.float32 and onnx.shape == (len(texts), DIMENSIONS)
     assert cosines(onnx, reference).min() > 0.9999
 
 
-def test_odd_inputs(numpy_encoder):
+def test_int8_stays_close_to_float32(numpy_encoder):
+    # StackFAQ's MAP and MRR do not move (bench/README.md); vectors move by ~0.006.
+    texts = ODD + [ARTICLE, "Stop being billed every month", "billing " * 300]
+    drift = cosines(get_encoder().encode(texts), numpy_encoder.encode(texts))
+    assert drift.min() > 0.97  # the empty text, [CLS] [SEP] alone, moves most
+    assert np.median(drift) > 0.99
+
+
+def test_odd_inputs():
     encoder = get_encoder()
     empty = encoder.encode([])
     assert empty.shape == (0, DIMENSIONS) and empty.dtype == np.float32
     vectors = encoder.encode(ODD + [None])
-    assert np.isfinite(vectors).all()
+    assert vectors.dtype == np.float32 and np.isfinite(vectors).all()
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     # None and blank-only texts are the empty text; long texts stop at 128 tokens.
     assert np.allclose(vectors[-1], vectors[0], atol=1e-6)
@@ -57,23 +77,13 @@ def test_odd_inputs(numpy_encoder):
     assert np.allclose(encoder.encode(["word " * 2000])[0], vectors[5], atol=1e-6)
 
 
-def test_padding_does_not_change_a_vector():
-    # One short text batched with long ones (padded to their length), and alone.
-    encoder = get_encoder()
-    alone = encoder.encode(["stop paying"])[0]
-    together = encoder.encode(["stop paying", "word " * 200, "How do I cancel?"])
-    assert float(alone @ together[0]) > 0.99999
-    # Batch size does not matter either (the order of the output is the input's).
-    texts = [f"question {n} " * (n % 7 + 1) for n in range(40)]
-    assert np.allclose(encoder.encode(texts, batch_size=3), encoder.encode(texts), atol=1e-5)
-
-
-def test_int8_stays_close_to_float32(numpy_encoder):
-    # The int8 runtime is not the default (bench/README.md, "Embedding runtime"); this keeps
-    # KB_EMBEDDING_RUNTIME=onnx-int8 working and its drift measured.
-    encoder = make_encoder("onnx-int8")
-    assert encoder.runtime == "onnxruntime int8"
-    assert cosines(encoder.encode(ODD), numpy_encoder.encode(ODD)).min() > 0.95
+def test_a_vector_does_not_depend_on_the_texts_beside_it(float32_encoder):
+    texts = ["stop paying", "word " * 200, "How do I cancel?"] + [f"question {n} " * n for n in range(20)]
+    for encoder in (get_encoder(), float32_encoder):
+        alone = np.stack([encoder.encode([text])[0] for text in texts])
+        assert np.allclose(encoder.encode(texts), alone, atol=1e-6), encoder.runtime
+    # float32 batches several texts if asked to, padding the shorter ones: same vectors.
+    assert np.allclose(float32_encoder.encode(texts, batch_size=8), alone, atol=1e-5)
 
 
 def test_a_session_built_before_a_fork_works_in_the_children():

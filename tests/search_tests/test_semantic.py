@@ -47,10 +47,10 @@ def test_the_tokenizer_gives_the_reference_token_ids():
         assert tokenizer.encode(text, 128) == ids, text
 
 
-@pytest.mark.parametrize("runtime", ["onnx", "numpy"])
+@pytest.mark.parametrize("runtime", ["onnx", "numpy"])  # float32; int8: test_embeddings.py
 def test_the_encoder_gives_the_reference_vectors(runtime):
     texts = list(REFERENCE_VECTORS)
-    encoder = get_encoder() if runtime == "onnx" else make_encoder("numpy")
+    encoder = make_encoder(runtime)
     assert encoder.runtime == {"onnx": "onnxruntime", "numpy": "numpy"}[runtime]
     vectors = encoder.encode(texts)
     assert vectors.shape == (3, 384)
