@@ -256,7 +256,7 @@ class OnnxEncoder(Encoder):
             import onnxruntime
         except ImportError as exc:
             raise EmbeddingsUnavailable(str(exc)) from exc
-        from search.onnx_model import build_model
+        from search.onnx_model import build_model, cached_model
 
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = 1
@@ -269,14 +269,23 @@ class OnnxEncoder(Encoder):
         options.enable_cpu_mem_arena = False
         options.enable_mem_pattern = False
         self.quantized = quantize
-        # Through a file: given bytes, the session object keeps them (another 90 MB).
-        with tempfile.TemporaryDirectory(prefix="kb-embeddings-") as tmp:
-            path = Path(tmp) / "model.onnx"
-            path.write_bytes(build_model(self.directory, quantize=quantize))
-            self.session = onnxruntime.InferenceSession(str(path), options,
-                                                        providers=["CPUExecutionProvider"])
         if quantize:
             self.runtime += " int8"
+        # From a file, built once into the data directory (search/onnx_model.py). Should
+        # that directory be read-only, a temporary file does (and given bytes, the session
+        # would keep a copy of them: another 60-90 MB).
+        try:
+            path = cached_model(self.directory, quantize=quantize)
+        except OSError as exc:
+            logger.warning("Cannot cache the embedding model (%s): building it for this process", exc)
+            with tempfile.TemporaryDirectory(prefix="kb-embeddings-") as tmp:
+                path = Path(tmp) / "model.onnx"
+                path.write_bytes(build_model(self.directory, quantize=quantize))
+                self.session = onnxruntime.InferenceSession(str(path), options,
+                                                            providers=["CPUExecutionProvider"])
+            return
+        self.session = onnxruntime.InferenceSession(str(path), options,
+                                                    providers=["CPUExecutionProvider"])
 
     def _encode_batch(self, tokens, mask):
         return self.session.run(["embedding"], {"input_ids": tokens, "attention_mask": mask})[0]
@@ -397,7 +406,8 @@ def _shared_encoder() -> Encoder:
 
 
 def get_encoder() -> Encoder:
-    """The process-wide encoder (building and quantising the graph and loading the session
-    take ~2-4 s, once per process; gunicorn does it in the master, kb/gunicorn_conf.py)."""
+    """The process-wide encoder: ~0.2 s to load the cached model file; the first process
+    on a data directory builds and quantises it first (~2-4 s). gunicorn loads it in the
+    master, kb/gunicorn_conf.py."""
     with _encoder_lock:
         return _shared_encoder()

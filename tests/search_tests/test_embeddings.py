@@ -139,3 +139,38 @@ def test_the_graph_is_valid_onnx():
     onnx.checker.check_model(model)
     assert [i.name for i in model.graph.input] == ["input_ids", "attention_mask"]
     assert [o.name for o in model.graph.output] == ["embedding"]
+
+
+def test_the_built_model_is_cached_in_the_data_directory(tmp_path, monkeypatch):
+    from search import onnx_model
+
+    calls = []
+    real = onnx_model.build_model
+
+    def counting(directory, *, quantize=False):
+        calls.append(quantize)
+        return real(directory, quantize=quantize)
+
+    monkeypatch.setattr(onnx_model, "build_model", counting)
+    first = onnx_model.cached_model(embeddings.model_dir(), quantize=False, cache_dir=tmp_path)
+    again = onnx_model.cached_model(embeddings.model_dir(), quantize=False, cache_dir=tmp_path)
+    assert first == again and calls == [False]
+    assert [p.name for p in tmp_path.iterdir()] == [first.name]  # no partial file left
+    # Another key (here: a stale file of an older build) is replaced, not kept beside it.
+    stale = tmp_path / "all-MiniLM-L6-v2-float32-0000000000000000.onnx"
+    stale.write_bytes(b"old")
+    first.unlink()
+    onnx_model.cached_model(embeddings.model_dir(), quantize=False, cache_dir=tmp_path)
+    assert not stale.exists() and calls == [False, False]
+
+
+def test_an_unwritable_data_directory_still_gives_an_encoder(monkeypatch, caplog):
+    from search import onnx_model
+
+    def read_only(*args, **kwargs):
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(onnx_model, "cached_model", read_only)
+    encoder = make_encoder("onnx")
+    assert "Cannot cache the embedding model" in caplog.text
+    assert encoder.encode(["hello"]).shape == (1, DIMENSIONS)
