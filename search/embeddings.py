@@ -252,10 +252,13 @@ class OnnxEncoder(Encoder):
     def __init__(self, directory: Path | None = None, *, quantize: bool = False):
         super().__init__(directory)
         try:
-            import onnx  # noqa: F401  (builds the graph)
             import onnxruntime
         except ImportError as exc:
             raise EmbeddingsUnavailable(str(exc)) from exc
+        import importlib.util
+
+        if importlib.util.find_spec("onnx") is None:  # builds the graph (imported only then)
+            raise EmbeddingsUnavailable("No module named 'onnx'")
         from search.onnx_model import build_model, cached_model
 
         options = onnxruntime.SessionOptions()

@@ -143,14 +143,13 @@ def _quantized(model) -> bytes:
 def cached_model(directory: Path, *, quantize: bool, cache_dir: Path | None = None) -> Path:
     """The built model's file in ``cache_dir`` (default: the data directory's ``models``),
     built and written there first if it is not yet."""
-    import onnx
-    import onnxruntime
+    from importlib.metadata import version  # importing onnx itself takes ~0.5 s
 
     weights = directory / "model.safetensors"
     stat = weights.stat()
     key = hashlib.sha256(Path(__file__).read_bytes())
-    key.update(f"{weights.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{onnx.__version__}:"
-               f"{onnxruntime.__version__}".encode())
+    key.update(f"{weights.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{version('onnx')}:"
+               f"{version('onnxruntime')}".encode())
     kind = "int8" if quantize else "float32"
     cache_dir = cache_dir or default_cache_dir()
     path = cache_dir / f"all-MiniLM-L6-v2-{kind}-{key.hexdigest()[:16]}.onnx"
