@@ -31,6 +31,7 @@ import functools
 import json
 import logging
 import os
+import subprocess
 import tempfile
 import threading
 import unicodedata
@@ -242,54 +243,70 @@ class OnnxEncoder(Encoder):
     same vector, and on one core it is no slower (no padding, a smaller working set).
 
     One intra-op thread, like NumPy's one BLAS thread (kb/__init__.py): web workers already
-    use every core. That also makes the session safe to build in gunicorn's master before
-    it forks (kb/gunicorn_conf.py): with one thread onnxruntime starts no thread pool, so
-    no worker inherits a pool whose threads did not survive the fork
-    (tests/search_tests/test_embeddings.py runs a preloaded session in forked children)."""
+    use every core. The session is made per process, on first use (``session``)."""
 
     runtime = "onnxruntime"
     batch_size = 1
 
     def __init__(self, directory: Path | None = None, *, quantize: bool = False):
         super().__init__(directory)
-        try:
-            import onnxruntime
-        except ImportError as exc:
-            raise EmbeddingsUnavailable(str(exc)) from exc
         import importlib.util
 
-        if importlib.util.find_spec("onnx") is None:  # builds the graph (imported only then)
-            raise EmbeddingsUnavailable("No module named 'onnx'")
-        from search.onnx_model import build_model, cached_model
+        for module in ("onnxruntime", "onnx"):  # onnx builds the graph (in a child process)
+            if importlib.util.find_spec(module) is None:
+                raise EmbeddingsUnavailable(f"No module named {module!r}")
+        from search.onnx_model import cached_model
+
+        self.quantized = quantize
+        if quantize:
+            self.runtime += " int8"
+        try:
+            try:
+                self.path = cached_model(self.directory, quantize=quantize)
+            except OSError as exc:  # a read-only data directory: the temporary one
+                logger.warning("Cannot cache the embedding model (%s): using the temporary "
+                               "directory", exc)
+                self.path = cached_model(self.directory, quantize=quantize,
+                                         cache_dir=Path(tempfile.gettempdir()) / "kb-models")
+        except subprocess.SubprocessError as exc:
+            stderr = getattr(exc, "stderr", b"") or b""
+            raise EmbeddingsUnavailable(f"building the ONNX model failed: {exc} "
+                                        f"{stderr.decode(errors='replace')[-2000:]}") from exc
+        self._session = None
+        self._session_pid = 0
+        self._session_lock = threading.Lock()
+
+    @property
+    def session(self):
+        """This process's onnxruntime session, made on first use. Per process because
+        onnxruntime must not be imported before a fork: it starts a thread on import, and a
+        process forked after that hangs when it exits (gunicorn's workers would, at every
+        restart; tests/search_tests/test_embeddings.py checks). So a gunicorn master that
+        preloads the encoder only makes sure the model file exists; each worker loads the
+        session from it on its first embedding (~0.15 s)."""
+        if self._session_pid != os.getpid():
+            with self._session_lock:
+                if self._session_pid != os.getpid():
+                    self._session = self._load_session()
+                    self._session_pid = os.getpid()
+        return self._session
+
+    def _load_session(self):
+        import onnxruntime
 
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
         options.log_severity_level = 3  # errors only
-        # No arena and no memory pattern: activations are freed after each batch instead of
+        # No arena and no memory pattern: activations are freed after each run instead of
         # staying reserved at the size of the largest batch seen (+200 MB of RSS per process
         # after one batch of 32 x 128 tokens; with these off, +1 MB).
         options.enable_cpu_mem_arena = False
         options.enable_mem_pattern = False
-        self.quantized = quantize
-        if quantize:
-            self.runtime += " int8"
-        # From a file, built once into the data directory (search/onnx_model.py). Should
-        # that directory be read-only, a temporary file does (and given bytes, the session
-        # would keep a copy of them: another 60-90 MB).
-        try:
-            path = cached_model(self.directory, quantize=quantize)
-        except OSError as exc:
-            logger.warning("Cannot cache the embedding model (%s): building it for this process", exc)
-            with tempfile.TemporaryDirectory(prefix="kb-embeddings-") as tmp:
-                path = Path(tmp) / "model.onnx"
-                path.write_bytes(build_model(self.directory, quantize=quantize))
-                self.session = onnxruntime.InferenceSession(str(path), options,
-                                                            providers=["CPUExecutionProvider"])
-            return
-        self.session = onnxruntime.InferenceSession(str(path), options,
-                                                    providers=["CPUExecutionProvider"])
+        # From the file: given bytes, the session object would keep a copy of them.
+        return onnxruntime.InferenceSession(str(self.path), options,
+                                            providers=["CPUExecutionProvider"])
 
     def _encode_batch(self, tokens, mask):
         return self.session.run(["embedding"], {"input_ids": tokens, "attention_mask": mask})[0]

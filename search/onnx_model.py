@@ -6,9 +6,9 @@ here with the ``onnx`` package's helper API from the same weights the NumPy path
 the same BERT encoder (embeddings, 6 layers of 12-head self-attention and a GELU
 feed-forward), then mean pooling over real tokens and L2 normalisation, so the graph's
 one output is the sentence embedding. Building it takes about a second, quantising it one
-or two more, and leaves the process ~200 MB larger than loading the finished file does, so
-``cached_model`` writes the file once into the data directory (``KB_DATA_DIR/models``) and
-every later process, a gunicorn master, the task worker, a test run, only loads it. The
+or two more, so ``cached_model`` writes the file once into the data directory
+(``KB_DATA_DIR/models``), from a child process (``write_model`` says why), and every later
+process, a gunicorn worker, the task worker, a test run, only loads it. The
 file's name carries a key of everything it is made from (this module, the weights file,
 the onnx and onnxruntime versions), so an upgrade builds a new one.
 
@@ -155,15 +155,30 @@ def cached_model(directory: Path, *, quantize: bool, cache_dir: Path | None = No
     path = cache_dir / f"all-MiniLM-L6-v2-{kind}-{key.hexdigest()[:16]}.onnx"
     if path.exists():
         return path
-    data = build_model(directory, quantize=quantize)
     cache_dir.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-    partial.write_bytes(data)
+    write_model(directory, quantize, partial)
     os.replace(partial, path)  # atomic: a process that loads at the same time sees all or none
     for stale in cache_dir.glob(f"all-MiniLM-L6-v2-{kind}-*.onnx"):
         if stale != path:
             stale.unlink(missing_ok=True)
     return path
+
+
+def write_model(directory: Path, quantize: bool, out: Path) -> None:
+    """Build the model into ``out`` in a child Python process. Not in this one: importing
+    onnxruntime starts a thread, and a process forked after that (a gunicorn worker forked
+    from the master) hangs when it exits; building also leaves the builder ~200 MB larger."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
+    subprocess.run([sys.executable, "-m", "search.onnx_model", str(directory), str(out)]
+                   + (["--int8"] if quantize else []),
+                   check=True, cwd=root, env=env, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.PIPE, timeout=600)
 
 
 def default_cache_dir() -> Path:
@@ -177,3 +192,9 @@ def default_cache_dir() -> Path:
         pass
     base = os.environ.get("KB_DATA_DIR") or Path(__file__).resolve().parents[1] / "var"
     return Path(base).resolve() / "models"
+
+
+if __name__ == "__main__":  # write_model's child: python -m search.onnx_model DIR OUT [--int8]
+    import sys
+
+    Path(sys.argv[2]).write_bytes(build_model(Path(sys.argv[1]), quantize="--int8" in sys.argv[3:]))

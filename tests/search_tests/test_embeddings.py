@@ -6,7 +6,9 @@ onnxruntime the NumPy path takes over. The reference vectors themselves (sentenc
 transformers') are pinned in test_semantic.py."""
 
 import os
-import select
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -86,30 +88,39 @@ def test_a_vector_does_not_depend_on_the_texts_beside_it(float32_encoder):
     assert np.allclose(float32_encoder.encode(texts, batch_size=8), alone, atol=1e-5)
 
 
-def test_a_session_built_before_a_fork_works_in_the_children():
-    encoder = get_encoder()
-    expected = encoder.encode(["stop being billed"])[0]
-    children = []
-    for _ in range(2):
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the child
-            try:
-                os.close(read)
-                os.write(write, encoder.encode(["stop being billed"])[0].tobytes())
-            finally:
-                os._exit(0)
-        os.close(write)
-        children.append((pid, read))
-    for pid, read in children:
-        ready, _, _ = select.select([read], [], [], 60)
-        assert ready, "a forked child hung running the session"
-        data = b""
-        while chunk := os.read(read, 65536):
-            data += chunk
-        os.close(read)
-        os.waitpid(pid, 0)
-        assert np.allclose(np.frombuffer(data, dtype=np.float32), expected, atol=1e-6)
+FORK_SCRIPT = """
+import os, sys, time
+from search.embeddings import get_encoder
+encoder = get_encoder()  # what gunicorn's master does (kb/gunicorn_conf.py)
+assert "onnxruntime" not in sys.modules, "the master imported onnxruntime"
+children = []
+for _ in range(2):
+    pid = os.fork()
+    if pid == 0:
+        vector = encoder.encode(["stop being billed"])[0]
+        assert abs(float(vector @ vector) - 1) < 1e-5
+        sys.exit(0)  # a normal exit, as a gunicorn worker's: must not hang
+    children.append(pid)
+deadline = time.monotonic() + 60
+for pid in children:
+    while not os.waitpid(pid, os.WNOHANG)[0]:
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            sys.exit("a forked child hung")
+        time.sleep(0.05)
+print("ok", encoder.encode(["stop being billed"])[0][:3])
+"""
+
+
+def test_an_encoder_made_before_a_fork_works_in_the_children_and_they_exit(tmp_path):
+    # A fresh interpreter: this one has imported onnxruntime already, so its forks would hang.
+    root = Path(embeddings.__file__).resolve().parents[1]
+    env = {**os.environ, "KB_DATA_DIR": str(tmp_path), "PYTHONPATH": str(root)}
+    env.pop("KB_EMBEDDING_RUNTIME", None)
+    result = subprocess.run([sys.executable, "-c", FORK_SCRIPT], cwd=root, env=env, check=False,
+                            capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.startswith("ok")
 
 
 def test_without_onnxruntime_numpy_takes_over(monkeypatch, caplog):
@@ -145,13 +156,13 @@ def test_the_built_model_is_cached_in_the_data_directory(tmp_path, monkeypatch):
     from search import onnx_model
 
     calls = []
-    real = onnx_model.build_model
+    real = onnx_model.write_model
 
-    def counting(directory, *, quantize=False):
+    def counting(directory, quantize, out):
         calls.append(quantize)
-        return real(directory, quantize=quantize)
+        return real(directory, quantize, out)
 
-    monkeypatch.setattr(onnx_model, "build_model", counting)
+    monkeypatch.setattr(onnx_model, "write_model", counting)
     first = onnx_model.cached_model(embeddings.model_dir(), quantize=False, cache_dir=tmp_path)
     again = onnx_model.cached_model(embeddings.model_dir(), quantize=False, cache_dir=tmp_path)
     assert first == again and calls == [False]
@@ -164,13 +175,30 @@ def test_the_built_model_is_cached_in_the_data_directory(tmp_path, monkeypatch):
     assert not stale.exists() and calls == [False, False]
 
 
-def test_an_unwritable_data_directory_still_gives_an_encoder(monkeypatch, caplog):
+def test_an_unwritable_data_directory_still_gives_an_encoder(monkeypatch, caplog, tmp_path):
     from search import onnx_model
 
-    def read_only(*args, **kwargs):
-        raise PermissionError("read-only file system")
+    real = onnx_model.cached_model
+
+    def read_only(directory, *, quantize, cache_dir=None):
+        if cache_dir is None:
+            raise PermissionError("read-only file system")
+        return real(directory, quantize=quantize, cache_dir=cache_dir)
 
     monkeypatch.setattr(onnx_model, "cached_model", read_only)
     encoder = make_encoder("onnx")
     assert "Cannot cache the embedding model" in caplog.text
     assert encoder.encode(["hello"]).shape == (1, DIMENSIONS)
+
+
+def test_a_failing_build_falls_back_to_numpy(monkeypatch, caplog):
+    import subprocess as sp
+
+    from search import onnx_model
+
+    def failing(directory, *, quantize, cache_dir=None):
+        raise sp.CalledProcessError(1, "python -m search.onnx_model", stderr=b"MemoryError")
+
+    monkeypatch.setattr(onnx_model, "cached_model", failing)
+    assert isinstance(make_encoder("onnx-int8"), NumpyEncoder)
+    assert "MemoryError" in caplog.text
