@@ -427,8 +427,10 @@ def _shared_encoder() -> Encoder:
 
 
 def get_encoder() -> Encoder:
-    """The process-wide encoder: ~0.2 s to load the cached model file; the first process
-    on a data directory builds and quantises it first (~2-4 s). gunicorn loads it in the
-    master, kb/gunicorn_conf.py."""
+    """The process-wide encoder. For onnxruntime: the first process on a data directory
+    builds and quantises the model file (~3 s, in a child process); the session loads from
+    it on the first embedding in each process (~0.15 s), so gunicorn's master, which calls
+    this before forking (kb/gunicorn_conf.py), prepares the file and each worker loads its
+    own session (``OnnxEncoder.session`` says why)."""
     with _encoder_lock:
         return _shared_encoder()
