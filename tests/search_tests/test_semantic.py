@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from articles import services
-from search.embeddings import Encoder, WordPiece, get_encoder, model_dir
+from search.embeddings import Encoder, WordPiece, get_encoder, make_encoder, model_dir
 from search.models import DocumentEmbedding
 from search.ranking import semantic
 from tests.search_tests.conftest import API, BILLING, SUBSCRIPTION, titles
@@ -44,9 +44,12 @@ def test_the_tokenizer_gives_the_reference_token_ids():
         assert tokenizer.encode(text, 128) == ids, text
 
 
-def test_the_encoder_gives_the_reference_vectors():
+@pytest.mark.parametrize("runtime", ["onnx", "numpy"])  # float32; int8: test_embeddings.py
+def test_the_encoder_gives_the_reference_vectors(runtime):
     texts = list(REFERENCE_VECTORS)
-    vectors = Encoder().encode(texts)
+    encoder = make_encoder(runtime)
+    assert encoder.runtime == {"onnx": "onnxruntime", "numpy": "numpy"}[runtime]
+    vectors = encoder.encode(texts)
     assert vectors.shape == (3, 384)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     for vector, expected in zip(vectors, REFERENCE_VECTORS.values(), strict=True):
