@@ -40,9 +40,11 @@ control_socket_disable = True
 
 
 def when_ready(server):
-    """Load the search embedding model in the master, before the workers are forked, so
-    they share its ~90 MB of weights (copy-on-write) instead of loading one copy each on
-    their first search."""
+    """Prepare the search embedding model in the master, before the workers are forked:
+    the first start on a data directory builds and quantises the ONNX model file (~3 s),
+    once, instead of every worker racing to on its first search. Each worker then loads
+    its own onnxruntime session from that file (~0.15 s): a session made in the master is
+    not fork-safe (search/embeddings.py, ``OnnxEncoder.session``)."""
     from django.conf import settings
 
     if not getattr(settings, "KB_SEARCH_SEMANTIC", False):
