@@ -28,6 +28,7 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.utils import timezone
 
 from search.backends.base import SearchDocument, iter_batches
 
@@ -154,7 +155,9 @@ def embeddings_sync(documents: Iterable[SearchDocument], gone: Iterable[str] = (
     for key, row in stored.items():
         meta = document_meta(documents[key])
         if row[0] == text_version(texts[key]) and tuple(meta[f] for f in META_FIELDS) != row[1:]:
-            moved += DocumentEmbedding.objects.filter(key=key).update(**meta)
+            # updated_at by hand: update() skips auto_now, and search.ranking.dense reads
+            # changes by it.
+            moved += DocumentEmbedding.objects.filter(key=key).update(**meta, updated_at=timezone.now())
     from search.embeddings import get_encoder
 
     encoder = get_encoder() if todo else None

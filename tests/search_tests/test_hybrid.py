@@ -155,3 +155,21 @@ def test_related_articles_are_the_closest_by_meaning(client, help_center, agent,
 def test_the_request_form_suggests_articles_found_by_meaning(client, help_center):
     found = client.get(reverse("tickets:request_suggest"), {"q": "website loads slowly"}).json()["results"]
     assert found[0]["title"] == SLOW
+
+
+def test_an_edit_is_read_in_place_and_a_deletion_reloads(help_center, agent, settings,
+                                                         django_capture_on_commit_callbacks,
+                                                         django_assert_max_num_queries):
+    subscription = help_center[SUBSCRIPTION[0]]
+    before = dense._vectors()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_update(article=subscription, by=agent, title="Close your account for good",
+                                body="Owners delete the whole account under Settings > Close.")
+    with django_assert_max_num_queries(2):  # the changed rows and the count
+        after = dense._vectors()
+    assert after.generation != before.generation
+    assert after.loaded == before.loaded  # read in place, not loaded again
+    assert dense.neighbours(_vector("delete my whole account"), limit=1, min_cosine=0.3)[0].pk == subscription.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_update(article=subscription, by=agent, draft=True)
+    assert f"article:{subscription.pk}" not in dense._vectors().rows
