@@ -19,20 +19,28 @@ POST_BODY_MAX_LENGTH = 20_000
 COMMENT_BODY_MAX_LENGTH = 10_000
 
 
-def _save_keeping_counters(instance, counters: tuple[str, ...], kwargs: dict) -> None:
-    """Leave stored counters out of a full save of an existing row.
+class StoredCountersModel(models.Model):
+    """A model whose ``stored_counters`` only the services' F() updates and recounts write.
 
     Saving an instance loaded earlier (the admin's change form, a service editing an
     article) must not write back its stale copy of a counter: a comment added or an
-    article published meanwhile would be lost from it. Only the services' F() updates and
-    the recounts write counters.
+    article published meanwhile would be lost from it. So a full save of an existing row
+    leaves the counters out.
     """
-    if not instance._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
-        kwargs["update_fields"] = [
-            field.name
-            for field in instance._meta.concrete_fields
-            if not field.primary_key and field.name not in counters
-        ]
+
+    stored_counters: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.stored_counters
+            ]
+        super().save(*args, **kwargs)
 
 
 class Category(models.Model):
@@ -52,7 +60,7 @@ class Category(models.Model):
         return reverse("articles:category", kwargs={"slug": self.slug})
 
 
-class Section(models.Model):
+class Section(StoredCountersModel):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="sections")
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
@@ -65,16 +73,13 @@ class Section(models.Model):
     # ``services.section_published_counts_recount`` repairs it after writes that bypass
     # the services (``bulk_create``, ``QuerySet.update``/``delete``).
     published_count = models.PositiveIntegerField(default=0, editable=False)
+    stored_counters = ("published_count",)
 
     class Meta:
         ordering = ["position", "name"]
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        _save_keeping_counters(self, ("published_count",), kwargs)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"pk": self.pk, "slug": self.slug})
@@ -96,7 +101,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(draft=False)
 
 
-class Article(models.Model):
+class Article(StoredCountersModel):
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     title = models.CharField(max_length=TITLE_MAX_LENGTH)
     slug = models.SlugField(max_length=220)
@@ -117,6 +122,7 @@ class Article(models.Model):
     # it instead of counting the thread on every render. ``services.comment_create`` and
     # ``comment_delete`` keep it; ``services.comment_totals_recount`` repairs it.
     comment_total = models.PositiveIntegerField(default=0, editable=False)
+    stored_counters = ("comment_total",)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -149,10 +155,6 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        _save_keeping_counters(self, ("comment_total",), kwargs)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("articles:article", kwargs={"pk": self.pk, "slug": self.slug})
 
@@ -173,7 +175,7 @@ class Topic(models.Model):
         return reverse("articles:topic", kwargs={"slug": self.slug})
 
 
-class Post(models.Model):
+class Post(StoredCountersModel):
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="posts")
     title = models.CharField(max_length=TITLE_MAX_LENGTH)
     slug = models.SlugField(max_length=220)
@@ -185,6 +187,7 @@ class Post(models.Model):
     # Stored like Article.comment_total: counting a 10,000-comment thread cost ~1 ms on
     # every home, topic and post page.
     comment_total = models.PositiveIntegerField(default=0, editable=False)
+    stored_counters = ("comment_total",)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -194,10 +197,6 @@ class Post(models.Model):
 
     def __str__(self):
         return self.title
-
-    def save(self, *args, **kwargs):
-        _save_keeping_counters(self, ("comment_total",), kwargs)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:post", kwargs={"pk": self.pk, "slug": self.slug})
