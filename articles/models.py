@@ -269,13 +269,22 @@ class Comment(models.Model):
 FOLLOW_TARGETS = ("article", "post", "section")
 
 
-def _one_per_target(owner: str, *, name: str) -> list:
-    """One row per ``owner`` and followed object, whichever kind of object it is."""
+def _follow_target(model, *, related_name: str) -> models.ForeignKey:
+    """One of a follow's targets; ``_follow_constraints`` sees that exactly one is set."""
+    return models.ForeignKey(model, null=True, blank=True, on_delete=models.CASCADE, related_name=related_name)
+
+
+def _follow_constraints(owner: str, *, has_one_target: str, one_per: str) -> list:
+    """Exactly one target per row, and one row per ``owner`` and followed object,
+    whichever kind of object it is."""
     return [
-        models.UniqueConstraint(
-            fields=[owner, target], condition=Q(**{f"{target}__isnull": False}), name=f"{name}_{target}"
-        )
-        for target in FOLLOW_TARGETS
+        models.CheckConstraint(condition=_exactly_one(*FOLLOW_TARGETS), name=has_one_target),
+        *(
+            models.UniqueConstraint(
+                fields=[owner, target], condition=Q(**{f"{target}__isnull": False}), name=f"{one_per}_{target}"
+            )
+            for target in FOLLOW_TARGETS
+        ),
     ]
 
 
@@ -293,26 +302,14 @@ class Follow(FollowTargetMixin, models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
     )
-    article = models.ForeignKey(
-        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
-    )
-    post = models.ForeignKey(
-        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
-    )
-    section = models.ForeignKey(
-        Section, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
-    )
+    article = _follow_target(Article, related_name="follows")
+    post = _follow_target(Post, related_name="follows")
+    section = _follow_target(Section, related_name="follows")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=_exactly_one("article", "post", "section"),
-                name="follow_has_one_target",
-            ),
-            *_one_per_target("user", name="one_follow_per_user"),
-        ]
+        constraints = _follow_constraints("user", has_one_target="follow_has_one_target", one_per="one_follow_per_user")
 
     def __str__(self):
         return f"{self.user_id} follows {self.target}"
@@ -348,27 +345,17 @@ class EmailFollow(FollowTargetMixin, models.Model):
     """
 
     email = models.EmailField(max_length=254)
-    article = models.ForeignKey(
-        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="email_follows"
-    )
-    post = models.ForeignKey(
-        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="email_follows"
-    )
-    section = models.ForeignKey(
-        Section, null=True, blank=True, on_delete=models.CASCADE, related_name="email_follows"
-    )
+    article = _follow_target(Article, related_name="email_follows")
+    post = _follow_target(Post, related_name="email_follows")
+    section = _follow_target(Section, related_name="email_follows")
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=_exactly_one("article", "post", "section"),
-                name="email_follow_has_one_target",
-            ),
-            *_one_per_target("email", name="one_email_follow_per"),
-        ]
+        constraints = _follow_constraints(
+            "email", has_one_target="email_follow_has_one_target", one_per="one_email_follow_per"
+        )
 
     def __str__(self):
         state = "confirmed" if self.confirmed_at else "pending"
