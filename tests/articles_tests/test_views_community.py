@@ -13,6 +13,8 @@ from articles.models import Comment, Follow, Post
 
 from .pages import html, make_agent, many_comments, text
 
+# Posts and articles take comments through the same form: (target factory, where it posts).
+COMMENT_TARGETS = [("make_post", "articles:post_comment"), ("make_article", "articles:article_comment")]
 OFFICIAL_ANSWER = "For security reasons we cannot close your account for you."
 
 
@@ -112,22 +114,22 @@ def test_question_with_empty_title_is_refused_with_a_message(client, customer, t
     assert not Post.objects.exists()
 
 
-def test_signed_in_reader_comments_and_lands_on_the_comment(client, make_post, other_customer):
-    post = make_post()
+@pytest.mark.parametrize(("make_target", "comment_url"), COMMENT_TARGETS)
+def test_signed_in_reader_comments_and_lands_on_the_comment(
+        client, request, other_customer, make_target, comment_url):
+    target = request.getfixturevalue(make_target)()
     client.force_login(other_customer)
-    response = client.post(reverse("articles:post_comment", kwargs={"pk": post.pk}), {"body": "Same question here"})
-    comment = Comment.objects.get(post=post)
+    response = client.post(reverse(comment_url, kwargs={"pk": target.pk}), {"body": "Thanks, *that* worked"})
+    comment = Comment.objects.get()
     assert response.status_code == 302
-    assert response.url == f"{post.get_absolute_url()}#comment-{comment.pk}"
-    assert comment.author == other_customer
-    page = text(client.get(post.get_absolute_url()))
-    assert "Same question here" in page and "1 comment" in page
+    assert response.url == f"{target.get_absolute_url()}#comment-{comment.pk}"
+    assert comment.author == other_customer and comment.target == target
+    page = client.get(target.get_absolute_url())
+    assert "<em>that</em>" in html(page) and "1 comment" in text(page)
+    assert f'href="{target.get_absolute_url()}#comment-{comment.pk}"' in html(page)
 
 
-@pytest.mark.parametrize(("make_target", "comment_url"), [
-    ("make_post", "articles:post_comment"),
-    ("make_article", "articles:article_comment"),
-])
+@pytest.mark.parametrize(("make_target", "comment_url"), COMMENT_TARGETS)
 def test_five_thousand_brackets_comment_is_refused_with_a_form_error(
         client, request, customer, make_target, comment_url):
     target = request.getfixturevalue(make_target)()
