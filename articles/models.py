@@ -43,21 +43,33 @@ class StoredCountersModel(models.Model):
         super().save(*args, **kwargs)
 
 
-class Category(models.Model):
+class Heading(models.Model):
+    """A named place readers browse, at ``url_name`` with its slug: a help-center category
+    or a community topic."""
+
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
     description = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
 
+    url_name: str
+
     class Meta:
+        abstract = True
         ordering = ["position", "name"]
-        verbose_name_plural = "categories"
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:category", kwargs={"slug": self.slug})
+        return reverse(self.url_name, kwargs={"slug": self.slug})
+
+
+class Category(Heading):
+    url_name = "articles:category"
+
+    class Meta(Heading.Meta):
+        verbose_name_plural = "categories"
 
 
 class Section(StoredCountersModel):
@@ -159,20 +171,8 @@ class Article(StoredCountersModel):
         return reverse("articles:article", kwargs={"pk": self.pk, "slug": self.slug})
 
 
-class Topic(models.Model):
-    name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=140, unique=True)
-    description = models.TextField(blank=True)
-    position = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("articles:topic", kwargs={"slug": self.slug})
+class Topic(Heading):
+    url_name = "articles:topic"
 
 
 class Post(StoredCountersModel):
