@@ -41,8 +41,10 @@ class PostAdminForm(MarkdownBodyForm):
         fields = "__all__"
 
 
-@admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+@admin.register(Category, Topic)
+class HeadingAdmin(admin.ModelAdmin):
+    """Categories and topics (both ``Heading`` models)."""
+
     list_display = ["name", "slug", "position"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -108,12 +110,6 @@ class ArticleAdmin(MarkdownxModelAdmin):
 
         for article in queryset:
             services.article_delete(article=article)
-
-
-@admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position"]
-    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Post)

@@ -4,7 +4,6 @@ from django.apps import AppConfig
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Help center"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         # Cached anonymous pages are invalidated by the changes they show.

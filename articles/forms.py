@@ -70,6 +70,8 @@ class PostForm(forms.Form):
         label="Question",
         max_length=TITLE_MAX_LENGTH,
         help_text="One sentence: what do you want to know?",
+        # The field strips white space first, so a title of spaces is missing too.
+        error_messages={"required": "Please write your question."},
     )
     body = forms.CharField(
         label="Details",
@@ -81,12 +83,6 @@ class PostForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("title", "body")
-
-    def clean_title(self):
-        title = self.cleaned_data["title"].strip()
-        if not title:
-            raise ValidationError("Please write your question.", code="required")
-        return title
 
     def clean_body(self):
         return _checked_markdown(self.cleaned_data["body"])
@@ -100,7 +96,7 @@ class ArticleForm(forms.Form):
             "category__position", "category__name", "position", "name"
         ),
     )
-    title = forms.CharField(max_length=TITLE_MAX_LENGTH)
+    title = forms.CharField(max_length=TITLE_MAX_LENGTH, error_messages={"required": "Please give the article a title."})
     body = MarkdownxFormField(
         max_length=ARTICLE_BODY_MAX_LENGTH,
         help_text="Markdown. The preview shows exactly what readers will see. "
@@ -134,12 +130,6 @@ class ArticleForm(forms.Form):
             "promoted": article.promoted,
             "position": article.position,
         }
-
-    def clean_title(self):
-        title = self.cleaned_data["title"].strip()
-        if not title:
-            raise ValidationError("Please give the article a title.", code="required")
-        return title
 
     def clean_body(self):
         return _checked_markdown(self.cleaned_data["body"])

@@ -19,40 +19,60 @@ POST_BODY_MAX_LENGTH = 20_000
 COMMENT_BODY_MAX_LENGTH = 10_000
 
 
-def _save_keeping_counters(instance, counters: tuple[str, ...], kwargs: dict) -> None:
-    """Leave stored counters out of a full save of an existing row.
+class StoredCountersModel(models.Model):
+    """A model whose ``stored_counters`` only the services' F() updates and recounts write.
 
     Saving an instance loaded earlier (the admin's change form, a service editing an
     article) must not write back its stale copy of a counter: a comment added or an
-    article published meanwhile would be lost from it. Only the services' F() updates and
-    the recounts write counters.
+    article published meanwhile would be lost from it. So a full save of an existing row
+    leaves the counters out.
     """
-    if not instance._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
-        kwargs["update_fields"] = [
-            field.name
-            for field in instance._meta.concrete_fields
-            if not field.primary_key and field.name not in counters
-        ]
+
+    stored_counters: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.stored_counters
+            ]
+        super().save(*args, **kwargs)
 
 
-class Category(models.Model):
+class Heading(models.Model):
+    """A named place readers browse, at ``url_name`` with its slug: a help-center category
+    or a community topic."""
+
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
     description = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
 
+    url_name: str
+
     class Meta:
+        abstract = True
         ordering = ["position", "name"]
-        verbose_name_plural = "categories"
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:category", kwargs={"slug": self.slug})
+        return reverse(self.url_name, kwargs={"slug": self.slug})
 
 
-class Section(models.Model):
+class Category(Heading):
+    url_name = "articles:category"
+
+    class Meta(Heading.Meta):
+        verbose_name_plural = "categories"
+
+
+class Section(StoredCountersModel):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="sections")
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
@@ -65,16 +85,13 @@ class Section(models.Model):
     # ``services.section_published_counts_recount`` repairs it after writes that bypass
     # the services (``bulk_create``, ``QuerySet.update``/``delete``).
     published_count = models.PositiveIntegerField(default=0, editable=False)
+    stored_counters = ("published_count",)
 
     class Meta:
         ordering = ["position", "name"]
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        _save_keeping_counters(self, ("published_count",), kwargs)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"pk": self.pk, "slug": self.slug})
@@ -96,7 +113,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(draft=False)
 
 
-class Article(models.Model):
+class Article(StoredCountersModel):
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     title = models.CharField(max_length=TITLE_MAX_LENGTH)
     slug = models.SlugField(max_length=220)
@@ -117,6 +134,7 @@ class Article(models.Model):
     # it instead of counting the thread on every render. ``services.comment_create`` and
     # ``comment_delete`` keep it; ``services.comment_totals_recount`` repairs it.
     comment_total = models.PositiveIntegerField(default=0, editable=False)
+    stored_counters = ("comment_total",)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -149,31 +167,15 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        _save_keeping_counters(self, ("comment_total",), kwargs)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("articles:article", kwargs={"pk": self.pk, "slug": self.slug})
 
 
-class Topic(models.Model):
-    name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=140, unique=True)
-    description = models.TextField(blank=True)
-    position = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("articles:topic", kwargs={"slug": self.slug})
+class Topic(Heading):
+    url_name = "articles:topic"
 
 
-class Post(models.Model):
+class Post(StoredCountersModel):
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="posts")
     title = models.CharField(max_length=TITLE_MAX_LENGTH)
     slug = models.SlugField(max_length=220)
@@ -185,6 +187,7 @@ class Post(models.Model):
     # Stored like Article.comment_total: counting a 10,000-comment thread cost ~1 ms on
     # every home, topic and post page.
     comment_total = models.PositiveIntegerField(default=0, editable=False)
+    stored_counters = ("comment_total",)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -194,10 +197,6 @@ class Post(models.Model):
 
     def __str__(self):
         return self.title
-
-    def save(self, *args, **kwargs):
-        _save_keeping_counters(self, ("comment_total",), kwargs)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:post", kwargs={"pk": self.pk, "slug": self.slug})
@@ -270,13 +269,22 @@ class Comment(models.Model):
 FOLLOW_TARGETS = ("article", "post", "section")
 
 
-def _one_per_target(owner: str, *, name: str) -> list:
-    """One row per ``owner`` and followed object, whichever kind of object it is."""
+def _follow_target(model, *, related_name: str) -> models.ForeignKey:
+    """One of a follow's targets; ``_follow_constraints`` sees that exactly one is set."""
+    return models.ForeignKey(model, null=True, blank=True, on_delete=models.CASCADE, related_name=related_name)
+
+
+def _follow_constraints(owner: str, *, has_one_target: str, one_per: str) -> list:
+    """Exactly one target per row, and one row per ``owner`` and followed object,
+    whichever kind of object it is."""
     return [
-        models.UniqueConstraint(
-            fields=[owner, target], condition=Q(**{f"{target}__isnull": False}), name=f"{name}_{target}"
-        )
-        for target in FOLLOW_TARGETS
+        models.CheckConstraint(condition=_exactly_one(*FOLLOW_TARGETS), name=has_one_target),
+        *(
+            models.UniqueConstraint(
+                fields=[owner, target], condition=Q(**{f"{target}__isnull": False}), name=f"{one_per}_{target}"
+            )
+            for target in FOLLOW_TARGETS
+        ),
     ]
 
 
@@ -294,26 +302,14 @@ class Follow(FollowTargetMixin, models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
     )
-    article = models.ForeignKey(
-        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
-    )
-    post = models.ForeignKey(
-        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
-    )
-    section = models.ForeignKey(
-        Section, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
-    )
+    article = _follow_target(Article, related_name="follows")
+    post = _follow_target(Post, related_name="follows")
+    section = _follow_target(Section, related_name="follows")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=_exactly_one("article", "post", "section"),
-                name="follow_has_one_target",
-            ),
-            *_one_per_target("user", name="one_follow_per_user"),
-        ]
+        constraints = _follow_constraints("user", has_one_target="follow_has_one_target", one_per="one_follow_per_user")
 
     def __str__(self):
         return f"{self.user_id} follows {self.target}"
@@ -349,27 +345,17 @@ class EmailFollow(FollowTargetMixin, models.Model):
     """
 
     email = models.EmailField(max_length=254)
-    article = models.ForeignKey(
-        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="email_follows"
-    )
-    post = models.ForeignKey(
-        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="email_follows"
-    )
-    section = models.ForeignKey(
-        Section, null=True, blank=True, on_delete=models.CASCADE, related_name="email_follows"
-    )
+    article = _follow_target(Article, related_name="email_follows")
+    post = _follow_target(Post, related_name="email_follows")
+    section = _follow_target(Section, related_name="email_follows")
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=_exactly_one("article", "post", "section"),
-                name="email_follow_has_one_target",
-            ),
-            *_one_per_target("email", name="one_email_follow_per"),
-        ]
+        constraints = _follow_constraints(
+            "email", has_one_target="email_follow_has_one_target", one_per="one_email_follow_per"
+        )
 
     def __str__(self):
         state = "confirmed" if self.confirmed_at else "pending"

@@ -99,6 +99,17 @@ def comment_box(request, target, *, comment_form=None, action: str) -> dict:
     }
 
 
+def discussion(request, target, *, kind: str, viewer_is_agent: bool, comment_form=None) -> dict:
+    """What an article or a post page shows under its body: the comment thread, the
+    comment form and the follow box (``kind`` is "article" or "post")."""
+    return {
+        **comment_thread(request, target, viewer_is_agent=viewer_is_agent),
+        **comment_box(request, target, comment_form=comment_form,
+                      action=reverse(f"articles:{kind}_comment", kwargs={"pk": target.pk})),
+        "follow": follow_box(kind, target, next_url=target.get_absolute_url()),
+    }
+
+
 def comment_submit(request, target, render_page):
     """POST a comment on ``target``; ``render_page(form)`` re-renders on errors.
 

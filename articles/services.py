@@ -42,6 +42,24 @@ def _check_markdown(body: str, field: str = "body") -> None:
         raise ValidationError({field: problem}, code="markdown")
 
 
+def _written_fields(*, title: str, body: str) -> dict:
+    """A new title and Markdown body as stored: the trimmed title and its slug, the body
+    (checked first) and its sanitised HTML."""
+    _check_markdown(body)
+    return {"title": title.strip(), "slug": _slug(title), "body": body, "body_html": render_markdown(body)}
+
+
+def _rewrite(target: Article | Post, fields: dict) -> None:
+    """Before an update: the new body's HTML and the new title's slug on ``target``; the
+    title is trimmed in ``fields``."""
+    if "body" in fields:
+        _check_markdown(fields["body"])
+        target.body_html = render_markdown(fields["body"])
+    if "title" in fields:
+        fields["title"] = fields["title"].strip()
+        target.slug = _slug(fields["title"])
+
+
 # --- Section counts ---------------------------------------------------------------------
 # ``Section.published_count`` follows every change of an article's (section, published)
 # pair made here: created, published, unpublished, moved, deleted. It changes with F()
@@ -134,13 +152,9 @@ def article_create(
 ) -> Article:
     """Create an article (a draft unless told otherwise); section followers hear of it
     when it is published."""
-    _check_markdown(body)
     article = Article(
         section=section,
-        title=title.strip(),
-        slug=_slug(title),
-        body=body,
-        body_html=render_markdown(body),
+        **_written_fields(title=title, body=body),
         author=author,
         draft=draft,
         promoted=promoted,
@@ -172,12 +186,7 @@ def article_update(
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"article_update() got unexpected fields: {sorted(unknown)}")
-    if "body" in fields:
-        _check_markdown(fields["body"])
-        article.body_html = render_markdown(fields["body"])
-    if "title" in fields:
-        fields["title"] = fields["title"].strip()
-        article.slug = _slug(fields["title"])
+    _rewrite(article, fields)
     stored = _stored_article(article)
     if stored is None:
         raise Article.DoesNotExist(f"Article {article.pk} does not exist (deleted meanwhile?)")
@@ -236,15 +245,7 @@ def post_create(*, author, topic: Topic, title: str, body: str) -> Post:
     """A signed-in user asks a question in a community topic."""
     if not author.is_authenticated:
         raise PermissionDenied("Sign in to post.")
-    _check_markdown(body)
-    post = Post(
-        topic=topic,
-        title=title.strip(),
-        slug=_slug(title),
-        body=body,
-        body_html=render_markdown(body),
-        author=author,
-    )
+    post = Post(topic=topic, **_written_fields(title=title, body=body), author=author)
     post.full_clean(exclude=["author", "body_html"])
     post.save()
     # The asker follows their own question, as in every help center: they want answers.
@@ -266,12 +267,7 @@ def post_update(*, post: Post, by, **fields) -> Post:
     # The admin's own permission, checked here too so no other caller edits around it.
     if not (by and by.has_perm("articles.change_post")):
         raise PermissionDenied("You may not edit posts.")
-    if "body" in fields:
-        _check_markdown(fields["body"])
-        post.body_html = render_markdown(fields["body"])
-    if "title" in fields:
-        fields["title"] = fields["title"].strip()
-        post.slug = _slug(fields["title"])
+    _rewrite(post, fields)
     for name, value in fields.items():
         setattr(post, name, value)
     post.full_clean(exclude=["author", "body_html"])

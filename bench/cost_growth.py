@@ -71,9 +71,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.pages import (
     add_wrk_options,
-    check_wrk_options,
     free_port,
     gunicorn_workers,
+    parse_wrk_options,
     peak_rss_mib,
     start,
     status_of,
@@ -401,12 +401,7 @@ def main() -> int:
     parser.add_argument("--postgres-search", default="postgres",
                         help="KB_SEARCH_BACKEND on PostgreSQL (default postgres: several machines)")
     parser.add_argument("--seed", metavar="SIZE", help=argparse.SUPPRESS)
-    options = parser.parse_args()
-    if options.seed:
-        seed(options.seed)
-        return 0
-    if not check_wrk_options(parser, options):
-        return 2
+    options = parse_wrk_options(parser, seed)
     reuse = {}
     for item in options.reuse:
         size, _, directory = item.partition("=")

@@ -228,14 +228,20 @@ def add_wrk_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
 
 
-def check_wrk_options(parser: argparse.ArgumentParser, options) -> bool:
-    """Bounded runs only (loopback, limited time); False when wrk is missing."""
+def parse_wrk_options(parser: argparse.ArgumentParser, seed) -> argparse.Namespace:
+    """The parsed options of a page benchmark, for bounded runs only (loopback, limited
+    time). A ``--seed`` child process seeds with ``seed`` and exits here (status 0); so does
+    a run without wrk (status 2)."""
+    options = parser.parse_args()
+    if options.seed:
+        seed(options.seed)
+        raise SystemExit(0)
     if not 1 <= options.duration <= 120 or not 1 <= options.connections <= 256:
         parser.error("keep --duration within 1..120 s and --connections within 1..256")
     if shutil.which("wrk") is None:
         print("wrk is not installed: apt-get install wrk   (Debian package)", file=sys.stderr)
-        return False
-    return True
+        raise SystemExit(2)
+    return options
 
 
 def main() -> int:
@@ -243,12 +249,7 @@ def main() -> int:
     add_wrk_options(parser)
     parser.add_argument("--keep", action="store_true", help="keep the temporary data directory")
     parser.add_argument("--seed", metavar="DIR", help=argparse.SUPPRESS)
-    options = parser.parse_args()
-    if options.seed:
-        seed(options.seed)
-        return 0
-    if not check_wrk_options(parser, options):
-        return 2
+    options = parse_wrk_options(parser, seed)
 
     data_dir = Path(tempfile.mkdtemp(prefix="kb-bench-pages-"))
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}

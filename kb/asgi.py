@@ -1,16 +1,8 @@
-"""
-ASGI config for kb project.
-
-It exposes the ASGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/asgi/
-"""
+"""The ASGI entry point, for an ASGI server; `bin/serve` runs the WSGI one (kb/wsgi.py)."""
 
 import os
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'kb.settings')
-
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
 application = get_asgi_application()

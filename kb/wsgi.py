@@ -1,16 +1,8 @@
-"""
-WSGI config for kb project.
-
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
-"""
+"""The WSGI entry point: `bin/serve` runs gunicorn on ``kb.wsgi:application``."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'kb.settings')
-
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
 application = get_wsgi_application()

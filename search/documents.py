@@ -37,30 +37,37 @@ def _comment_texts(*, field: str, ids: list[int], official_only: bool) -> dict[i
     return found
 
 
+def _document(kind: str, item: Article | Post, **fields) -> SearchDocument:
+    """The fields articles and posts share, and ``fields`` for the rest."""
+    return SearchDocument(
+        kind=kind,
+        pk=item.pk,
+        title=item.title,
+        body=plain_text(item.body_html),
+        url=item.get_absolute_url(),
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        **fields,
+    )
+
+
 def article_documents(articles: Iterable[Article]) -> list[SearchDocument]:
     """Documents for published articles (drafts are skipped); 2 queries per call plus the
     caller's (articles must be fetched with select_related + prefetch_related labels)."""
     articles = [a for a in articles if not a.draft]
     comments = _comment_texts(field="article", ids=[a.pk for a in articles], official_only=True)
-    documents = []
-    for article in articles:
-        official, _ = comments.get(article.pk, ([], []))
-        documents.append(SearchDocument(
-            kind=ARTICLE,
-            pk=article.pk,
-            title=article.title,
-            body=plain_text(article.body_html),
-            url=article.get_absolute_url(),
-            created_at=article.created_at,
-            updated_at=article.updated_at,
+    return [
+        _document(
+            ARTICLE, article,
             labels=tuple(label.name for label in article.labels.all()),
             section_id=article.section_id,
             section_name=article.section.name,
             category_id=article.section.category_id,
             category_name=article.section.category.name,
-            official="\n".join(official),
-        ))
-    return documents
+            official="\n".join(comments.get(article.pk, ([], []))[0]),
+        )
+        for article in articles
+    ]
 
 
 def post_documents(posts: Iterable[Post]) -> list[SearchDocument]:
@@ -69,14 +76,8 @@ def post_documents(posts: Iterable[Post]) -> list[SearchDocument]:
     documents = []
     for post in posts:
         official, others = comments.get(post.pk, ([], []))
-        documents.append(SearchDocument(
-            kind=POST,
-            pk=post.pk,
-            title=post.title,
-            body=plain_text(post.body_html),
-            url=post.get_absolute_url(),
-            created_at=post.created_at,
-            updated_at=post.updated_at,
+        documents.append(_document(
+            POST, post,
             topic_id=post.topic_id,
             topic_name=post.topic.name,
             official="\n".join(official),

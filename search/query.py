@@ -86,24 +86,24 @@ def normalize(text: str | None) -> str:
     return clean_text(text).lower()
 
 
-def analyze(text: str) -> list[str]:
-    """Distinct stems of ``text`` in order of appearance, at most MAX_TERMS."""
+def _distinct_terms(tokens) -> list[str]:
+    """The distinct texts of ``tokens`` in order of appearance, at most MAX_TERMS."""
     seen: dict[str, None] = {}
-    for token in analyzer()(clean_text(text)):
+    for token in tokens:
         seen.setdefault(token.text, None)
         if len(seen) >= MAX_TERMS:
             break
     return list(seen)
+
+
+def analyze(text: str) -> list[str]:
+    """Distinct stems of ``text`` in order of appearance, at most MAX_TERMS."""
+    return _distinct_terms(analyzer()(clean_text(text)))
 
 
 def words(text: str) -> list[str]:
-    """Distinct lowercase words (unstemmed, stop words removed) of ``text``."""
-    seen: dict[str, None] = {}
-    for token in word_analyzer()(clean_text(text)):
-        seen.setdefault(token.text, None)
-        if len(seen) >= MAX_TERMS:
-            break
-    return list(seen)
+    """Distinct lowercase words (unstemmed, stop words removed) of ``text``, at most MAX_TERMS."""
+    return _distinct_terms(word_analyzer()(clean_text(text)))
 
 
 @dataclass(frozen=True)

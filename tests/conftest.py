@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from articles import services
 from articles.models import Category, Section, Topic
 from kb.permissions import AGENTS_GROUP
+from search.backends.base import reset_backends
 
 PASSWORD = "kb-test-pass-2026"
 _counter = itertools.count(1)
@@ -40,6 +41,17 @@ def _fast_password_hashing(settings):
     # Tests create many users; PBKDF2's work factor would dominate the run time. Sign-in
     # still goes through Django's real hashing and checking, with a cheaper hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def whoosh_index(settings):
+    """The real Whoosh index, in this test's temporary directory (see _isolated_data_dir).
+
+    The backend instance is process-wide, so it is dropped before and after the test."""
+    settings.KB_SEARCH_BACKEND = "whoosh"
+    reset_backends()
+    yield
+    reset_backends()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from django.apps import AppConfig
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = "Requests and office hours"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         # The cached cancel-flow page is invalidated by the office-hours and plan changes it shows.

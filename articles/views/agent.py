@@ -24,30 +24,29 @@ from ..models import Article
 
 @agent_required
 def article_create(request):
-    form = ArticleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            article = services.article_create(author=request.user, **form.service_fields())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _saved_message(article, created=True))
-            return redirect(article)
-    return _editor(request, form, article=None)
+    return _article_form(request, article=None)
 
 
 @agent_required
 def article_edit(request, pk):
-    article = get_object_or_404(Article.objects.prefetch_related("labels"), pk=pk)
-    form = ArticleForm(request.POST or None, initial=ArticleForm.initial_for(article))
+    return _article_form(request, article=get_object_or_404(Article.objects.prefetch_related("labels"), pk=pk))
+
+
+def _article_form(request, *, article):
+    """The editor's form and its POST: creates an article when ``article`` is None,
+    else changes it."""
+    form = ArticleForm(request.POST or None, initial=ArticleForm.initial_for(article) if article else None)
     if request.method == "POST" and form.is_valid():
         try:
-            article = services.article_update(article=article, by=request.user, **form.service_fields())
+            if article is None:
+                saved = services.article_create(author=request.user, **form.service_fields())
+            else:
+                saved = services.article_update(article=article, by=request.user, **form.service_fields())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _saved_message(article, created=False))
-            return redirect(article)
+            messages.success(request, _saved_message(saved, created=article is None))
+            return redirect(saved)
     return _editor(request, form, article=article)
 
 

@@ -24,11 +24,9 @@ from .. import selectors, services
 from ..forms import PostForm, add_service_errors
 from ..models import Post
 from ..pages import (
-    comment_box,
     comment_submit,
-    comment_thread,
     comment_url,
-    follow_box,
+    discussion,
     follow_entry,
     user_limited,
 )
@@ -117,10 +115,7 @@ def _post_page(request, pk, *, slug=None, comment_form=None):
         "articles/post_detail.html",
         {
             "post": post,
-            **comment_thread(request, post, viewer_is_agent=viewer_is_agent),
-            **comment_box(request, post, comment_form=comment_form,
-                          action=reverse("articles:post_comment", kwargs={"pk": post.pk})),
-            "follow": follow_box("post", post, next_url=post.get_absolute_url()),
+            **discussion(request, post, kind="post", viewer_is_agent=viewer_is_agent, comment_form=comment_form),
             "can_comment": True,
             "ask_url": reverse("articles:post_create", kwargs={"slug": post.topic.slug}),
             "escalation": escalation_box(post) if viewer_is_agent else None,

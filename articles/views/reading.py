@@ -14,7 +14,7 @@ from kb.permissions import is_agent
 
 from .. import selectors, services
 from ..models import Article
-from ..pages import comment_box, comment_submit, comment_thread, follow_box
+from ..pages import comment_submit, discussion, follow_box
 
 VOTE_ANCHOR = "#article-vote"
 
@@ -86,11 +86,9 @@ def _article_page(request, pk, *, slug=None, comment_form=None):
         {
             "article": article,
             "labels": article.labels.all(),
-            **comment_thread(request, article, viewer_is_agent=viewer_is_agent),
-            **comment_box(request, article, comment_form=comment_form,
-                          action=reverse("articles:article_comment", kwargs={"pk": article.pk})),
+            **discussion(request, article, kind="article", viewer_is_agent=viewer_is_agent,
+                         comment_form=comment_form),
             "related": selectors.related_articles(article=article),
-            "follow": follow_box("article", article, next_url=article.get_absolute_url()),
             "vote": _vote_box(article),
             # Drafts take no comments or votes (services refuse them too).
             "can_comment": not article.draft,

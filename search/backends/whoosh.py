@@ -397,26 +397,22 @@ class WhooshBackend(SearchBackend):
         return True
 
     def index(self, documents: Iterable[SearchDocument]) -> int:
-        documents = list(documents)
-        if not documents or self._ensure_index():
-            return len(documents)
-        generation = self.current_dir()
-        with self._writer() as writer:
-            for doc in documents:
-                writer.update_document(**_fields(doc))
-        self._after_write(generation, lambda: self.index(documents))
-        return len(documents)
+        return self._write(list(documents), lambda writer, doc: writer.update_document(**_fields(doc)))
 
     def delete(self, keys: Iterable[str]) -> int:
-        keys = list(keys)
-        if not keys or self._ensure_index():
-            return len(keys)
+        return self._write(list(keys), lambda writer, key: writer.delete_by_term("key", key))
+
+    def _write(self, items: list, apply) -> int:
+        """``apply(writer, item)`` for each item, in one writer of the current generation."""
+        if not items or self._ensure_index():
+            # Empty, or the index was just built from the database, which holds the items.
+            return len(items)
         generation = self.current_dir()
         with self._writer() as writer:
-            for key in keys:
-                writer.delete_by_term("key", key)
-        self._after_write(generation, lambda: self.delete(keys))
-        return len(keys)
+            for item in items:
+                apply(writer, item)
+        self._after_write(generation, lambda: self._write(items, apply))
+        return len(items)
 
     def _after_write(self, generation, redo):
         # A rebuild swapped generations while we wrote: write again into the new one.

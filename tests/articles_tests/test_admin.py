@@ -85,17 +85,6 @@ def test_admin_deletes_keep_the_section_count(client, superuser, make_article, m
 # --- community posts ------------------------------------------------------------------
 
 
-@pytest.fixture
-def whoosh_index(settings):
-    """The real Whoosh index, in this test's temporary directory (see conftest)."""
-    from search.backends.base import reset_backends
-
-    settings.KB_SEARCH_BACKEND = "whoosh"
-    reset_backends()
-    yield
-    reset_backends()
-
-
 def test_admin_edits_a_post_through_the_service_page_and_search_follow(
     client, superuser, make_post, other_customer, whoosh_index, django_capture_on_commit_callbacks
 ):

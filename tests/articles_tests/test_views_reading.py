@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import services
-from articles.models import Article, Category, Comment, Section, Vote
+from articles.models import Article, Category, Section, Vote
 
 from .pages import html, make_agent, many_comments, text
 
@@ -223,26 +223,6 @@ def test_anonymous_vote_is_sent_to_sign_in(client, make_article):
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login") + "?next=")
     assert not Vote.objects.exists()
-
-
-def test_customer_comments_on_an_article(client, make_article, customer):
-    article = make_article()
-    client.force_login(customer)
-    response = client.post(reverse("articles:article_comment", kwargs={"pk": article.pk}), {"body": "Thanks, *that* worked"})
-    comment = Comment.objects.get(article=article)
-    assert response.url == f"{article.get_absolute_url()}#comment-{comment.pk}"
-    page = client.get(article.get_absolute_url())
-    assert "<em>that</em>" in html(page) and "1 comment" in text(page)
-    assert f'href="{article.get_absolute_url()}#comment-{comment.pk}"' in html(page)
-
-
-def test_brackets_bomb_on_an_article_is_a_form_error(client, make_article, customer):
-    article = make_article()
-    client.force_login(customer)
-    response = client.post(reverse("articles:article_comment", kwargs={"pk": article.pk}), {"body": "[" * 5000})
-    assert response.status_code == 200
-    assert "too many brackets" in text(response)
-    assert not Comment.objects.exists()
 
 
 def test_signed_out_article_comment_is_kept_through_sign_in(client, make_article, customer):

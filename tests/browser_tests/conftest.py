@@ -4,6 +4,7 @@ No browser is downloaded: Chromium comes from the distribution (`apt-get install
 and axe-core from npm (`make test` installs it into node_modules/).
 """
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -121,3 +122,31 @@ def axe(page):
         ]
 
     return run
+
+
+def report(found: dict) -> str:
+    """Violations by page, readable in a failed assertion."""
+    lines = ["axe-core found serious/critical violations:"]
+    for page, violations in found.items():
+        lines.append(f"{page}:")
+        for v in violations:
+            lines.append(f"  - {v['impact']} {v['id']}: {v['help']}")
+            for node in v["nodes"]:
+                lines.append(f"      {json.dumps(node['target'])} {node['html']}")
+                lines.append(f"        {node['why']}")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def check(page, axe):
+    """check(name) runs axe on the current page and collects what it finds under that name."""
+    found = {}
+
+    def check(name):
+        page.wait_for_load_state("load")
+        violations = axe()
+        if violations:
+            found[name] = violations
+
+    check.found = found
+    return check

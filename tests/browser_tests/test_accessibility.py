@@ -5,8 +5,6 @@ code, long comment threads) are what readers see. The demo loads once per test, 
 test walks several pages and reports every page's violations together.
 """
 
-import json
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -16,39 +14,13 @@ import demo.tickets
 from articles.models import Article, Post
 from demo.articles import DEMO_PASSWORD
 
+from .conftest import report
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # Fixed moments for the cancel flow (the agent preview, ``?at=``), in Lumora's zone.
 OPEN_MOMENT = "2027-06-16T10:00"  # a Wednesday morning
 CLOSED_MOMENT = "2026-12-25T10:00"  # Christmas Day, a US public holiday
-
-
-def report(found: dict) -> str:
-    """Violations by page, readable in a failed assertion."""
-    lines = ["axe-core found serious/critical violations:"]
-    for page, violations in found.items():
-        lines.append(f"{page}:")
-        for v in violations:
-            lines.append(f"  - {v['impact']} {v['id']}: {v['help']}")
-            for node in v["nodes"]:
-                lines.append(f"      {json.dumps(node['target'])} {node['html']}")
-                lines.append(f"        {node['why']}")
-    return "\n".join(lines)
-
-
-@pytest.fixture
-def check(page, axe):
-    """check(name) runs axe on the current page and collects what it finds under that name."""
-    found = {}
-
-    def check(name):
-        page.wait_for_load_state("load")
-        violations = axe()
-        if violations:
-            found[name] = violations
-
-    check.found = found
-    return check
 
 
 @pytest.fixture

@@ -14,8 +14,7 @@ from search.backends.base import reset_backends
 from search.index import index_rebuild
 from tickets.models import Deflection, Ticket, TicketMessage
 
-from .conftest import fill_sign_in_form
-from .test_accessibility import report
+from .conftest import fill_sign_in_form, report
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -136,16 +135,8 @@ def test_typing_shows_and_then_clears_suggestions_as_the_subject_changes(page, s
 
 
 def test_request_desk_pages_have_no_serious_accessibility_violations(
-    page, sign_in, axe, customer, agent, quillmark_article, make_post
+    page, sign_in, check, customer, agent, quillmark_article, make_post
 ):
-    found = {}
-
-    def check(name):
-        page.wait_for_load_state("load")
-        violations = axe()
-        if violations:
-            found[name] = violations
-
     sign_in(customer)
     page.goto(NEW)
     check("request form (empty)")
@@ -191,4 +182,4 @@ def test_request_desk_pages_have_no_serious_accessibility_violations(
     expect(page.locator("#from-post")).to_be_visible()
     check("agent ticket (escalated post)")
 
-    assert not found, report(found)
+    assert not check.found, report(check.found)

@@ -20,12 +20,7 @@ from search.backends.base import SearchQuery, get_backend, reset_backends
 SEARCH = reverse("search:search")
 
 
-@pytest.fixture(autouse=True)
-def _whoosh(settings):
-    settings.KB_SEARCH_BACKEND = "whoosh"
-    reset_backends()
-    yield
-    reset_backends()
+pytestmark = pytest.mark.usefixtures("whoosh_index")
 
 
 def indexed_keys(text):

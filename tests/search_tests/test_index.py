@@ -24,12 +24,7 @@ from search.index import index_rebuild
 SEARCH = reverse("search:search")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_backend(settings):
-    settings.KB_SEARCH_BACKEND = "whoosh"
-    reset_backends()
-    yield
-    reset_backends()
+pytestmark = pytest.mark.usefixtures("whoosh_index")
 
 
 def found(text, **kwargs):

@@ -86,12 +86,21 @@ def test_invalid_filters_are_ignored_not_errors(client, demo):
     assert response.context["results"].total >= 4
 
 
-def test_search_page_paginates(client, agent, make_section):
-    section = make_section()
-    for n in range(23):
-        services.article_create(author=agent, section=section, title=f"Widget tip {n}",
-                                body="Widgets are handy.", draft=False)
-    index_rebuild()
+@pytest.fixture
+def widget_tips(agent, make_section):
+    """widget_tips(count): that many published "Widget tip" articles, indexed."""
+    def make(count):
+        section = make_section()
+        for n in range(count):
+            services.article_create(author=agent, section=section, title=f"Widget tip {n}",
+                                    body="Widgets are handy.", draft=False)
+        index_rebuild()
+
+    return make
+
+
+def test_search_page_paginates(client, widget_tips):
+    widget_tips(23)
     first = client.get(SEARCH, {"q": "widget"})
     third = client.get(SEARCH, {"q": "widget", "page": 3})
     assert first.context["results"].total == 23
@@ -298,12 +307,8 @@ def test_cached_result_pages_never_answer_304_with_an_old_log_id(client, demo):
     assert again.status_code == 200 and logged_id(again) not in (None, logged_id(first))
 
 
-def test_later_result_pages_are_cached_but_not_logged(client, agent, make_section):
-    section = make_section()
-    for n in range(12):
-        services.article_create(author=agent, section=section, title=f"Widget tip {n}",
-                                body="Widgets are handy.", draft=False)
-    index_rebuild()
+def test_later_result_pages_are_cached_but_not_logged(client, widget_tips):
+    widget_tips(12)
     client.get(SEARCH, {"q": "widget", "page": 2})
     assert client.get(SEARCH, {"q": "widget", "page": 2}).headers["X-KB-Page-Cache"] == "hit"
     assert not SearchQueryLog.objects.exists()

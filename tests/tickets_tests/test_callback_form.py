@@ -1,16 +1,19 @@
 """Bad input on the callback form gets a clear error and loses nothing typed."""
 
 import html
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 
-from tickets.models import Ticket
+from tickets.models import OpeningHours, Team, Ticket
 
 from .conftest import OPEN_MOMENT
 
 URL = reverse("tickets:cancel_flow")
 GOOD_SLOT = "2026-06-03T18:00+00:00"  # 11:00 AM PT on the open Wednesday
+LA = ZoneInfo("America/Los_Angeles")
 
 
 def submit(client, clock, data, moment=OPEN_MOMENT):
@@ -59,29 +62,23 @@ def test_slots_outside_the_offer_are_refused_with_the_reason(client, cancel_demo
     assert not Ticket.objects.exists()
 
 
-def test_a_wall_time_in_the_spring_dst_gap_is_refused(client, cancel_demo, clock, callback_data):
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    from tickets.models import OpeningHours, Team
-
+@pytest.fixture
+def open_sunday_night(cancel_demo):
+    """The callback team also answers on Sunday nights, 00:00 to 06:00, when the clocks change."""
     team = Team.objects.get(slug="business-solutions")
     OpeningHours.objects.create(team=team, weekday=6, opens="00:00", closes="06:00")
-    moment = datetime(2027, 3, 14, 0, 30, tzinfo=ZoneInfo("America/Los_Angeles"))
+
+
+def test_a_wall_time_in_the_spring_dst_gap_is_refused(client, open_sunday_night, clock, callback_data):
+    moment = datetime(2027, 3, 14, 0, 30, tzinfo=LA)
     _, text = submit(client, clock, callback_data(slot="2027-03-14T02:30"), moment=moment)
     assert "does not exist: the clocks skip that hour" in text
     assert not Ticket.objects.exists()
 
 
-def test_a_wall_time_in_the_repeated_autumn_hour_must_come_from_the_list(client, cancel_demo, clock, callback_data):
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    from tickets.models import OpeningHours, Team
-
-    team = Team.objects.get(slug="business-solutions")
-    OpeningHours.objects.create(team=team, weekday=6, opens="00:00", closes="06:00")
-    moment = datetime(2026, 11, 1, 0, 10, tzinfo=ZoneInfo("America/Los_Angeles"))
+def test_a_wall_time_in_the_repeated_autumn_hour_must_come_from_the_list(
+        client, open_sunday_night, clock, callback_data):
+    moment = datetime(2026, 11, 1, 0, 10, tzinfo=LA)
     page, text = submit(client, clock, callback_data(slot="2026-11-01T01:30"), moment=moment)
     assert "happens twice because the clocks go back" in text
     # Both instants of 1:30 AM are offered, unambiguously labelled.

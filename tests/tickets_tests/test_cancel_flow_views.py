@@ -121,35 +121,40 @@ def test_without_any_configured_team_the_flow_still_shows_self_service(client, d
 # --- Agent preview ---------------------------------------------------------------------
 
 
-def test_agents_preview_any_moment_with_an_offset(client, cancel_demo, clock, agent):
-    clock(OPEN_MOMENT)
-    client.force_login(agent)
-    html = client.get(URL + "?at=2026-12-25T10:00-08:00").content.decode()
+@pytest.fixture
+def agent_preview(client, cancel_demo, clock, agent):
+    """agent_preview(now, at): the flow an agent sees with ``?at=`` when it is ``now``.
+
+    ``at`` goes into the query string as written, unencoded, as a typed address would."""
+    def get(now, at):
+        clock(now)
+        client.force_login(agent)
+        return client.get(URL + "?at=" + at)
+
+    return get
+
+
+def test_agents_preview_any_moment_with_an_offset(agent_preview):
+    html = agent_preview(OPEN_MOMENT, "2026-12-25T10:00-08:00").content.decode()
     assert 'id="preview-banner"' in html
     assert 'data-route="self_service"' in html
     assert not FlowEvent.objects.exists()  # previews are not recorded
 
 
-def test_agents_preview_a_wall_time_in_the_teams_zone(client, cancel_demo, clock, agent):
-    clock(NIGHT_MOMENT)
-    client.force_login(agent)
-    page = client.get(URL + "?at=2026-06-03T10:00")
+def test_agents_preview_a_wall_time_in_the_teams_zone(agent_preview):
+    page = agent_preview(NIGHT_MOMENT, "2026-06-03T10:00")
     assert page.context["decision"].at == OPEN_MOMENT
     assert 'data-route="callback"' in page.content.decode()
 
 
-def test_a_plus_offset_that_became_a_space_in_the_query_still_parses(client, cancel_demo, clock, agent):
-    clock(NIGHT_MOMENT)
-    client.force_login(agent)
+def test_a_plus_offset_that_became_a_space_in_the_query_still_parses(agent_preview):
     # Unencoded "+05:30" arrives as " 05:30": 22:30 in Kolkata is 10:00 in Los Angeles.
-    page = client.get(URL + "?at=2026-06-03T22:30+05:30")
+    page = agent_preview(NIGHT_MOMENT, "2026-06-03T22:30+05:30")
     assert page.context["decision"].route == "callback"
 
 
-def test_an_unusable_preview_moment_falls_back_to_now_with_a_message(client, cancel_demo, clock, agent):
-    clock(NIGHT_MOMENT)
-    client.force_login(agent)
-    html = client.get(URL + "?at=tomorrow-ish").content.decode()
+def test_an_unusable_preview_moment_falls_back_to_now_with_a_message(agent_preview):
+    html = agent_preview(NIGHT_MOMENT, "tomorrow-ish").content.decode()
     assert "is not a moment we can preview" in html
     assert 'data-route="self_service"' in html
 

@@ -16,7 +16,6 @@ from django.utils import timezone
 from articles import analytics
 from articles.models import ArticleViewDay
 from kb.models import VisitorDay
-from search.backends.base import reset_backends
 from search.index import index_rebuild
 from tickets.models import Deflection, FlowEvent, Plan, Team, Ticket
 from tickets.office_hours import Slot
@@ -30,12 +29,7 @@ LA = ZoneInfo("America/Los_Angeles")
 TODAY = datetime(2026, 6, 17, 15, 0, tzinfo=LA)  # a Wednesday
 
 
-@pytest.fixture(autouse=True)
-def _whoosh(settings):
-    settings.KB_SEARCH_BACKEND = "whoosh"
-    reset_backends()
-    yield
-    reset_backends()
+pytestmark = pytest.mark.usefixtures("whoosh_index")
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from kb import mail
 from kb.models import OutgoingEmail
-from search.backends.base import reset_backends
 from search.index import index_rebuild
 from tickets.models import Deflection, Ticket, TicketAttachment, TicketMessage
 from tickets.services import requests as services
@@ -22,12 +21,7 @@ NEW = reverse("tickets:request_create")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-@pytest.fixture(autouse=True)
-def _whoosh(settings):
-    settings.KB_SEARCH_BACKEND = "whoosh"
-    reset_backends()
-    yield
-    reset_backends()
+pytestmark = pytest.mark.usefixtures("whoosh_index")
 
 
 @pytest.fixture

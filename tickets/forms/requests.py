@@ -52,6 +52,14 @@ def clean_text(value: str) -> str:
     return _CONTROL.sub("", value).strip()
 
 
+def required_text(value: str, message: str) -> str:
+    """``value`` through ``clean_text``; ``message`` (code "required") when nothing is left."""
+    value = clean_text(value)
+    if not value:
+        raise forms.ValidationError(message, code="required")
+    return value
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -102,10 +110,7 @@ class RequestForm(HoneypotFormMixin, BootstrapForm):
         return value
 
     def clean_description(self):
-        value = clean_text(self.cleaned_data["description"])
-        if not value:
-            raise forms.ValidationError("Please tell us how we can help.", code="required")
-        return value
+        return required_text(self.cleaned_data["description"], "Please tell us how we can help.")
 
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []
@@ -138,10 +143,7 @@ class ReplyForm(forms.Form):
     body = forms.CharField(label="Your reply", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
 
     def clean_body(self):
-        value = clean_text(self.cleaned_data["body"])
-        if not value:
-            raise forms.ValidationError("Write a reply first.", code="required")
-        return value
+        return required_text(self.cleaned_data["body"], "Write a reply first.")
 
 
 class AgentReplyForm(ReplyForm):
