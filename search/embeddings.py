@@ -28,7 +28,6 @@ vectors computed with ``tokenizers`` and sentence-transformers, for the float32 
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import os
 import subprocess
@@ -36,6 +35,8 @@ import tempfile
 import threading
 import unicodedata
 from pathlib import Path
+
+from search.safetensors import load_safetensors
 
 # One BLAS thread per process (see kb/__init__.py, which sets this first in Django
 # processes); repeated here for scripts that import this module before kb.
@@ -72,26 +73,6 @@ def available() -> bool:
         return (model_dir() / "model.safetensors").exists()
     except (ImportError, EmbeddingsUnavailable):
         return False
-
-
-def load_safetensors(path: Path) -> dict:
-    """``{name: array}`` from a .safetensors file: an 8-byte little-endian header length,
-    a JSON header giving each tensor's dtype, shape and byte range, then the bytes."""
-    import numpy as np
-
-    dtypes = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
-    data = path.read_bytes()
-    size = int.from_bytes(data[:8], "little")
-    header = json.loads(data[8:8 + size])
-    tensors = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        start, end = info["data_offsets"]
-        tensors[name] = np.frombuffer(data, dtype=dtypes[info["dtype"]], count=(end - start)
-                                      // np.dtype(dtypes[info["dtype"]]).itemsize,
-                                      offset=8 + size + start).reshape(info["shape"])
-    return tensors
 
 
 class WordPiece:

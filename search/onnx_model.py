@@ -35,7 +35,7 @@ def build_model(directory: Path, *, quantize: bool = False) -> bytes:
     import numpy as np
     from onnx import TensorProto, helper, numpy_helper
 
-    from search.embeddings import load_safetensors
+    from search.safetensors import load_safetensors
 
     weights = load_safetensors(directory / "model.safetensors")
     inits: list = []
