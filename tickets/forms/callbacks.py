@@ -14,6 +14,7 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
 
+from kb import params
 from kb.honeypot import HoneypotFormMixin
 
 from .. import office_hours
@@ -214,6 +215,11 @@ class SlotSelect(forms.Select):
         return option
 
 
+# Far wider than any slot offered; they only keep a typed moment inside the calendar.
+SLOT_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+SLOT_LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+
 class SlotField(forms.Field):
     """A callback slot, checked against the schedule at submission time.
 
@@ -241,10 +247,16 @@ class SlotField(forms.Field):
         if value in self.empty_values:
             return None
         tz = self.schedule.time_zone if self.schedule else UTC
+        text = str(value).strip()
+        invalid = forms.ValidationError("Choose a callback time from the list.", code="invalid_slot")
         try:
-            moment = datetime.fromisoformat(str(value).strip())
+            moment = datetime.fromisoformat(text)
         except ValueError:
-            raise forms.ValidationError("Choose a callback time from the list.", code="invalid_slot") from None
+            raise invalid from None
+        # Bounded before any zone arithmetic (year 9999 overflows it); ``validate`` then
+        # accepts only the slots offered.
+        if params.parse_moment(text, tz=UTC, earliest=SLOT_EARLIEST, latest=SLOT_LATEST) is None:
+            raise invalid
         if moment.tzinfo is None:
             problem = office_hours.local_time_problem(tz, moment)
             when = f"{moment:%-I:%M %p} on {moment:%A, %B} {moment.day}"

@@ -6,6 +6,7 @@ import re
 
 from django import forms
 
+from kb import params
 from kb.honeypot import HoneypotFormMixin
 
 from ..models import Ticket
@@ -95,8 +96,10 @@ class RequestForm(HoneypotFormMixin, BootstrapForm):
                                  error_messages={"invalid_choice": "Choose one of the listed topics."})
     attachments = MultipleFileField(label="Attachments (optional)", required=False,
                                     help_text="Up to 5 files: images, PDF or text, 5 MB each.")
-    from_article = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    shown = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput(attrs={"id": "id_shown"}))
+    # Plain fields, parsed in clean_*: nobody sees an error on a hidden field, so junk in
+    # them is dropped rather than refusing the request.
+    from_article = forms.Field(required=False, widget=forms.HiddenInput)
+    shown = forms.Field(required=False, widget=forms.HiddenInput(attrs={"id": "id_shown"}))
 
     def __init__(self, *args, categories: list[tuple[str, str]], action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,12 +134,13 @@ class RequestForm(HoneypotFormMixin, BootstrapForm):
             uploads.append(Upload(name=name, content_type=content_type, data=data))
         return uploads
 
+    def clean_from_article(self):
+        return params.parse_id(self.cleaned_data["from_article"])
+
     def clean_shown(self):
-        ids = []
-        for part in self.cleaned_data["shown"].split(","):
-            if part.strip().isdigit():
-                ids.append(int(part))
-        return ids[:20]
+        # Junk ids are dropped, not reported: the field is filled by the page's script, and
+        # the service keeps only ids of articles that exist.
+        return params.parse_ids((self.cleaned_data["shown"] or "")[:1000], limit=20)
 
 
 class ReplyForm(forms.Form):

@@ -12,6 +12,8 @@ from datetime import date, datetime
 
 from django.urls import reverse
 
+from kb import params
+
 from .. import charts
 from .dashboard import DEFAULT_PERIOD, GROUPINGS, PERIODS, Bucket, Dashboard, Figures, dashboard
 
@@ -40,7 +42,8 @@ CSV_COLUMNS = [
 def parse_period(days: str, by: str) -> tuple[int, str, list[str]]:
     """(days, by, problems) from the ``?days=&by=`` texts; unknown values fall back to the defaults."""
     problems = []
-    period = int(days) if days.isdigit() and int(days) in PERIODS else None
+    period = params.parse_int(days, minimum=min(PERIODS), maximum=max(PERIODS))
+    period = period if period in PERIODS else None
     if period is None:
         if days:
             problems.append("The period can be 7, 30 or 90 days; showing 30.")

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from articles.models import Article, Category, Post
+from kb import params
 from kb.permissions import AGENT_PERMISSION
 from search.backends.base import ARTICLE
 from search.selectors import search_run
@@ -31,13 +32,15 @@ def suggested_articles(text: str, *, limit: int = 5) -> list[Article]:
 
 
 def published_article(pk) -> Article | None:
-    try:
-        return Article.objects.published().filter(pk=int(pk)).first()
-    except (TypeError, ValueError):
-        return None
+    """The published article with the id typed in a request; None for junk or an unknown id."""
+    pk = params.parse_id(pk)
+    return Article.objects.published().filter(pk=pk).first() if pk is not None else None
 
 
 def articles_in_order(ids: list[int]) -> list[Article]:
+    # Tickets saved before ids were checked may hold junk or ids past the database's
+    # integers, which would fail the whole ``pk__in`` query.
+    ids = [pk for pk in map(params.parse_id, ids) if pk is not None]
     found = Article.objects.filter(pk__in=ids).only("pk", "title", "slug", "section_id").in_bulk()
     return [found[pk] for pk in ids if pk in found]
 
@@ -110,7 +113,8 @@ def teams() -> list[Team]:
 
 def team_by_id(value: str) -> Team | None:
     """The team with the id typed in a form field; None for an empty or unknown one."""
-    return Team.objects.filter(pk=int(value)).first() if value.isdigit() else None
+    pk = params.parse_id(value)
+    return Team.objects.filter(pk=pk).first() if pk is not None else None
 
 
 def post_to_escalate(pk: int) -> Post | None:
@@ -123,8 +127,8 @@ def agent_queue(*, team: str = "", status: str = "", priority: str = "", assigne
     queryset = Ticket.objects.select_related("team", "assignee").only(
         "reference", "subject", "status", "priority", "source", "requester_email", "created_at", "updated_at",
         "team__name", "assignee__username")
-    if team.isdigit():
-        queryset = queryset.filter(team_id=int(team))
+    if (team_id := params.parse_id(team)) is not None:
+        queryset = queryset.filter(team_id=team_id)
     if status in Ticket.Status.values:
         queryset = queryset.filter(status=status)
     if priority in Ticket.Priority.values:
@@ -133,8 +137,8 @@ def agent_queue(*, team: str = "", status: str = "", priority: str = "", assigne
         queryset = queryset.filter(source=source)
     if assignee == "none":
         queryset = queryset.filter(assignee__isnull=True)
-    elif assignee.isdigit():
-        queryset = queryset.filter(assignee_id=int(assignee))
+    elif (assignee_id := params.parse_id(assignee)) is not None:
+        queryset = queryset.filter(assignee_id=assignee_id)
     return queryset.order_by("-created_at", "-pk")
 
 

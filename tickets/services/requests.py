@@ -23,6 +23,7 @@ from articles.models import Article, Post
 from kb import analytics
 from kb.mail import absolute_url as site_url
 from kb.mail import queue_email
+from kb.params import ID_MAX
 from kb.permissions import is_agent
 
 from ..models import OPEN_STATUSES, Deflection, Team, Ticket, TicketAttachment, TicketMessage
@@ -101,6 +102,12 @@ def request_create(
     token = secrets.token_urlsafe(32)
     suggestions = list(suggestions)[:3]
     shown = list(dict.fromkeys([*shown_article_ids, *(a.pk for a in suggestions)]))[:20]
+    # Stored ids are read back with ``pk__in`` on every visit to the ticket: keep only
+    # articles that exist (an id past the database's integers would break those pages).
+    shown = [pk for pk in shown if 0 < pk <= ID_MAX]
+    if shown:
+        existing = set(Article.objects.filter(pk__in=shown).values_list("pk", flat=True))
+        shown = [pk for pk in shown if pk in existing]
     ticket = Ticket.objects.create(
         source=Ticket.Source.REQUEST_FORM,
         status=Ticket.Status.NEW,

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,10 +10,9 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from kb import analytics, clock, page_cache, throttle
+from kb import analytics, clock, page_cache, params, throttle
 from kb.permissions import agent_required, is_agent
 
-from .. import office_hours
 from ..cache import CANCEL_FLOW
 from ..forms.callbacks import CallbackForm, OutcomeForm, PlanPickerForm
 from ..limits import CALLBACK_IP_RATE, CALLBACK_PHONE_RATE, PUBLIC_FORM_SCOPE, by_ip
@@ -39,17 +37,9 @@ def moment_of(request) -> datetime:
     return moment
 
 
-def parse_moment(value: str, tz: ZoneInfo) -> datetime | None:
-    """An ISO 8601 moment; without an offset it is a wall time in ``tz``. None if unusable."""
-    try:
-        moment = datetime.fromisoformat(value.strip().replace(" ", "+"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        if office_hours.local_time_problem(tz, moment) == "nonexistent":
-            return None
-        moment = moment.replace(tzinfo=tz)
-    return moment.astimezone(UTC)
+# How far from now an agent may preview the flow: schedules and holidays are planned
+# within years, and the bound keeps every moment convertible to any zone.
+PREVIEW_RANGE = timedelta(days=20 * 366)
 
 
 def flow_moment(request) -> tuple[datetime, bool, str]:
@@ -57,9 +47,12 @@ def flow_moment(request) -> tuple[datetime, bool, str]:
     value = request.GET.get("at", "")
     if not value or not is_agent(request.user):
         return moment_of(request), False, ""
-    moment = parse_moment(value, preview_zone())
+    now = moment_of(request)
+    # A "+" in a query string arrives as a space: "T10:00 01:00" means "T10:00+01:00".
+    moment = params.parse_moment(value.strip().replace(" ", "+"), tz=preview_zone(),
+                                 earliest=now - PREVIEW_RANGE, latest=now + PREVIEW_RANGE)
     if moment is None:
-        return moment_of(request), False, f"“{value}” is not a moment we can preview; showing the current time."
+        return now, False, f"“{value}” is not a moment we can preview; showing the current time."
     return moment, True, ""
 
 
