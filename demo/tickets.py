@@ -53,6 +53,7 @@ def load(*, stdout=None) -> None:
         "cancel_flow_role": Team.CancelFlowRole.CALLBACKS,
         "callback_minutes": 30,
         "callback_lead_minutes": 15,
+        "callback_countries": "US,CA",
     })
     support, _ = Team.objects.update_or_create(slug="support", defaults={
         "name": "Support",
@@ -63,6 +64,7 @@ def load(*, stdout=None) -> None:
         "phone_note": "",
         "chat_url": "https://lumora.example/chat",
         "cancel_flow_role": Team.CancelFlowRole.CHAT,
+        "callback_countries": "US,CA",
     })
     for team, opens, closes in ((business, time(8), time(17)), (support, time(6), time(18))):
         OpeningHours.objects.filter(team=team).delete()

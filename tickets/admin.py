@@ -84,7 +84,8 @@ class TeamAdmin(admin.ModelAdmin):
                               "Several per weekday are fine; a closing time at or before the opening time runs "
                               "past midnight. Preview any moment at {}?at=2026-12-25T10:00.",
                               reverse_lazy("tickets:cancel_flow"))}),
-        ("Contact", {"fields": ["phone", "phone_note", "chat_url", "callback_minutes", "callback_lead_minutes"]}),
+        ("Contact", {"fields": ["phone", "phone_note", "chat_url", "callback_minutes", "callback_lead_minutes",
+                                "callback_countries"]}),
     ]
 
     @admin.display(description="Now")

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from . import office_hours
+from . import office_hours, phones
 
 WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"),
             (5, "Saturday"), (6, "Sunday")]
@@ -64,6 +64,11 @@ class Team(models.Model):
     callback_minutes = models.PositiveSmallIntegerField(default=30, help_text="Length of one callback slot.")
     callback_lead_minutes = models.PositiveSmallIntegerField(
         default=15, help_text="The earliest slot offered starts at least this long from now.")
+    # Against toll fraud (see tickets.phones): callbacks go only to these countries' numbers.
+    callback_countries = models.CharField(
+        max_length=100, default=",".join(phones.DEFAULT_COUNTRIES), validators=[phones.validate_countries],
+        help_text="Countries whose mobile and landline numbers we call back: ISO codes separated by commas, "
+                  "e.g. US, CA. Numbers written without a country code are read as the first one's.")
 
     class Meta:
         ordering = ["name"]
@@ -78,6 +83,7 @@ class Team(models.Model):
     def clean(self):
         self.holiday_country = self.holiday_country.upper()
         self.holiday_subdivision = self.holiday_subdivision.upper()
+        self.callback_countries = ",".join(phones.parse_countries(self.callback_countries))
         if self.holiday_subdivision and self.holiday_country:
             import holidays
 
@@ -89,6 +95,11 @@ class Team(models.Model):
         if self.callback_minutes % office_hours.GRANULARITY_MINUTES or not self.callback_minutes:
             raise ValidationError({"callback_minutes": ValidationError(
                 "Use a multiple of 15 minutes.", code="granularity")})
+
+    @property
+    def callback_regions(self) -> list[str]:
+        """``callback_countries`` as a list of ISO codes, the first one first."""
+        return phones.parse_countries(self.callback_countries) or list(phones.DEFAULT_COUNTRIES)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -88,12 +88,6 @@ def test_a_wall_time_in_the_repeated_autumn_hour_must_come_from_the_list(
     assert Ticket.objects.get().callback.due_at.isoformat() == "2026-11-01T09:30:00+00:00"
 
 
-def test_international_numbers_are_accepted_and_normalised(client, cancel_demo, clock, callback_data):
-    page, _ = submit(client, clock, callback_data(slot=GOOD_SLOT, phone="+44 20 7946 0958"))
-    assert page.status_code == 302
-    assert Ticket.objects.get().callback.phone == "+442079460958"
-
-
 def test_markup_in_the_free_text_is_stored_as_text_and_shown_escaped(client, cancel_demo, clock, callback_data, agent):
     submit(client, clock, callback_data(slot=GOOD_SLOT, reason_detail="<script>alert(1)</script>"))
     ticket = Ticket.objects.get()

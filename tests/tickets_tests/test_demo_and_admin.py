@@ -74,7 +74,7 @@ def test_the_admin_refuses_overlapping_intervals_on_one_weekday(admin_client, te
     data = {
         "name": team.name, "slug": team.slug, "cancel_flow_role": "", "time_zone": "America/Los_Angeles",
         "holiday_country": "US", "holiday_subdivision": "", "phone": "", "phone_note": "", "chat_url": "",
-        "callback_minutes": 30, "callback_lead_minutes": 15,
+        "callback_minutes": 30, "callback_lead_minutes": 15, "callback_countries": "US",
         "opening_hours-TOTAL_FORMS": 2, "opening_hours-INITIAL_FORMS": 0,
         "opening_hours-0-weekday": 0, "opening_hours-0-opens": "08:00", "opening_hours-0-closes": "12:00",
         "opening_hours-1-weekday": 0, "opening_hours-1-opens": "11:00", "opening_hours-1-closes": "17:00",

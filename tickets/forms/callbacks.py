@@ -8,7 +8,6 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import phonenumbers
 from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
@@ -17,11 +16,10 @@ from django.utils.safestring import mark_safe
 from kb import params
 from kb.honeypot import HoneypotFormMixin
 
-from .. import office_hours
+from .. import office_hours, phones
 from ..models import Callback, Plan
 from ..office_hours import Schedule, Slot
 
-PHONE_REGION = "US"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 _LINE_BREAK = re.compile(r"[\r\n\u2028\u2029]")
 
@@ -38,22 +36,6 @@ def clean_person_name(value: str) -> str:
     if not value:
         raise forms.ValidationError("Please tell us your name.", code="required")
     return value
-
-
-def normalise_phone(value: str, region: str = PHONE_REGION) -> str:
-    """Any way people write a phone number → E.164 (+14155552671), or a ValidationError."""
-    message = forms.ValidationError(
-        "Enter a phone number we can call, such as (415) 555-2671 or +44 20 7946 0958.", code="invalid_phone"
-    )
-    if len(value) > 40:
-        raise message
-    try:
-        number = phonenumbers.parse(value, region)
-    except phonenumbers.NumberParseException:
-        raise message from None
-    if not phonenumbers.is_valid_number(number):
-        raise message
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 # Pure functions of (slot, zone), asked for every slot of every callback form: the same few
@@ -300,7 +282,7 @@ class CallbackForm(HoneypotFormMixin, BootstrapForm):
                              help_text="We send the confirmation and your reference here.",
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     phone = forms.CharField(label="Phone number to call", max_length=40,
-                            help_text="US numbers as you usually write them; other countries with +country code.",
+                            help_text="As you usually write it; from abroad with + and the country code.",
                             widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
     plan = forms.ChoiceField(label="Your plan", error_messages={"invalid_choice": "Choose one of the listed plans."})
     account_email = forms.EmailField(label="Email you sign in to Lumora with", max_length=254, required=False,
@@ -317,8 +299,13 @@ class CallbackForm(HoneypotFormMixin, BootstrapForm):
     )
 
     def __init__(self, *args, plans: list[Plan], schedule: Schedule | None, slots, at: datetime,
-                 lead: timedelta = timedelta(minutes=15), team_name: str = "The team", action: str = "", **kwargs):
+                 lead: timedelta = timedelta(minutes=15), team_name: str = "The team",
+                 countries=phones.DEFAULT_COUNTRIES, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        # The countries the team calls (Team.callback_countries): numbers without a country
+        # code are read as the first one's, and only these countries' numbers are accepted.
+        self.countries = list(countries) or list(phones.DEFAULT_COUNTRIES)
+        self.fields["phone"].help_text = phones.phone_help_text(self.countries)
         self.plans = {plan.slug: plan for plan in plans}
         self.fields["plan"].choices = [("", "Choose your plan…"), *((p.slug, p.name) for p in plans)]
         self.fields["slot"].configure(schedule=schedule, slots=slots, at=at, lead=lead, team_name=team_name)
@@ -328,7 +315,7 @@ class CallbackForm(HoneypotFormMixin, BootstrapForm):
         return clean_person_name(self.cleaned_data["name"])
 
     def clean_phone(self):
-        return normalise_phone(self.cleaned_data["phone"])
+        return phones.normalise_phone(self.cleaned_data["phone"], self.countries)
 
     def clean_plan(self):
         slug = self.cleaned_data["plan"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from .. import office_hours, routing
+from .. import office_hours, phones, routing
 from ..models import Plan, Team
 from . import callbacks
 
@@ -53,6 +53,7 @@ class CancelFlowPage:
             "initial": {"plan": self.plan.slug if self.plan else ""},
             "plans": self.plans, "schedule": self.teams.callbacks_schedule, "slots": self.decision.slots,
             "at": self.at, "lead": self.lead, "team_name": self.team.name if self.team else "The team",
+            "countries": self.team.callback_regions if self.team else phones.DEFAULT_COUNTRIES,
         }
 
     def context(self, *, preview: bool, at_param: str) -> dict:
