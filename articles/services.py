@@ -42,11 +42,30 @@ def _check_markdown(body: str, field: str = "body") -> None:
         raise ValidationError({field: problem}, code="markdown")
 
 
-def _written_fields(*, title: str, body: str) -> dict:
+def html_allowed(*, kind: type, author, body: str) -> bool:
+    """Is raw HTML in ``body`` markup (sanitised) rather than text shown as typed?
+
+    Articles: yes, they are help-center content written by agents (the editor, the admin,
+    imports). Posts and comments: only when their author is an agent; a customer's
+    ``<div class="modal">`` must not restyle the page every reader sees (issue 13).
+    """
+    # Without a "<" there is no HTML and both answers render the same: skip the author's
+    # permission lookup (two queries on a fresh user), which most comments never need.
+    return kind is Article or ("<" in body and is_agent(author))
+
+
+def body_html_render(item: Article | Post | Comment) -> str:
+    """The sanitised HTML of a stored item's body, by the rules for who wrote it."""
+    allow_html = html_allowed(kind=type(item), author=item.author, body=item.body)
+    return render_markdown(item.body, allow_html=allow_html)
+
+
+def _written_fields(*, kind: type, author, title: str, body: str) -> dict:
     """A new title and Markdown body as stored: the trimmed title and its slug, the body
     (checked first) and its sanitised HTML."""
     _check_markdown(body)
-    return {"title": title.strip(), "slug": _slug(title), "body": body, "body_html": render_markdown(body)}
+    html = render_markdown(body, allow_html=html_allowed(kind=kind, author=author, body=body))
+    return {"title": title.strip(), "slug": _slug(title), "body": body, "body_html": html}
 
 
 def _rewrite(target: Article | Post, fields: dict) -> None:
@@ -54,7 +73,8 @@ def _rewrite(target: Article | Post, fields: dict) -> None:
     title is trimmed in ``fields``."""
     if "body" in fields:
         _check_markdown(fields["body"])
-        target.body_html = render_markdown(fields["body"])
+        allow_html = html_allowed(kind=type(target), author=target.author, body=fields["body"])
+        target.body_html = render_markdown(fields["body"], allow_html=allow_html)
     if "title" in fields:
         fields["title"] = fields["title"].strip()
         target.slug = _slug(fields["title"])
@@ -154,7 +174,7 @@ def article_create(
     when it is published."""
     article = Article(
         section=section,
-        **_written_fields(title=title, body=body),
+        **_written_fields(kind=Article, author=author, title=title, body=body),
         author=author,
         draft=draft,
         promoted=promoted,
@@ -245,7 +265,7 @@ def post_create(*, author, topic: Topic, title: str, body: str) -> Post:
     """A signed-in user asks a question in a community topic."""
     if not author.is_authenticated:
         raise PermissionDenied("Sign in to post.")
-    post = Post(topic=topic, **_written_fields(title=title, body=body), author=author)
+    post = Post(topic=topic, **_written_fields(kind=Post, author=author, title=title, body=body), author=author)
     post.full_clean(exclude=["author", "body_html"])
     post.save()
     # The asker follows their own question, as in every help center: they want answers.
@@ -288,7 +308,7 @@ def comment_create(
     comment = Comment(
         author=author,
         body=body,
-        body_html=render_markdown(body),
+        body_html=render_markdown(body, allow_html=html_allowed(kind=Comment, author=author, body=body)),
         article=target if isinstance(target, Article) else None,
         post=target if isinstance(target, Post) else None,
     )
@@ -308,7 +328,7 @@ def comment_edit(*, comment: Comment, body: str) -> Comment:
     """Change a comment's text (moderation): rendered and sanitised again, re-indexed."""
     _check_markdown(body)
     comment.body = body
-    comment.body_html = render_markdown(body)
+    comment.body_html = body_html_render(comment)
     comment.full_clean(exclude=["author", "body_html", "article", "post"])
     comment.save(update_fields=["body", "body_html", "updated_at"])
     return comment
@@ -343,6 +363,33 @@ def comment_totals_recount() -> int:
                     model.objects.filter(pk=pk).update(comment_total=actual)
                     fixed += 1
     return fixed
+
+
+def body_html_rerender_all(*, dry_run: bool = False) -> dict[str, int]:
+    """Render every stored article, post and comment body again; returns, per model, how
+    many rows changed. For when the renderer's rules change (``rerender_markdown``).
+
+    Nothing is lost: ``body`` (what was typed) is the source and is never touched; a
+    customer's raw HTML that used to be markup now shows as text. Changed rows are saved
+    one by one (``update_fields``) so the page cache and the search index follow them.
+    """
+    # html_allowed, with each author's answer looked up once rather than once per row.
+    agents: dict[int | None, bool] = {}
+    changed = {}
+    for model in (Article, Post, Comment):
+        count = 0
+        for item in model.objects.select_related("author").order_by("pk").iterator(chunk_size=500):
+            if model is not Article and item.author_id not in agents:
+                agents[item.author_id] = is_agent(item.author)
+            allow_html = model is Article or agents[item.author_id]
+            html = render_markdown(item.body, allow_html=allow_html)
+            if html != item.body_html:
+                count += 1
+                if not dry_run:
+                    item.body_html = html
+                    item.save(update_fields=["body_html"])
+        changed[model.__name__] = count
+    return changed
 
 
 def check_can_mark_official(*, user, comment: Comment) -> None:

@@ -78,7 +78,9 @@ def _editor(request, form, *, article):
 @agent_required(sign_in=False)
 def markdownify(request):
     """The live preview: the same renderer and sanitiser as saved articles."""
-    return HttpResponse(render_markdown(request.POST.get("content", "")))
+    # Only the article editors (agent form, admin) use markdownx's widget, and articles
+    # keep their raw HTML (services.html_allowed), so the preview does too.
+    return HttpResponse(render_markdown(request.POST.get("content", ""), allow_html=True))
 
 
 def _upload_error(message: str, status: int = 400) -> JsonResponse:

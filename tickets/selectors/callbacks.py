@@ -116,7 +116,8 @@ def _rendered(text: str) -> str:
     # render_markdown is a pure function of the text, and a plan's steps are rendered for
     # every visitor of the cancel flow: keep the few distinct texts rendered per process.
     # Keyed by the text itself, so an edited plan is simply a new key.
-    return render_markdown(text)
+    # Plans are written by agents in the admin: their raw HTML stays markup (sanitised).
+    return render_markdown(text, allow_html=True)
 
 
 def plan_steps(plan: Plan) -> PlanSteps:
