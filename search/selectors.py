@@ -156,8 +156,9 @@ def _hybrid_search(query: SearchQuery) -> tuple[SearchResults, bool]:
     try:
         cosines = dense.cosines(vector, [hit.key for hit in lexical])
     except Exception:
+        # Totals above already count the neighbours: serve the plain lexical page instead.
         logger.exception("Reading stored embeddings failed; serving the lexical order")
-        cosines, near = {}, []
+        return _backend_search(query)
     head, results.explain = fusion.fuse(lexical, near, cosines, method=semantic.fusion_method(),
                                         weight=semantic.weight())
     shown = {hit.key for hit in head}
