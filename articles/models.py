@@ -7,7 +7,8 @@ Rendered HTML is stored beside each Markdown body: rendering happens once on wri
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
@@ -353,9 +354,19 @@ class EmailFollow(FollowTargetMixin, models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = _follow_constraints(
-            "email", has_one_target="email_follow_has_one_target", one_per="one_email_follow_per"
-        )
+        # One follow per mailbox and target: addresses are compared case-insensitively
+        # everywhere (Dana@Example.org and dana@example.org are one reader), so the
+        # constraint is on the lower-cased address, not on the spelling stored.
+        constraints = [
+            models.CheckConstraint(condition=_exactly_one(*FOLLOW_TARGETS), name="email_follow_has_one_target"),
+            *(
+                models.UniqueConstraint(
+                    Lower("email"), F(target), condition=Q(**{f"{target}__isnull": False}),
+                    name=f"one_email_follow_per_{target}",
+                )
+                for target in FOLLOW_TARGETS
+            ),
+        ]
 
     def __str__(self):
         state = "confirmed" if self.confirmed_at else "pending"

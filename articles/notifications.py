@@ -27,6 +27,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.base_user import BaseUserManager
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Min, Q
@@ -391,7 +392,9 @@ def email_follow_request(*, email: str, target, at: datetime | None = None) -> E
     follows what); an already confirmed follow gets no new email.
     """
     at = at or clock.now()
-    email = email.strip()
+    # Stored as accounts store theirs (the domain lower-cased), compared case-insensitively:
+    # one mailbox, one follow (the constraint is on the lower-cased address).
+    email = BaseUserManager.normalize_email(email.strip())
     kwargs = {_kind_of(target): target}
     with transaction.atomic():
         follow = EmailFollow.objects.filter(email__iexact=email, **kwargs).first()

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_login_failed
 from django.db.models.signals import post_migrate
 
 
@@ -9,6 +10,7 @@ class KbConfig(AppConfig):
     def ready(self):
         from . import housekeeping
         from .permissions import ensure_agents_group
+        from .security import count_failed_signin
 
         # kb's own bookkeeping; the apps register theirs in their ready() (kb imports no app).
         housekeeping.register_own()
@@ -17,3 +19,5 @@ class KbConfig(AppConfig):
         # receiver was connected first), make sure the Agents group holds those it lists:
         # a fresh database, a test database and an upgraded one end up with the same role.
         post_migrate.connect(ensure_agents_group, dispatch_uid="kb-agents-group")
+        # Failed sign-ins count against the address-wide ceiling (kb.security).
+        user_login_failed.connect(count_failed_signin, dispatch_uid="kb-signin-ceiling")

@@ -6,7 +6,7 @@ rolled back can leave its attachment's file on disk (files are written before th
 and nothing points to them). None of it is ever read again after a while, and none of it
 was pruned: a busy help center grew these tables by the million.
 
-kb prunes its own rows (sent and failed emails, finished task results); each app registers
+kb prunes its own rows (sent and failed emails, finished task results, expired sign-ups); each app registers
 what it writes from its ``AppConfig.ready()`` (articles: notifications and notification
 events; tickets: orphan attachment files) with :func:`register`, so kb imports no app. A
 pruner is a function ``(*, cutoff, now, dry_run) -> int``: it deletes (or with ``dry_run``
@@ -106,7 +106,17 @@ def task_results_prune(*, cutoff: datetime, dry_run: bool, **_) -> int:
     return queryset_prune(DBTaskResult.objects.finished().filter(finished_at__lt=cutoff), dry_run=dry_run)
 
 
+def pending_signups_prune(*, now: datetime, dry_run: bool, **_) -> int:
+    """Sign-ups never confirmed, once their link has expired: they hold a password hash, so
+    they are kept no longer than needed, whatever the retention of other bookkeeping."""
+    from .accounts.services import SIGNUP_MAX_AGE
+    from .models import PendingSignUp
+
+    return queryset_prune(PendingSignUp.objects.filter(created_at__lt=now - SIGNUP_MAX_AGE), dry_run=dry_run)
+
+
 def register_own() -> None:
     """kb's own pruners (called from ``KbConfig.ready()``, before the apps register theirs)."""
     register("emails", "emails", emails_prune)
     register("task_results", "task results", task_results_prune)
+    register("pending_signups", "expired sign-ups", pending_signups_prune)

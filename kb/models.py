@@ -1,5 +1,5 @@
-"""Site-wide infrastructure stored in the database: rate-limit counters, the email outbox
-and the daily visitor counts."""
+"""Site-wide infrastructure stored in the database: rate-limit counters, the email outbox,
+pending sign-ups and the daily visitor counts."""
 
 from django.db import models
 from django.utils import timezone
@@ -67,6 +67,28 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {', '.join(self.to)} ({self.get_status_display()})"
+
+
+class PendingSignUp(models.Model):
+    """A sign-up waiting for its owner to confirm the email address (kb.accounts.services).
+
+    No ``User`` exists until then, so a pending sign-up reserves neither its username nor
+    its address: nobody can learn whether an address has an account by watching which
+    usernames become taken. The password is kept as Django hashes it, never in clear, and
+    the row goes once confirmed or expired.
+    """
+
+    username = models.CharField(max_length=150)
+    email = models.EmailField(max_length=254)
+    password = models.CharField(max_length=128, help_text="A password hash (make_password).")
+    next_url = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["created_at"], name="pending_signup_created")]
+
+    def __str__(self):
+        return f"{self.username} <{self.email}> (pending since {self.created_at:%Y-%m-%d %H:%M})"
 
 
 # --- Visitor counting (kb.analytics) ------------------------------------------------------

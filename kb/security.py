@@ -1,10 +1,35 @@
-"""Sign-in throttling glue for django-axes (settings.AXES_*)."""
+"""Sign-in throttling: django-axes (settings.AXES_*) plus an address-wide ceiling.
+
+Axes locks out one username+address pair after a few failures. That alone lets one address
+try one common password against every username (password spraying): each pair fails once.
+Axes counts every parameter combination against the same ``AXES_FAILURE_LIMIT``, so it
+cannot also say "30 failures from one address, whatever the usernames"; that ceiling is a
+``kb.throttle`` counter (scope ``signin``, key ``ip``, override with
+``KB_RATE_LIMITS={"signin.ip": "60/h"}``) that only failed sign-ins increment, checked by
+:class:`AxesBackend` before any password is, so once it is reached a correct password from
+that address is refused too until the window ends. Other addresses are not affected.
+"""
+
+from datetime import timedelta
 
 from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
 from axes.helpers import get_client_username, get_cool_off
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from kb import clock, throttle
+
+SIGNIN_SCOPE = "signin"
+# Generous: an office behind one NAT address mistypes a lot less than this in an hour,
+# while spraying one password over many accounts needs far more.
+SIGNIN_IP_RATE = throttle.Rate(30, timedelta(hours=1))
+
+
+def _signin_ip_limit(request: HttpRequest) -> list[throttle.Limit]:
+    address = client_ip_or_none(request)
+    return [throttle.Limit("ip", address, SIGNIN_IP_RATE)] if address else []
 
 
 class AxesBackend(AxesStandaloneBackend):
@@ -19,11 +44,33 @@ class AxesBackend(AxesStandaloneBackend):
     def authenticate(self, request: HttpRequest | None, username=None, password=None, **kwargs):
         if request is None:
             return None
+        ceiling = throttle.peek(scope=SIGNIN_SCOPE, limits=_signin_ip_limit(request), at=clock.now())
+        if ceiling.limited:
+            # Axes' own way of refusing: its middleware turns the flag into
+            # lockout_response below, which answers with the ceiling's 429 page.
+            request.axes_locked_out = True
+            request.kb_signin_ceiling = ceiling
+            raise AxesBackendPermissionDenied("Too many failed sign-ins from this address.")
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
+def count_failed_signin(sender, credentials=None, request=None, **kwargs) -> None:
+    """``user_login_failed`` receiver: one failure against the address-wide ceiling.
+
+    Refused attempts count too (as every kb.throttle hit does): hammering does not help,
+    and the window still ends on time because windows are fixed."""
+    if request is None:  # authenticate() called in code: no client address
+        return
+    throttle.hit(scope=SIGNIN_SCOPE, limits=_signin_ip_limit(request), at=clock.now())
+
+
 def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
-    """The page a locked-out sign-in gets: 429 with how long to wait, in whole minutes."""
+    """The page a locked-out sign-in gets: 429 with how long to wait, in whole minutes.
+
+    Past the address-wide ceiling it is the site's usual 429 page, with that window's end."""
+    ceiling = getattr(request, "kb_signin_ceiling", None)
+    if ceiling is not None:
+        return throttle.too_many_requests(request, ceiling, at=clock.now(), what="sign-in attempts")
     cool_off = get_cool_off(request)
     context = {
         "username": get_client_username(request, credentials) or "",
@@ -43,7 +90,5 @@ def client_ip_or_none(request: HttpRequest) -> str | None:
     Axes stores it in a column PostgreSQL types as inet, where a placeholder such as
     "unknown" is an error; None is stored (and looked up) as NULL.
     """
-    from kb.throttle import client_ip
-
-    address = client_ip(request)
+    address = throttle.client_ip(request)
     return None if address == "unknown" else address

@@ -204,6 +204,9 @@ LOGOUT_REDIRECT_URL = "articles:home"
 # out for 15 minutes. The pair, not the username alone, so a stranger cannot lock a real
 # customer out; not the IP alone, so one office behind a NAT is not locked out by one typo-prone
 # colleague. A correct password during the lockout is refused too (429, lockout page).
+# On top of it, one address may fail 30 sign-ins an hour whatever the usernames (password
+# spraying); then every sign-in from it waits for the hour to end (kb.security; raise it
+# with KB_RATE_LIMITS={"signin.ip": "100/h"} for a large office behind one address).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -133,6 +133,26 @@ def hit(*, scope: str, limits: list[Limit], at: datetime) -> Decision:
     return decision
 
 
+def peek(*, scope: str, limits: list[Limit], at: datetime) -> Decision:
+    """Whether ``limits`` are already exceeded, without counting a hit: for refusing an
+    attempt whose failure, not the attempt itself, is what counts (sign-in)."""
+    decision = Decision(limited=False)
+    for limit in limits:
+        if not limit.value:
+            continue
+        rate = configured_rate(scope, limit.name, limit.rate)
+        start = _window_start(at, rate.period)
+        hits = ThrottleWindow.objects.filter(
+            scope=f"{scope}.{limit.name}", key_hash=key_hash(scope, limit.value),
+            window_seconds=int(rate.period.total_seconds()), window_start=start,
+        ).values_list("hits", flat=True).first()
+        if hits is not None and hits >= rate.limit:
+            retry_at = start + rate.period
+            if not decision.limited or retry_at > decision.retry_at:
+                decision = Decision(limited=True, retry_at=retry_at, limit_name=limit.name)
+    return decision
+
+
 def limit_response(request, *, scope: str, limits: list[Limit], at: datetime, what: str = "requests"):
     """Count one hit of ``request`` against ``limits``: the 429 page when one is exceeded,
     else None (go on)."""

@@ -1,12 +1,16 @@
 """Sign-up form: Django's UserCreationForm plus a required email (for password resets and
-follow notifications) and the site's honeypot field (kb.honeypot)."""
+follow notifications) and the site's honeypot field (kb.honeypot).
+
+The form never says whether an address has an account (kb.accounts.services emails the
+owner instead). It does say a username is taken: usernames are public (they sign every
+comment), and a pending sign-up reserves none, so that answer tells nothing about emails.
+"""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
-from django.core.exceptions import ValidationError
 
 from kb.honeypot import HoneypotFormMixin, honeypot_layout
 
@@ -28,11 +32,17 @@ class SignUpForm(HoneypotFormMixin, UserCreationForm):
         self.helper.disable_csrf = True  # the template's <form> has its own token
         self.helper.layout = Layout("username", "email", "password1", "password2", honeypot_layout())
 
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                "An account with this email exists. Sign in or reset your password.",
-                code="duplicate_email",
-            )
-        return email
+
+class SignUpConfirmForm(forms.Form):
+    """The last step of a sign-up: the username, editable in case it was taken meanwhile."""
+
+    username = forms.CharField(
+        label="Username", max_length=150, validators=[get_user_model().username_validator],
+        help_text="Shown with your comments. Letters, digits and @/./+/-/_ only.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

@@ -46,6 +46,7 @@ def test_help_center_pages_have_no_serious_accessibility_violations(page, sign_i
         ("category", article.section.category.get_absolute_url()),
         ("sign-in", reverse("accounts:login")),
         ("sign-up", reverse("accounts:signup")),
+        ("sign-up sent", reverse("accounts:signup_sent")),
     ]:
         page.goto(url)
         check(f"{name} ({url}, signed out)")

@@ -97,7 +97,7 @@ def test_old_done_rows_go_and_everything_pending_recent_or_referenced_stays(
         mail_rows, notification_rows, task_rows, attachment_files):
     pruned = housekeeping_run(now=NOW)
 
-    assert pruned.counts == {"emails": 2, "task_results": 1, "notifications": 2, "events": 1,
+    assert pruned.counts == {"emails": 2, "task_results": 1, "pending_signups": 0, "notifications": 2, "events": 1,
                              "attachment_files": 1}
     assert set(OutgoingEmail.objects.values_list("pk", flat=True)) == {
         mail_rows["old pending"].pk, mail_rows["recent sent"].pk}
@@ -109,21 +109,21 @@ def test_old_done_rows_go_and_everything_pending_recent_or_referenced_stays(
     assert {str(pk) for pk in DBTaskResult.objects.values_list("pk", flat=True)} == {task_rows["recent"], task_rows["queued"]}
     assert {name for name, path in attachment_files.items() if path.exists()} == {"orphan-new", "kept-old"}
 
-    assert str(housekeeping_run(now=NOW)) == ("0 emails, 0 task results, 0 notifications, "
+    assert str(housekeeping_run(now=NOW)) == ("0 emails, 0 task results, 0 expired sign-ups, 0 notifications, "
                                               "0 notification events, 0 orphan attachment files")
 
 
 def test_the_command_dry_run_counts_and_deletes_nothing(mail_rows, notification_rows, attachment_files):
     out = StringIO()
     call_command("housekeeping", "--dry-run", stdout=out)
-    assert out.getvalue().strip() == ("Would delete 2 emails, 0 task results, 2 notifications, "
+    assert out.getvalue().strip() == ("Would delete 2 emails, 0 task results, 0 expired sign-ups, 2 notifications, "
                                       "1 notification events, 1 orphan attachment files.")
     assert OutgoingEmail.objects.count() == 4
     assert all(path.exists() for path in attachment_files.values())
 
     out = StringIO()
     call_command("housekeeping", "--days", "1", stdout=out)  # the recent rows are 3 days old
-    assert out.getvalue().startswith("Deleted 3 emails, 0 task results, 3 notifications, 2 notification events")
+    assert out.getvalue().startswith("Deleted 3 emails, 0 task results, 0 expired sign-ups, 3 notifications, 2 notification events")
     assert list(OutgoingEmail.objects.values_list("status", flat=True)) == [OutgoingEmail.Status.PENDING]
 
 
@@ -131,7 +131,7 @@ def test_kb_prunes_its_own_rows_and_every_app_registers_what_it_writes():
     """The report's order is the order of registration: kb's own, then the apps' in
     INSTALLED_APPS order."""
     assert [(p.name, p.label) for p in housekeeping.pruners()] == [
-        ("emails", "emails"), ("task_results", "task results"),
+        ("emails", "emails"), ("task_results", "task results"), ("pending_signups", "expired sign-ups"),
         ("notifications", "notifications"), ("events", "notification events"),
         ("attachment_files", "orphan attachment files"),
     ]
