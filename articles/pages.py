@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from kb import clock, throttle
+from kb import throttle
 
 from . import selectors, services
 from .forms import CommentForm, add_service_errors
@@ -40,7 +40,7 @@ def comment_url(comment, number: int) -> str:
 def user_limited(request, *, scope: str, rate: throttle.Rate, what: str):
     """The 429 page when the signed-in user went over ``rate`` for ``scope``, else None."""
     return throttle.limit_response(
-        request, scope=scope, at=clock.now(), what=what,
+        request, scope=scope, what=what,
         limits=[throttle.Limit("user", str(request.user.pk), rate)],
     )
 

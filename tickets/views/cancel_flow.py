@@ -84,13 +84,13 @@ def _request_callback(request, page: CancelFlowPage, form: CallbackForm, *, prev
     if not page.takes_callbacks:
         messages.error(request, "Callbacks are not available right now. The steps below work at any time.")
         return redirect(request.get_full_path())
-    if limited := throttle.limit_response(request, scope=PUBLIC_FORM_SCOPE, at=page.at, what="callback requests",
+    if limited := throttle.limit_response(request, scope=PUBLIC_FORM_SCOPE, what="callback requests",
                                           limits=by_ip(request, CALLBACK_IP_RATE)):
         return limited
     if not form.is_valid():
         return None
     data = form.cleaned_data
-    if limited := throttle.limit_response(request, scope=PUBLIC_FORM_SCOPE, at=page.at,
+    if limited := throttle.limit_response(request, scope=PUBLIC_FORM_SCOPE,
                                           what="callback requests for this number",
                                           limits=[throttle.Limit("phone", data["phone"], CALLBACK_PHONE_RATE)]):
         return limited
