@@ -62,7 +62,7 @@ _CACHE_ALIAS = "pages"
 LOCAL_MAX_BYTES = 8 * 1024 * 1024
 
 
-def scope(kind: str, pk: int | None = None) -> str:
+def scope(kind: str, pk: int | str | None = None) -> str:
     return kind if pk is None else f"{kind}:{pk}"
 
 

@@ -174,3 +174,60 @@ def test_if_modified_since_answers_304_for_an_unchanged_page(client, make_articl
     assert again.status_code == 304 and again["ETag"] == first["ETag"]
     older = client.get(article.get_absolute_url(), HTTP_IF_MODIFIED_SINCE="Mon, 01 Jan 2001 00:00:00 GMT")
     assert older.status_code == 200
+
+
+# --- what votes and follows invalidate (articles/cache.py) --------------------------------
+
+
+def test_a_vote_through_the_button_leaves_the_home_page_cached(client, make_article, customer):
+    from kb import page_cache
+
+    article = make_article()
+    reader = Client()
+    reader.get("/")
+    before = [page_cache.generation(s) for s in (page_cache.CONTENT, page_cache.COMMUNITY)]
+    client.force_login(customer)
+    assert client.post(f"/articles/{article.pk}/vote/", {"helpful": "yes"}).status_code == 302
+    assert [page_cache.generation(s) for s in (page_cache.CONTENT, page_cache.COMMUNITY)] == before
+    assert cache_state(reader.get("/")) == "hit"
+    assert "1 out of 1 found this helpful" in reader.get(article.get_absolute_url()).content.decode()
+
+
+def test_the_same_vote_again_leaves_the_article_cached(client, make_article, customer):
+    article = make_article()
+    services.vote_set(user=customer, article=article, helpful=True)
+    client.get(article.get_absolute_url())
+    services.vote_set(user=customer, article=article, helpful=True)
+    assert cache_state(client.get(article.get_absolute_url())) == "hit"
+    services.vote_set(user=customer, article=article, helpful=False)
+    response = client.get(article.get_absolute_url())
+    assert cache_state(response) == "miss" and "0 out of 1 found this helpful" in response.content.decode()
+
+
+def test_following_a_post_updates_its_topic_page_but_not_home_or_other_topics(
+        client, make_post, other_customer):
+    from articles.models import Topic
+
+    post = make_post()
+    elsewhere = Topic.objects.create(name="Billing", slug="billing")
+    pages = ["/", "/community/", post.topic.get_absolute_url(), elsewhere.get_absolute_url()]
+    for url in pages:
+        client.get(url)
+    services.follow_set(user=other_customer, target=post, following=True)
+    states = {url: cache_state(client.get(url)) for url in pages}
+    assert states == {"/": "hit", "/community/": "hit", post.topic.get_absolute_url(): "miss",
+                      elsewhere.get_absolute_url(): "hit"}
+    assert "2 followers" in client.get(post.topic.get_absolute_url()).content.decode()
+
+
+def test_an_email_follow_changes_cached_pages_when_confirmed_not_when_asked(client, make_article):
+    from articles import notifications
+    from kb import clock
+
+    article = make_article()
+    client.get(article.get_absolute_url())
+    follow = notifications.email_follow_request(email="reader@example.com", target=article)
+    assert cache_state(client.get(article.get_absolute_url())) == "hit"
+    notifications.email_follow_confirm(follow=follow, at=clock.now())
+    response = client.get(article.get_absolute_url())
+    assert cache_state(response) == "miss" and "1 follower" in response.content.decode()
