@@ -26,11 +26,23 @@ PAGE_SCOPES = {
     "post": lambda pk, **kw: [scope("post", pk)],
 }
 
+# The query parameters each page reads (the page of a listing or comment thread); any other
+# is left out of the cache key and out of what the view sees.
+PAGE_PARAMS = {
+    "home": (),
+    "category": (),
+    "section": ("page",),
+    "article": ("page",),
+    "topics": (),
+    "topic": ("page",),
+    "post": ("page",),
+}
+
 
 def cached(name, view, **options):
     """``view`` served from the page cache to anonymous readers, for URL ``name``
     (``options``: see ``kb.page_cache.cache_anonymous_page``)."""
-    return page_cache.cache_anonymous_page(view, scopes=PAGE_SCOPES[name], **options)
+    return page_cache.cache_anonymous_page(view, scopes=PAGE_SCOPES[name], params=PAGE_PARAMS[name], **options)
 
 
 def _target_scopes(instance) -> list[str]:

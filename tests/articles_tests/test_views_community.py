@@ -501,12 +501,14 @@ def test_a_new_comment_on_a_long_thread_lands_on_the_last_page(client, long_thre
 
 
 def test_topic_pages_link_each_other_through_the_one_pagination(client, make_post, settings):
-    """31 posts make two pages of the topic; links keep other parameters, page 1 has one URL."""
+    """31 posts make two pages of the topic; page 1 has one URL. A parameter the page does
+    not read is not carried into its links (the page cache leaves it out; search pages
+    show that links keep the parameters a page reads)."""
     posts = [make_post(title=f"Question {n}") for n in range(31)]
     url = posts[0].topic.get_absolute_url()
     first = html(client.get(url, {"sort": "new & open"}))
     nav = re.search(r'<nav class="mt-3" aria-label="Post pages">(.*?)</nav>', first, re.DOTALL).group(1)
-    assert f'href="{url}?sort=new+%26+open&amp;page=2" rel="next"' in nav
+    assert f'href="{url}?page=2" rel="next"' in nav and "sort" not in first
     assert nav.count('aria-current="page"') == 1 and "Page 1 of 2" in nav
     second = html(client.get(url, {"page": 2}))
     assert f'href="{url}" rel="prev"' in second

@@ -149,9 +149,10 @@ def _minute(request) -> str:
 # from the page cache; their view is still recorded (one FlowEvent each, the same row the
 # page writes) and their callback form gets their own CSRF token. Anyone with a session
 # (signed in, a remembered plan, a flash message) gets it rendered.
+# It reads ``?plan=``; ``?at=`` only for agents, who never get a cached page.
 cancel_flow = page_cache.cache_anonymous_page(
-    _cancel_flow, scopes=lambda **kwargs: [CANCEL_FLOW], per_request=_record_cached_view, variant=_minute,
-    timeout=CACHED_PAGE_SECONDS,
+    _cancel_flow, scopes=lambda **kwargs: [CANCEL_FLOW], params=("plan",), per_request=_record_cached_view,
+    variant=_minute, timeout=CACHED_PAGE_SECONDS,
 )
 
 
