@@ -16,8 +16,8 @@ expired ``sessionid`` (or any other cookie) cannot be used to skip the cache. Th
 token in cached forms is replaced on the way out with one for the current visitor.
 
 A key holds the path and only the query parameters the view reads (``params``), in one
-order and encoded one way, so ``?utm_source=x`` or a random parameter shares the page of the bare
-URL. The view is then handed exactly that query string (``request.GET`` and
+order and encoded one way, so ``?utm_source=x`` or a random parameter shares the page of
+the bare URL. The view is then handed exactly that query string (``request.GET`` and
 ``QUERY_STRING``), so the page cannot show what the key leaves out (the sign-in link's
 ``next``, pagination links).
 
@@ -182,7 +182,7 @@ def _cacheable(request) -> bool:
         # plan) may change the page.
         if session is None or len(session.keys()):
             return False
-    # Messages with a bad signature load as none (and the cookie is deleted).
+    # A messages cookie with a bad signature loads as no messages.
     return _COOKIE_MESSAGES not in cookies or not len(messages.get_messages(request))
 
 
