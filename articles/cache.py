@@ -3,8 +3,11 @@
 Editorial changes (articles, sections, categories, labels, topics, posts; the search app
 adds its synonyms, see search/cache.py) bump the "content" generation, which every cached
 page depends on: they are rare, and related articles, breadcrumbs and listings make their
-reach wide. Comments, votes and follows bump only the page of the object they belong to
-(plus community listings, which show counts).
+reach wide. Comments, votes and follows bump only the pages that show them: the page of
+their object; for comments also the community listings and the home page (comment counts,
+recent activity); for follows of a post also its topic's page (follower counts). Votes and
+follows never touch the home page: readers may change them often (rate-limited, see
+articles.pages), and the busiest pages should not be re-rendered for each.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -19,26 +22,32 @@ PAGE_SCOPES = {
     "section": lambda pk, **kw: [scope("section", pk)],
     "article": lambda pk, **kw: [scope("article", pk)],
     "topics": lambda **kw: [COMMUNITY],
-    "topic": lambda **kw: [COMMUNITY],
+    "topic": lambda slug, **kw: [COMMUNITY, scope("topic", slug)],
     "post": lambda pk, **kw: [scope("post", pk)],
+}
+
+# The query parameters each page reads (the page of a listing or comment thread); any other
+# is left out of the cache key and out of what the view sees.
+PAGE_PARAMS = {
+    "home": (),
+    "category": (),
+    "section": ("page",),
+    "article": ("page",),
+    "topics": (),
+    "topic": ("page",),
+    "post": ("page",),
 }
 
 
 def cached(name, view, **options):
     """``view`` served from the page cache to anonymous readers, for URL ``name``
     (``options``: see ``kb.page_cache.cache_anonymous_page``)."""
-    return page_cache.cache_anonymous_page(view, scopes=PAGE_SCOPES[name], **options)
+    return page_cache.cache_anonymous_page(view, scopes=PAGE_SCOPES[name], params=PAGE_PARAMS[name], **options)
 
 
 def _target_scopes(instance) -> list[str]:
-    scopes = []
-    for kind in ("article", "post", "section"):
-        pk = getattr(instance, f"{kind}_id", None)
-        if pk is not None:
-            scopes.append(scope(kind, pk))
-            if kind == "post":
-                scopes.append(COMMUNITY)
-    return scopes
+    return [scope(kind, pk) for kind in ("article", "post", "section")
+            if (pk := getattr(instance, f"{kind}_id", None)) is not None]
 
 
 def content_changed(sender, instance=None, **kwargs):
@@ -46,10 +55,19 @@ def content_changed(sender, instance=None, **kwargs):
 
 
 def reader_activity(sender, instance, **kwargs):
-    """A comment, vote or follow changes counts on its object's page."""
+    """A comment, vote or follow changes counts on its object's page (and listings, see above)."""
+    from .models import Comment, EmailFollow, Post
+
+    if sender is EmailFollow and instance.confirmed_at is None:
+        return  # pending email follows are counted nowhere
     scopes = _target_scopes(instance)
-    if sender.__name__ == "Comment":
-        scopes.append(COMMUNITY)  # recent activity on the home page and topic lists
+    if sender is Comment:
+        scopes.append(COMMUNITY)  # comment counts and recent activity: home page, topic lists
+    elif getattr(instance, "post_id", None) is not None:
+        # A post's follower count shows on its topic's page (one query; a write is rare).
+        topic_slug = Post.objects.filter(pk=instance.post_id).values_list("topic__slug", flat=True).first()
+        if topic_slug is not None:
+            scopes.append(scope("topic", topic_slug))
     if scopes:
         page_cache.bump(*scopes)
 

@@ -37,6 +37,7 @@ from django.urls import reverse
 from kb import clock
 from kb.mail import absolute_url, queue_email
 
+from . import cache
 from .markdown import plain_text
 from .models import (
     Article,
@@ -436,8 +437,11 @@ def email_follow_read(token: str) -> EmailFollow:
 def email_follow_confirm(*, follow: EmailFollow, at: datetime) -> EmailFollow:
     """Confirm a pending email follow (idempotent)."""
     if follow.confirmed_at is None:
-        EmailFollow.objects.filter(pk=follow.pk, confirmed_at__isnull=True).update(confirmed_at=at)
+        confirmed = EmailFollow.objects.filter(pk=follow.pk, confirmed_at__isnull=True).update(confirmed_at=at)
         follow.confirmed_at = at
+        if confirmed:
+            # update() sends no post_save: the follower count on cached pages changes now.
+            cache.reader_activity(EmailFollow, follow)
     return follow
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from kb import clock, throttle
+from kb import throttle
 
 from . import selectors, services
 from .forms import CommentForm, add_service_errors
@@ -37,12 +37,22 @@ def comment_url(comment, number: int) -> str:
     return f"{page_url(comment.target.get_absolute_url(), number)}#comment-{comment.pk}"
 
 
-def user_limited(request, *, scope: str, rate: throttle.Rate, what: str):
-    """The 429 page when the signed-in user went over ``rate`` for ``scope``, else None."""
-    return throttle.limit_response(
-        request, scope=scope, at=clock.now(), what=what,
-        limits=[throttle.Limit("user", str(request.user.pk), rate)],
-    )
+# Follow and vote buttons: each change re-renders cached pages (kb.page_cache), so a script
+# toggling in a loop would keep them uncached for everyone. People follow or vote a few
+# times a visit; several accounts behind one address (an office) share the address limit.
+FOLLOW_RATE = throttle.Rate(60, timedelta(hours=1))
+FOLLOW_IP_RATE = throttle.Rate(300, timedelta(hours=1))
+VOTE_RATE = throttle.Rate(60, timedelta(hours=1))
+VOTE_IP_RATE = throttle.Rate(300, timedelta(hours=1))
+
+
+def user_limited(request, *, scope: str, rate: throttle.Rate, what: str, ip_rate: throttle.Rate | None = None):
+    """The 429 page when the signed-in user went over ``rate`` for ``scope`` (or their
+    address over ``ip_rate``, when given), else None."""
+    limits = [throttle.Limit("user", str(request.user.pk), rate)]
+    if ip_rate is not None:
+        limits.append(throttle.Limit("ip", throttle.client_ip(request), ip_rate))
+    return throttle.limit_response(request, scope=scope, what=what, limits=limits)
 
 
 # --- Comments -------------------------------------------------------------------------

@@ -464,9 +464,15 @@ def vote_set(*, user, article: Article, helpful: bool) -> Vote:
         raise PermissionDenied("Sign in to vote.")
     if article.draft:
         raise PermissionDenied("Drafts take no votes.")
-    vote, _ = Vote.objects.update_or_create(
-        user=user, article=article, defaults={"helpful": helpful}
-    )
+    # Like update_or_create, but a repeated answer saves nothing: every save re-renders the
+    # article's cached page (articles.cache), and an unchanged vote changes nothing on it.
+    with transaction.atomic():
+        vote, created = Vote.objects.select_for_update().get_or_create(
+            user=user, article=article, defaults={"helpful": helpful}
+        )
+        if not created and vote.helpful != helpful:
+            vote.helpful = helpful
+            vote.save(update_fields=["helpful"])
     return vote
 
 

@@ -9,9 +9,17 @@ anything editorial, "article:12" for one article's comments, votes and follows, 
 cache key includes the current generation of each scope, and a change bumps the
 generations it affects (``bump``), so stale entries are simply never looked up again.
 
-Only requests without a session cookie are served from the cache: a signed-in reader (or a
-visitor with a draft or a flash message in their session) always gets a fresh page. The
-CSRF token in cached forms is replaced on the way out with one for the current visitor.
+Only requests whose session holds nothing are served from the cache: a signed-in reader
+(or a visitor with a draft or a flash message in their session) always gets a fresh page.
+A session or messages cookie is only read when the request sends one, so a made-up or
+expired ``sessionid`` (or any other cookie) cannot be used to skip the cache. The CSRF
+token in cached forms is replaced on the way out with one for the current visitor.
+
+A key holds the path and only the query parameters the view reads (``params``), in one
+order and encoded one way, so ``?utm_source=x`` or a random parameter shares the page of
+the bare URL. The view is then handed exactly that query string (``request.GET`` and
+``QUERY_STRING``), so the page cannot show what the key leaves out (the sign-in link's
+``next``, pagination links).
 
 Pages with other per-request values (the search page carries the id of THIS visitor's logged
 search) render a ``Slot`` for each: templates print its placeholder, the entry keeps a small
@@ -40,12 +48,15 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, QueryDict
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
 from django.utils.crypto import salted_hmac
 from django.utils.html import escape
@@ -57,12 +68,13 @@ COMMUNITY = "community"  # anything shown in community listings (comment and fol
 _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _TOKEN_PLACEHOLDER = "__kb_csrf_token__"
 _CACHE_ALIAS = "pages"
+_COOKIE_MESSAGES = CookieStorage.cookie_name
 # The per-process copy of entries (see the module docstring): at most this many bytes of
 # page bodies per worker, least recently used first out.
 LOCAL_MAX_BYTES = 8 * 1024 * 1024
 
 
-def scope(kind: str, pk: int | None = None) -> str:
+def scope(kind: str, pk: int | str | None = None) -> str:
     return kind if pk is None else f"{kind}:{pk}"
 
 
@@ -156,11 +168,39 @@ def bump(*scopes: str) -> None:
 
 
 def _cacheable(request) -> bool:
-    return (
-        request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
-    )
+    """Whether ``request`` gets what every anonymous visitor sees: a GET with no session
+    data and no flash messages. Most hits send neither cookie and cost two lookups here;
+    one that does is read (the session: one query with the database engine, which a
+    signed-in reader's page makes anyway), and one that holds nothing is anonymous."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies:
+        session = getattr(request, "session", None)
+        # An unknown or expired key loads as empty (SessionMiddleware then deletes the
+        # cookie); a live session with anything in it (sign-in, a draft, a remembered
+        # plan) may change the page.
+        if session is None or len(session.keys()):
+            return False
+    # A messages cookie with a bad signature loads as no messages.
+    return _COOKIE_MESSAGES not in cookies or not len(messages.get_messages(request))
+
+
+def _canonical_query(request, params: tuple[str, ...]) -> str:
+    """The query string of the parameters the view reads, in the order it declares them
+    (so links keep a natural order: ``?q=...&page=2``), each with the value
+    ``request.GET.get`` gives (the last), encoded one way."""
+    if not request.META.get("QUERY_STRING"):
+        return ""
+    query = request.GET
+    return urlencode([(name, query[name]) for name in params if name in query])
+
+
+def _use_query(request, query: str) -> None:
+    """Make ``query`` the request's query string for the view (and everything it renders)."""
+    if request.META.get("QUERY_STRING", "") != query:
+        request.META["QUERY_STRING"] = query
+        request.GET = QueryDict(query)
 
 
 # --- CSRF tokens for cached pages -----------------------------------------------------
@@ -310,12 +350,16 @@ def _finish(response: HttpResponse, etag: str, last_modified: str, state: str, *
 
 
 def cache_anonymous_page(view: Callable, *, scopes: Callable[..., Iterable[str]],
+                         params: Iterable[str] = (),
                          per_request: Callable[..., dict[str, str]] | None = None,
                          variant: Callable[[HttpRequest], str] | None = None,
                          timeout: float | None = DEFAULT_TIMEOUT) -> Callable:
     """Serve ``view`` from the page cache for anonymous readers.
 
-    ``scopes(**url_kwargs)`` names what the page depends on (see ``scope``).
+    ``scopes(**url_kwargs)`` names what the page depends on (see ``scope``). ``params``:
+    the query parameters the view reads (each once, with ``request.GET.get``), in the order
+    its links should carry them; on cacheable requests it sees only those, the rest are
+    dropped.
     ``per_request(request, meta) -> {placeholder: value}`` is called on every cache hit of a
     page the view rendered ``with_slots``; it may record the request (the search page logs
     the search) and returns this request's values. Such pages get no ETag and no 304: the
@@ -324,12 +368,16 @@ def cache_anonymous_page(view: Callable, *, scopes: Callable[..., Iterable[str]]
     that also change with the time. ``timeout``: entry lifetime.
     """
 
+    read = tuple(dict.fromkeys(params))
+
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not _cacheable(request):
             return _fill_response(view(request, *args, **kwargs))
+        query = _canonical_query(request, read)
+        _use_query(request, query)
         generations = _generations([CONTENT, *scopes(**kwargs)] if scopes else [CONTENT])
-        parts = [request.get_full_path(), *generations]
+        parts = [f"{request.path}?{query}", *generations]
         if variant is not None:
             parts.append(variant(request))
         digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from kb import clock, throttle
+from kb import throttle
 
 SIGNIN_SCOPE = "signin"
 # Generous: an office behind one NAT address mistypes a lot less than this in an hour,
@@ -44,7 +44,7 @@ class AxesBackend(AxesStandaloneBackend):
     def authenticate(self, request: HttpRequest | None, username=None, password=None, **kwargs):
         if request is None:
             return None
-        ceiling = throttle.peek(scope=SIGNIN_SCOPE, limits=_signin_ip_limit(request), at=clock.now())
+        ceiling = throttle.peek(scope=SIGNIN_SCOPE, limits=_signin_ip_limit(request))
         if ceiling.limited:
             # Axes' own way of refusing: its middleware turns the flag into
             # lockout_response below, which answers with the ceiling's 429 page.
@@ -61,7 +61,7 @@ def count_failed_signin(sender, credentials=None, request=None, **kwargs) -> Non
     and the window still ends on time because windows are fixed."""
     if request is None:  # authenticate() called in code: no client address
         return
-    throttle.hit(scope=SIGNIN_SCOPE, limits=_signin_ip_limit(request), at=clock.now())
+    throttle.hit(scope=SIGNIN_SCOPE, limits=_signin_ip_limit(request))
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
@@ -70,7 +70,7 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     Past the address-wide ceiling it is the site's usual 429 page, with that window's end."""
     ceiling = getattr(request, "kb_signin_ceiling", None)
     if ceiling is not None:
-        return throttle.too_many_requests(request, ceiling, at=clock.now(), what="sign-in attempts")
+        return throttle.too_many_requests(request, ceiling, what="sign-in attempts")
     cool_off = get_cool_off(request)
     context = {
         "username": get_client_username(request, credentials) or "",

@@ -8,13 +8,19 @@ PostgreSQL (the unique constraint plus ``get_or_create`` absorbs concurrent inse
 
 Usage in a view (the one way to turn a limit into the 429 page)::
 
-    if limited := throttle.limit_response(request, scope="callback", at=at, what="callback requests",
+    if limited := throttle.limit_response(request, scope="callback", what="callback requests",
                                           limits=[throttle.Limit("ip", throttle.client_ip(request), IP_RATE),
                                                   throttle.Limit("phone", phone, PHONE_RATE)]):
         return limited
 
 Rates can be overridden per scope and key name in ``settings.KB_RATE_LIMITS``, e.g.
 ``{"callback.ip": "20/h", "callback.phone": "5/d"}``.
+
+Windows are always counted on the real clock (``kb.clock.now()``, which tests move), never
+on a moment a view works with: an agent previewing the cancel flow ``?at=`` a date years
+ahead would otherwise open that far window for their address and, as the first hit of a
+new window, delete everyone's current windows of the limit (resetting every visitor's
+count). Hence no ``at`` parameter here.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from django.db import transaction
 from django.db.models import F
 from django.shortcuts import render
 
+from kb import clock
 from kb.durations import describe_wait
 from kb.hashing import keyed_hash
 
@@ -102,12 +109,13 @@ def _window_start(at: datetime, period: timedelta) -> datetime:
 
 
 @transaction.atomic
-def hit(*, scope: str, limits: list[Limit], at: datetime) -> Decision:
+def hit(*, scope: str, limits: list[Limit]) -> Decision:
     """Count one attempt against every limit; limited when any limit is now exceeded.
 
     Every attempt counts, including refused ones, so hammering does not help; the window
     is fixed, so the visitor can retry when the exceeded window ends (``retry_at``).
     """
+    at = clock.now()
     decision = Decision(limited=False)
     for limit in limits:
         if not limit.value:
@@ -133,9 +141,10 @@ def hit(*, scope: str, limits: list[Limit], at: datetime) -> Decision:
     return decision
 
 
-def peek(*, scope: str, limits: list[Limit], at: datetime) -> Decision:
+def peek(*, scope: str, limits: list[Limit]) -> Decision:
     """Whether ``limits`` are already exceeded, without counting a hit: for refusing an
     attempt whose failure, not the attempt itself, is what counts (sign-in)."""
+    at = clock.now()
     decision = Decision(limited=False)
     for limit in limits:
         if not limit.value:
@@ -153,16 +162,16 @@ def peek(*, scope: str, limits: list[Limit], at: datetime) -> Decision:
     return decision
 
 
-def limit_response(request, *, scope: str, limits: list[Limit], at: datetime, what: str = "requests"):
+def limit_response(request, *, scope: str, limits: list[Limit], what: str = "requests"):
     """Count one hit of ``request`` against ``limits``: the 429 page when one is exceeded,
     else None (go on)."""
-    decision = hit(scope=scope, limits=limits, at=at)
-    return too_many_requests(request, decision, at=at, what=what) if decision.limited else None
+    decision = hit(scope=scope, limits=limits)
+    return too_many_requests(request, decision, what=what) if decision.limited else None
 
 
-def too_many_requests(request, decision: Decision, *, at: datetime, what: str = "requests"):
+def too_many_requests(request, decision: Decision, *, what: str = "requests"):
     """The 429 page: says when to retry (server time and, with JavaScript, local time)."""
-    seconds = decision.retry_after_seconds(at)
+    seconds = decision.retry_after_seconds(clock.now())
     response = render(request, "429.html", {
         "retry_at": decision.retry_at,
         "retry_in": describe_wait(timedelta(seconds=seconds)),

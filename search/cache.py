@@ -10,13 +10,17 @@ index task bumps "search" as well.
 from kb import page_cache
 from kb.page_cache import CONTENT
 
+from .forms import SearchForm
+
 SEARCH = "search"  # the search index: bumped when an index update task finishes
 
 
 def cached(view, **options):
     """``view`` served from the page cache to anonymous visitors (``options``: see
-    ``kb.page_cache.cache_anonymous_page``)."""
-    return page_cache.cache_anonymous_page(view, scopes=lambda **kw: [SEARCH], **options)
+    ``kb.page_cache.cache_anonymous_page``). The page reads the search form's fields, and
+    only those are part of the key (and seen by the view)."""
+    return page_cache.cache_anonymous_page(view, scopes=lambda **kw: [SEARCH], params=tuple(SearchForm.base_fields),
+                                           **options)
 
 
 def synonyms_changed(sender, **kwargs):

@@ -23,7 +23,7 @@ def hit(request):
     if not form.is_valid():
         return JsonResponse({"error": "InvalidParameter", "fields": sorted(form.errors)}, status=400)
     at = clock.now()
-    decision = throttle.hit(scope="analytics", at=at, limits=[
+    decision = throttle.hit(scope="analytics", limits=[
         throttle.Limit("ip", throttle.client_ip(request), visitors.BEACON_RATE)])
     if decision.limited:
         response = HttpResponse(status=429)

@@ -24,6 +24,8 @@ from .. import selectors, services
 from ..forms import PostForm, add_service_errors
 from ..models import Post
 from ..pages import (
+    FOLLOW_IP_RATE,
+    FOLLOW_RATE,
     comment_submit,
     comment_url,
     discussion,
@@ -185,6 +187,9 @@ def follow_toggle(request, kind, pk):
     target = selectors.follow_target(kind=kind, pk=pk, include_drafts=is_agent(request.user))
     if not request.user.is_authenticated:
         return redirect_to_login(target.get_absolute_url())
+    if limited := user_limited(request, scope="follow", rate=FOLLOW_RATE, ip_rate=FOLLOW_IP_RATE,
+                               what="follow changes"):
+        return limited
     wanted = request.POST.get("following")
     if wanted in ("on", "off"):
         following = wanted == "on"

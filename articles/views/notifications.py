@@ -51,7 +51,7 @@ def email_follow(request, kind, pk):
     form = EmailFollowForm(request.POST or None)
     if request.method == "POST":
         at = clock.now()
-        if limited := throttle.limit_response(request, scope="email_follow", at=at, what="follow requests", limits=[
+        if limited := throttle.limit_response(request, scope="email_follow", what="follow requests", limits=[
             throttle.Limit("ip", throttle.client_ip(request), EMAIL_FOLLOW_IP_RATE),
             throttle.Limit("email", request.POST.get("email", "")[:254], EMAIL_FOLLOW_ADDRESS_RATE),
         ]):

@@ -14,7 +14,7 @@ from kb.permissions import is_agent
 
 from .. import selectors, services
 from ..models import Article
-from ..pages import comment_submit, discussion, follow_box
+from ..pages import VOTE_IP_RATE, VOTE_RATE, comment_submit, discussion, follow_box, user_limited
 
 VOTE_ANCHOR = "#article-vote"
 
@@ -127,6 +127,8 @@ def article_vote(request, pk):
     if not request.user.is_authenticated:
         messages.info(request, "Sign in to tell us whether the article helped.")
         return redirect_to_login(back)
+    if limited := user_limited(request, scope="vote", rate=VOTE_RATE, ip_rate=VOTE_IP_RATE, what="votes"):
+        return limited
     answer = request.POST.get("helpful")
     if answer not in ("yes", "no"):
         messages.error(request, "Please choose Yes or No.")

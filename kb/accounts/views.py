@@ -48,7 +48,7 @@ class SignUpView(FormView):
 
     def post(self, request, *args, **kwargs):
         limited = throttle.limit_response(
-            request, scope="signup", at=clock.now(), what="sign-ups",
+            request, scope="signup", what="sign-ups",
             limits=[throttle.Limit("ip", throttle.client_ip(request), SIGNUP_IP_RATE)],
         )
         return limited or super().post(request, *args, **kwargs)
@@ -120,7 +120,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def post(self, request, *args, **kwargs):
         limited = throttle.limit_response(
-            request, scope="password_reset", at=clock.now(), what="password reset requests",
+            request, scope="password_reset", what="password reset requests",
             limits=[throttle.Limit("ip", throttle.client_ip(request), RESET_IP_RATE),
                     throttle.Limit("email", request.POST.get("email", "")[:254], RESET_EMAIL_RATE)],
         )

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from articles import services
 from articles.models import Article, Category, Section, Vote
+from articles.pages import VOTE_RATE
 
 from .pages import html, make_agent, many_comments, text
 
@@ -215,6 +216,30 @@ def test_vote_without_an_answer_changes_nothing(client, make_article, customer):
     client.force_login(customer)
     client.post(reverse("articles:article_vote", kwargs={"pk": article.pk}), {"helpful": "maybe"})
     assert not Vote.objects.exists()
+
+
+def test_votes_past_the_rate_get_a_429_and_change_nothing(client, make_article, customer):
+    article = make_article()
+    client.force_login(customer)
+    url = reverse("articles:article_vote", kwargs={"pk": article.pk})
+    answers = ["no" if n % 2 else "yes" for n in range(VOTE_RATE.limit - 1)] + ["no", "yes"]
+    responses = [client.post(url, {"helpful": answer}) for answer in answers]
+    assert [r.status_code for r in responses] == [302] * VOTE_RATE.limit + [429]
+    assert "We received too many votes" in text(responses[-1]) and responses[-1]["Retry-After"]
+    assert Vote.objects.get(article=article, user=customer).helpful is False  # the refused "yes" did nothing
+
+
+def test_votes_from_one_address_are_limited_across_accounts(client, make_article, make_user, settings):
+    settings.KB_RATE_LIMITS = {"vote.ip": "2/h"}
+    article = make_article()
+    url = reverse("articles:article_vote", kwargs={"pk": article.pk})
+    codes = []
+    for n in range(3):
+        client.force_login(make_user(f"voter{n}"))
+        codes.append(client.post(url, {"helpful": "yes"}, REMOTE_ADDR="203.0.113.5").status_code)
+    assert codes == [302, 302, 429]
+    assert Vote.objects.filter(article=article).count() == 2
+    assert client.post(url, {"helpful": "yes"}, REMOTE_ADDR="198.51.100.6").status_code == 302
 
 
 def test_anonymous_vote_is_sent_to_sign_in(client, make_article):

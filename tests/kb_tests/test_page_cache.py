@@ -174,3 +174,153 @@ def test_if_modified_since_answers_304_for_an_unchanged_page(client, make_articl
     assert again.status_code == 304 and again["ETag"] == first["ETag"]
     older = client.get(article.get_absolute_url(), HTTP_IF_MODIFIED_SINCE="Mon, 01 Jan 2001 00:00:00 GMT")
     assert older.status_code == 200
+
+
+# --- what votes and follows invalidate (articles/cache.py) --------------------------------
+
+
+def test_a_vote_through_the_button_leaves_the_home_page_cached(client, make_article, customer):
+    from kb import page_cache
+
+    article = make_article()
+    reader = Client()
+    reader.get("/")
+    before = [page_cache.generation(s) for s in (page_cache.CONTENT, page_cache.COMMUNITY)]
+    client.force_login(customer)
+    assert client.post(f"/articles/{article.pk}/vote/", {"helpful": "yes"}).status_code == 302
+    assert [page_cache.generation(s) for s in (page_cache.CONTENT, page_cache.COMMUNITY)] == before
+    assert cache_state(reader.get("/")) == "hit"
+    assert "1 out of 1 found this helpful" in reader.get(article.get_absolute_url()).content.decode()
+
+
+def test_the_same_vote_again_leaves_the_article_cached(client, make_article, customer):
+    article = make_article()
+    services.vote_set(user=customer, article=article, helpful=True)
+    client.get(article.get_absolute_url())
+    services.vote_set(user=customer, article=article, helpful=True)
+    assert cache_state(client.get(article.get_absolute_url())) == "hit"
+    services.vote_set(user=customer, article=article, helpful=False)
+    response = client.get(article.get_absolute_url())
+    assert cache_state(response) == "miss" and "0 out of 1 found this helpful" in response.content.decode()
+
+
+def test_following_a_post_updates_its_topic_page_but_not_home_or_other_topics(
+        client, make_post, other_customer):
+    from articles.models import Topic
+
+    post = make_post()
+    elsewhere = Topic.objects.create(name="Billing", slug="billing")
+    pages = ["/", "/community/", post.topic.get_absolute_url(), elsewhere.get_absolute_url()]
+    for url in pages:
+        client.get(url)
+    services.follow_set(user=other_customer, target=post, following=True)
+    states = {url: cache_state(client.get(url)) for url in pages}
+    assert states == {"/": "hit", "/community/": "hit", post.topic.get_absolute_url(): "miss",
+                      elsewhere.get_absolute_url(): "hit"}
+    assert "2 followers" in client.get(post.topic.get_absolute_url()).content.decode()
+
+
+def test_an_email_follow_changes_cached_pages_when_confirmed_not_when_asked(client, make_article):
+    from articles import notifications
+    from kb import clock
+
+    article = make_article()
+    client.get(article.get_absolute_url())
+    follow = notifications.email_follow_request(email="reader@example.com", target=article)
+    assert cache_state(client.get(article.get_absolute_url())) == "hit"
+    notifications.email_follow_confirm(follow=follow, at=clock.now())
+    response = client.get(article.get_absolute_url())
+    assert cache_state(response) == "miss" and "1 follower" in response.content.decode()
+
+
+# --- what cannot skip the cache: cookies and query strings (issue 13) ---------------------
+
+
+def test_unknown_cookies_and_a_made_up_session_id_are_served_from_the_cache(make_article,
+                                                                          django_assert_num_queries):
+    from django.contrib.sessions.models import Session
+
+    article = make_article()
+    Client().get(article.get_absolute_url())
+    # (cookies, queries): a session id is looked up once; nothing else touches the database.
+    for cookies, queries in (({"tracking": "x1"}, 0), ({"sessionid": "made-up-session-key-0123456789"}, 1),
+                             ({"sessionid": "short"}, 0), ({"messages": "not-signed-messages"}, 0)):
+        visitor = Client()
+        visitor.cookies.load(cookies)
+        with django_assert_num_queries(queries):
+            response = visitor.get(article.get_absolute_url())
+        assert cache_state(response) == "hit", cookies
+        assert article.title in response.content.decode()
+        # No session is made for them; a made-up session cookie is at most deleted.
+        assert not Session.objects.exists()
+        assert response.cookies.get("sessionid") is None or response.cookies["sessionid"].value == ""
+
+
+def test_a_live_but_empty_session_is_served_from_the_cache_and_its_cookie_left_alone(make_article):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    article = make_article()
+    Client().get(article.get_absolute_url())
+    session = SessionStore()
+    session.create()
+    visitor = Client()
+    visitor.cookies.load({"sessionid": session.session_key})
+    response = visitor.get(article.get_absolute_url())
+    assert cache_state(response) == "hit"
+    assert "sessionid" not in response.cookies
+
+
+def test_a_session_with_something_in_it_gets_a_fresh_page(client, make_article):
+    from articles.pages import draft_session_key
+
+    article = make_article()
+    Client().get(article.get_absolute_url())
+    session = client.session
+    session[draft_session_key(article)] = "My kept draft"
+    session.save()
+    response = client.get(article.get_absolute_url())
+    assert cache_state(response) is None
+    assert "My kept draft" in response.content.decode()
+
+
+def test_a_real_flash_message_is_shown_not_a_cached_page(client, make_article):
+    article = make_article()
+    Client().get(article.get_absolute_url())
+    client.post(f"/articles/{article.pk}/vote/", {"helpful": "yes"})  # signed out: a message, then sign in
+    assert "messages" in client.cookies
+    response = client.get(article.get_absolute_url())
+    assert cache_state(response) is None
+    assert "Sign in to tell us whether the article helped." in response.content.decode()
+
+
+def without_tokens(response) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+
+
+def test_parameters_the_page_does_not_read_share_its_cache_entry_and_never_show_in_it(make_article):
+    article = make_article()
+    url = article.get_absolute_url()
+    first = Client().get(url + "?utm_source=newsletter-x7q&zz=random-8k2")
+    assert cache_state(first) == "miss"
+    for query in ("", "?utm_source=other", "?zz=random-3j1&fbclid=abc"):
+        response = Client().get(url + query)
+        assert cache_state(response) == "hit", query
+        assert without_tokens(response) == without_tokens(first)
+    body = first.content.decode()
+    assert "newsletter-x7q" not in body and "random-8k2" not in body and "utm_source" not in body
+    assert f'href="/accounts/login/?next={url}"' in body  # sign-in returns to the bare URL
+
+
+def test_the_parameters_a_page_reads_key_it_in_one_order_and_encoding(client, make_article, customer):
+    from tests.articles_tests.pages import many_comments
+
+    article = make_article()
+    many_comments(target=article, authors=[customer], count=51)
+    url = article.get_absolute_url()
+    first, second = Client().get(url), Client().get(url + "?page=2")
+    assert cache_state(second) == "miss"
+    assert "Comment 50" in second.content.decode() and "Comment 50" not in first.content.decode()
+    for query in ("?page=2", "?utm_source=x&page=2", "?page=1&page=2", "?page=%32"):
+        response = Client().get(url + query)
+        assert cache_state(response) == "hit", query
+        assert without_tokens(response) == without_tokens(second)

@@ -4,6 +4,8 @@ import json
 import sys
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from kb import throttle
 from kb.models import ThrottleWindow
 
@@ -13,17 +15,25 @@ T0 = datetime(2026, 6, 3, 17, 0, tzinfo=UTC)
 RATE = throttle.Rate(3, timedelta(hours=1))
 
 
-def hit(value="203.0.113.9", at=T0, rate=RATE):
-    return throttle.hit(scope="test", limits=[throttle.Limit("ip", value, rate)], at=at)
+@pytest.fixture(autouse=True)
+def at_t0(clock):
+    clock(T0)
+    return clock
 
 
-def test_hits_within_the_rate_are_allowed_and_the_next_is_limited_until_the_window_ends(db):
+def hit(value="203.0.113.9", rate=RATE):
+    return throttle.hit(scope="test", limits=[throttle.Limit("ip", value, rate)])
+
+
+def test_hits_within_the_rate_are_allowed_and_the_next_is_limited_until_the_window_ends(db, clock):
     assert [hit().limited for _ in range(3)] == [False, False, False]
-    decision = hit(at=T0 + timedelta(minutes=20))
+    clock(T0 + timedelta(minutes=20))
+    decision = hit()
     assert decision.limited and decision.limit_name == "ip"
     assert decision.retry_at == T0 + timedelta(hours=1)
     assert decision.retry_after_seconds(T0 + timedelta(minutes=20)) == 40 * 60
-    assert not hit(at=T0 + timedelta(hours=1)).limited
+    clock(T0 + timedelta(hours=1))
+    assert not hit().limited
 
 
 def test_keys_are_counted_separately_and_stored_only_as_hashes(db):
@@ -38,8 +48,8 @@ def test_the_most_distant_retry_time_wins_when_several_limits_are_exceeded(db):
     daily = throttle.Rate(1, timedelta(days=1))
     limits = [throttle.Limit("ip", "203.0.113.9", throttle.Rate(1, timedelta(hours=1))),
               throttle.Limit("phone", "+14155552671", daily)]
-    throttle.hit(scope="test", limits=limits, at=T0)
-    decision = throttle.hit(scope="test", limits=limits, at=T0)
+    throttle.hit(scope="test", limits=limits)
+    decision = throttle.hit(scope="test", limits=limits)
     assert decision.limited and decision.limit_name == "phone"
     assert decision.retry_at == datetime(2026, 6, 4, tzinfo=UTC)
 
@@ -50,9 +60,10 @@ def test_rates_can_be_overridden_in_settings(db, settings):
     assert hit().limited
 
 
-def test_old_windows_are_pruned(db):
-    hit(at=T0)
-    hit(at=T0 + timedelta(hours=5))
+def test_old_windows_are_pruned(db, clock):
+    hit()
+    clock(T0 + timedelta(hours=5))
+    hit()
     assert ThrottleWindow.objects.count() == 1
 
 

@@ -113,6 +113,22 @@ def test_search_page_paginates(client, widget_tips):
     assert 'aria-current="page"><span class="page-link"><span class="visually-hidden">Page </span>3<' in third_html
 
 
+def test_anonymous_search_pages_are_keyed_by_their_own_parameters_only(widget_tips):
+    """Unknown parameters share the entry and never show in the page; the search's own
+    parameters keep their order in its links; another page or query is another entry."""
+    widget_tips(23)
+    first = Client().get(SEARCH + "?zz=1&page=2&q=widget&utm_campaign=spring")
+    assert first.headers["X-KB-Page-Cache"] == "miss"
+    body = first.content.decode()
+    assert "spring" not in body and "utm_campaign" not in body and "zz=" not in body
+    assert f'href="{SEARCH}?q=widget&amp;page=3" rel="next"' in body
+    assert f"/accounts/login/?next={SEARCH}%3Fq%3Dwidget%26page%3D2" in body
+    assert Client().get(SEARCH + "?q=widget&page=2").headers["X-KB-Page-Cache"] == "hit"
+    other = Client().get(SEARCH + "?page=3&q=widget")
+    assert other.headers["X-KB-Page-Cache"] == "miss" and len(result_urls(other)) == 3
+    assert Client().get(SEARCH + "?q=handy&page=2").headers["X-KB-Page-Cache"] == "miss"
+
+
 def test_search_page_runs_a_constant_number_of_queries(client, agent, make_section, topic,
                                                        customer, django_assert_num_queries):
     section = make_section()

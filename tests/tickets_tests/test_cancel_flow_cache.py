@@ -175,6 +175,20 @@ def test_an_agents_preview_is_never_shown_to_visitors(client, cancel_demo, clock
     assert 'id="preview-banner"' not in visitor.content.decode() and route_of(visitor) == "self_service"
 
 
+def test_a_visitors_at_and_unknown_parameters_share_the_plain_page(cancel_demo, clock):
+    """``?at=`` is read for agents only: a visitor's shares the plain page (and its form
+    posts to the plain URL); ``?plan=`` is read, so it keys a page of its own."""
+    clock(OPEN_MOMENT)
+    Client().get(URL)
+    visitor = Client().get(URL + "?at=2027-01-01T10:00&utm_source=ad-71x")
+    assert cache_state(visitor) == "hit"
+    body = visitor.content.decode()
+    assert "2027-01-01" not in body and "ad-71x" not in body and f'action="{URL}"' in body
+    with_plan = Client().get(URL + "?utm_source=ad&plan=lumora-complete")
+    assert cache_state(with_plan) is None  # remembering the plan writes the session: rendered
+    assert "Lumora Complete" in with_plan.content.decode()
+
+
 def test_a_visitor_with_a_remembered_plan_gets_their_steps_not_the_cached_page(client, cancel_demo, clock):
     clock(NIGHT_MOMENT)
     Client().get(URL)  # the plain page, cached

@@ -2,11 +2,13 @@
 time) and a failing mail server that never loses the ticket."""
 
 from datetime import timedelta
+from urllib.parse import quote
 
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
-from kb.models import OutgoingEmail
+from kb.models import OutgoingEmail, ThrottleWindow
 from tickets.models import Ticket
 
 from .conftest import OPEN_MOMENT
@@ -45,6 +47,26 @@ def test_one_phone_number_is_limited_across_addresses(client, cancel_demo, clock
     page = client.post(URL, callback_data(slot=SLOT, phone="415.555.2671"), REMOTE_ADDR="203.0.113.2")
     assert page.status_code == 429
     assert Ticket.objects.count() == 1
+
+
+def test_an_agents_preview_moment_is_not_the_clock_of_the_rate_limits(client, cancel_demo, clock, callback_data,
+                                                                       settings, agent):
+    """An agent posting the flow ``?at=`` a year ahead counts in today's window: no window
+    opens in the future, and nobody else's count is reset by it."""
+    settings.KB_RATE_LIMITS = {"callback.ip": "2/h"}
+    clock(OPEN_MOMENT)
+    visitor = Client(REMOTE_ADDR="203.0.113.1")
+    for _ in range(2):
+        visitor.post(URL, callback_data(slot=SLOT, phone="nope"))
+    client.force_login(agent)
+    preview = URL + "?at=" + quote((OPEN_MOMENT + timedelta(days=364)).isoformat())
+    answers = [client.post(preview, callback_data(slot=SLOT, phone="nope"), REMOTE_ADDR="198.51.100.9")
+               for _ in range(3)]
+    assert [answer.status_code for answer in answers] == [200, 200, 429]
+    assert int(answers[-1]["Retry-After"]) <= 60 * 60
+    assert max(ThrottleWindow.objects.values_list("window_start", flat=True)) <= OPEN_MOMENT
+    assert visitor.post(URL, callback_data(slot=SLOT)).status_code == 429
+    assert not Ticket.objects.exists()
 
 
 def test_a_failing_mail_server_keeps_the_ticket_and_the_email_is_sent_later(

@@ -84,13 +84,13 @@ def _request_callback(request, page: CancelFlowPage, form: CallbackForm, *, prev
     if not page.takes_callbacks:
         messages.error(request, "Callbacks are not available right now. The steps below work at any time.")
         return redirect(request.get_full_path())
-    if limited := throttle.limit_response(request, scope=PUBLIC_FORM_SCOPE, at=page.at, what="callback requests",
+    if limited := throttle.limit_response(request, scope=PUBLIC_FORM_SCOPE, what="callback requests",
                                           limits=by_ip(request, CALLBACK_IP_RATE)):
         return limited
     if not form.is_valid():
         return None
     data = form.cleaned_data
-    if limited := throttle.limit_response(request, scope=PUBLIC_FORM_SCOPE, at=page.at,
+    if limited := throttle.limit_response(request, scope=PUBLIC_FORM_SCOPE,
                                           what="callback requests for this number",
                                           limits=[throttle.Limit("phone", data["phone"], CALLBACK_PHONE_RATE)]):
         return limited
@@ -149,9 +149,10 @@ def _minute(request) -> str:
 # from the page cache; their view is still recorded (one FlowEvent each, the same row the
 # page writes) and their callback form gets their own CSRF token. Anyone with a session
 # (signed in, a remembered plan, a flash message) gets it rendered.
+# It reads ``?plan=``; ``?at=`` only for agents, who never get a cached page.
 cancel_flow = page_cache.cache_anonymous_page(
-    _cancel_flow, scopes=lambda **kwargs: [CANCEL_FLOW], per_request=_record_cached_view, variant=_minute,
-    timeout=CACHED_PAGE_SECONDS,
+    _cancel_flow, scopes=lambda **kwargs: [CANCEL_FLOW], params=("plan",), per_request=_record_cached_view,
+    variant=_minute, timeout=CACHED_PAGE_SECONDS,
 )
 
 

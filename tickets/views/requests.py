@@ -82,7 +82,7 @@ def request_create(request):
     at = clock.now()
     form = _request_form(request)
     if request.method == "POST":
-        if limited := throttle.limit_response(request, scope=PUBLIC_FORM_SCOPE, at=at, what="requests",
+        if limited := throttle.limit_response(request, scope=PUBLIC_FORM_SCOPE, what="requests",
                                               limits=by_ip(request, CALLBACK_IP_RATE)):
             return limited
         if form.is_valid():
@@ -118,7 +118,7 @@ def request_deflect(request):
         raise Http404("No such article.")
     # Not limit_response: over the limit there is no 429 page; we still thank them and
     # just stop counting.
-    if not throttle.hit(scope=DEFLECTION_SCOPE, at=at, limits=by_ip(request, DEFLECTION_RATE)).limited:
+    if not throttle.hit(scope=DEFLECTION_SCOPE, limits=by_ip(request, DEFLECTION_RATE)).limited:
         services.deflection_record(article=article, query=request.POST.get("subject", "")[:200],
                                    visitor=analytics.visitor_hash_for(request, at=at), at=at)
     return render(request, "tickets/request_deflected.html", {"article": article})
@@ -173,7 +173,7 @@ def _requester_page(request, ticket: Ticket, *, action: str, attachment_route: s
     at = clock.now()
     form = ReplyForm(request.POST or None)
     if request.method == "POST":
-        if limited := throttle.limit_response(request, scope=REPLY_SCOPE, at=at, what="replies",
+        if limited := throttle.limit_response(request, scope=REPLY_SCOPE, what="replies",
                                               limits=by_ip(request, REPLY_RATE)):
             return limited
         if form.is_valid():
