@@ -47,8 +47,14 @@ class ApiSearchForm(forms.Form):
         return query
 
 
+class SearchLogForm(forms.Form):
+    """The search page's log beacon: the token the page carries (search.analytics)."""
+
+    token = forms.CharField(max_length=1000)
+
+
 class ClickForm(forms.Form):
-    log = forms.IntegerField(min_value=1, max_value=2**53)
+    log = forms.CharField(max_length=200)  # search.analytics.click_ref of the logged search
     position = forms.IntegerField(min_value=1, max_value=10_000)
     key = forms.RegexField(regex=r"^(article|post):[0-9]{1,18}$")
 

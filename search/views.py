@@ -2,41 +2,29 @@
 and the Zendesk-shaped JSON endpoint. Shells around search.selectors and search.api."""
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kb import clock, page_cache
-from kb.permissions import agent_required
+from kb import beacons, clock
+from kb.permissions import agent_required, is_agent
 from search import analytics, api
 from search.backends.base import ARTICLE, KINDS, POST, split_key
 from search.cache import cached
-from search.forms import AnalyticsPeriodForm, ApiSearchForm, ClickForm, SearchForm
+from search.forms import AnalyticsPeriodForm, ApiSearchForm, ClickForm, SearchForm, SearchLogForm
 from search.ranking import semantic
 from search.selectors import MAX_PER_PAGE, filter_choices, result_url, search_explain, search_run, search_suggest
 from search.synonyms import CACHE_SECONDS as SYNONYM_SECONDS
 
 PER_PAGE = 10
 TYPE_LABELS = {ARTICLE: "Article", POST: "Community post"}
-SEARCH_LOG = "search-log"  # the page slot holding this request's SearchQueryLog id
 
 
 def _session_key(request):
     # The cookie value rather than request.session: no session row is read or created.
     return request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-
-
-def _log_search(request, query: str, result_count: int) -> page_cache.Slot:
-    log = analytics.query_log_create(text=query, result_count=result_count, source="page",
-                                     session_key=_session_key(request)) if query else None
-    return page_cache.Slot(SEARCH_LOG, log.pk if log else "")
-
-
-def _log_cached_search(request, meta: dict) -> dict[str, str]:
-    """A cache hit is still a search: log it, and put its id in the page for click logging."""
-    log_id = _log_search(request, meta.get("query", ""), meta.get("result_count", 0))
-    return {log_id.placeholder: str(log_id)}
 
 
 def _search_page(request):
@@ -48,15 +36,13 @@ def _search_page(request):
     page_number = form.value("page", 1)
     page = search_run(text=query, kinds=(kind,) if kind else KINDS, category_id=category_id,
                       section_id=section_id, page=page_number, per_page=PER_PAGE)
-    logged = {"query": query, "result_count": page.total} if query and page.page == 1 else {}
-    log_id = _log_search(request, logged.get("query", ""), page.total)
     categories = filter_choices()
     tabs = [
         {"value": value, "label": label, "current": value == kind,
          "count": sum(page.kind_counts.get(k, 0) for k in ((value,) if value else KINDS))}
         for value, label in [("", "All"), (ARTICLE, "Articles"), (POST, "Community")]
     ]
-    response = render(request, "search/search.html", {
+    return render(request, "search/search.html", {
         "query": query,
         "results": page,
         "items": [{"item": item, "type_label": TYPE_LABELS[item.kind]} for item in page.items],
@@ -66,17 +52,19 @@ def _search_page(request):
         "category_id": category_id,
         "section_id": section_id,
         "filtered": bool(kind or category_id or section_id),
-        "log_id": log_id,
+        # The page writes nothing: search.js posts this to search:log (see search.analytics).
+        # Only first pages count as searches; later pages are the same search read further.
+        "log_token": analytics.search_token(text=query, result_count=page.total, at=clock.now())
+        if page.page == 1 else "",
         "first_position": (page.page - 1) * page.per_page + 1,
     })
-    return page_cache.with_slots(response, log_id, meta=logged)
 
 
 # Anonymous searches come from the page cache: results depend on content and synonyms
-# ("content") and on the index ("search"). Every request is still logged, hit or not.
-# Entries live as long as another process may keep old synonyms (see search.synonyms).
-search_page = require_GET(cached(_search_page, per_request=_log_cached_search,
-                                 timeout=SYNONYM_SECONDS))
+# ("content") and on the index ("search"). The page is the same for every visitor (its
+# log token included), so a hit costs no query at all. Entries live as long as another
+# process may keep old synonyms (see search.synonyms).
+search_page = require_GET(cached(_search_page, timeout=SYNONYM_SECONDS))
 
 
 @require_GET
@@ -87,20 +75,54 @@ def suggest(request):
     return response
 
 
+# CSRF-exempt like every beacon (kb.beacons): it records only what the token says the site
+# showed, within the limits.
+@csrf_exempt
+@require_POST
+def record_search(request):
+    """The search page's beacon: record its search; JSON with the reference clicks send."""
+    form = SearchLogForm(request.POST)
+    at = clock.now()
+    found = analytics.search_from_token(form.cleaned_data["token"], at=at) if form.is_valid() else None
+    if found is None:
+        return JsonResponse({"error": "InvalidParameter", "fields": ["token"]}, status=400)
+    if limited := beacons.limited_response(request, scope=analytics.LOG_SCOPE, at=at,
+                                           address=analytics.LOG_ADDRESS_RATE, visitor=analytics.LOG_VISITOR_RATE):
+        return limited
+    if is_agent(request.user):  # agents trying their own help center are not customers searching
+        return beacons.no_content()
+    query, result_count = found
+    log = analytics.query_log_create(text=query, result_count=result_count, source="page",
+                                     session_key=_session_key(request))
+    response = JsonResponse({"log": analytics.click_ref(log, at=at)})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def record_click(request):
-    """POST (from search.js, a beacon): 204. GET (a plain link): log, then redirect."""
+    """POST (search.js's beacon): record the click, 204. GET (an old plain link): only redirect,
+    since a GET writes nothing."""
     form = ClickForm(request.POST if request.method == "POST" else request.GET)
-    if not form.is_valid():
-        if request.method == "POST":
-            return JsonResponse({"error": "InvalidParameter", "fields": list(form.errors)}, status=400)
-        return HttpResponseRedirect(reverse("search:search"))
+    valid = form.is_valid()
+    if request.method == "GET":
+        key = form.cleaned_data.get("key")
+        if not key:
+            return HttpResponseRedirect(reverse("search:search"))
+        kind, pk = split_key(key)
+        return HttpResponseRedirect(result_url(kind=kind, pk=pk) or reverse("search:search"))
+    at = clock.now()
+    log_id = analytics.log_id_from_ref(form.cleaned_data["log"], at=at) if valid else None
+    if log_id is None:
+        fields = sorted(form.errors) if not valid else ["log"]
+        return JsonResponse({"error": "InvalidParameter", "fields": fields}, status=400)
+    if limited := beacons.limited_response(request, scope=analytics.CLICK_SCOPE, at=at,
+                                           address=analytics.CLICK_ADDRESS_RATE,
+                                           visitor=analytics.CLICK_VISITOR_RATE):
+        return limited
     kind, pk = split_key(form.cleaned_data["key"])
-    analytics.click_create(query_log_id=form.cleaned_data["log"],
-                           position=form.cleaned_data["position"], kind=kind, object_id=pk)
-    if request.method == "POST":
-        return HttpResponse(status=204)
-    return HttpResponseRedirect(result_url(kind=kind, pk=pk) or reverse("search:search"))
+    analytics.click_create(query_log_id=log_id, position=form.cleaned_data["position"], kind=kind, object_id=pk)
+    return beacons.no_content()
 
 
 @agent_required
@@ -146,6 +168,7 @@ def api_article_search(request):
 
     body, found = api.article_search_json(query=query, page=page_number, per_page=per_page,
                                           absolute_url=request.build_absolute_uri, page_url=page_url)
+    # An API search is logged as it is answered: an API client runs no beacon script.
     if page_number == 1:
         analytics.query_log_create(text=query, result_count=found.total, source="api",
                                    session_key=_session_key(request))

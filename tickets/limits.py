@@ -25,3 +25,9 @@ DEFLECTION_RATE = throttle.Rate(60, timedelta(hours=1))
 def by_ip(request, rate: throttle.Rate) -> list[throttle.Limit]:
     """The one limit most forms have: ``rate`` per client address."""
     return [throttle.Limit("ip", throttle.client_ip(request), rate)]
+
+
+# The cancel flow's event beacon (route shown, self-service link followed; see kb.beacons).
+FLOW_EVENT_SCOPE = "cancel_flow_event"
+FLOW_EVENT_ADDRESS_RATE = throttle.Rate(300, timedelta(hours=1))
+FLOW_EVENT_VISITOR_RATE = throttle.Rate(60, timedelta(hours=1))

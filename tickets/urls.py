@@ -7,6 +7,7 @@ app_name = "tickets"
 urlpatterns = [
     path("contact/", cancel_flow.contact, name="contact"),
     path("contact/cancel/", cancel_flow.cancel_flow, name="cancel_flow"),
+    path("contact/cancel/event/", cancel_flow.cancel_flow_event, name="cancel_flow_event"),
     path("contact/cancel/callback/<str:reference>/", cancel_flow.callback_done, name="callback_done"),
     path("contact/cancel/go/<int:link_id>/", cancel_flow.self_service_link, name="self_service_link"),
     path("agent/callbacks/", cancel_flow.agent_callbacks, name="agent_callbacks"),

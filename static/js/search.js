@@ -1,4 +1,4 @@
-// kb search: instant suggestions for every search box, and result-click logging.
+// kb search: instant suggestions for every search box, search and result-click logging.
 // Progressive enhancement: without this file the search form simply submits to /search/.
 // Suggestions follow the ARIA 1.2 combobox + listbox pattern: arrow keys move through the
 // options (aria-activedescendant), Enter opens the highlighted one, Escape closes the list.
@@ -122,11 +122,29 @@
     input.addEventListener("blur", function () { setTimeout(close, 100); });
   }
 
-  // Result clicks: a beacon to /search/click/ with the logged search and the position.
-  function trackClicks() {
+  // Search logging. Serving the page writes nothing: the page carries a signed token of the
+  // search it ran, posted here once it has loaded; the answer names the logged search, which
+  // result clicks then report (a beacon to /search/click/ with the position). A click before
+  // the answer arrives is not reported.
+  function logSearch() {
+    var body = document.getElementById("search-body");
+    var url = body && body.getAttribute("data-search-log-url");
+    var token = body && body.getAttribute("data-search-log-token");
+    if (!url || !token || !window.fetch) return;
+    var data = new URLSearchParams();
+    data.append("token", token);
+    fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.status === 200 ? response.json() : null; })
+      .then(function (answer) { if (answer && answer.log) trackClicks(answer.log); })
+      .catch(function () { /* offline: the search simply goes unlogged */ });
+  }
+
+  function trackClicks(log) {
     var form = document.getElementById("search-click-form");
-    var results = document.querySelector(".search-results[data-search-log]");
-    if (!form || !results || !results.getAttribute("data-search-log") || !navigator.sendBeacon) return;
+    var results = document.querySelector(".search-results");
+    if (!form || !results || !navigator.sendBeacon) return;
+    form.elements.log.value = log;
+    results.setAttribute("data-search-logged", "true");
     results.addEventListener("click", function (event) {
       var link = event.target.closest("a[data-search-position]");
       if (!link) return;
@@ -139,6 +157,6 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("input[data-suggest-url]").forEach(setup);
-    trackClicks();
+    logSearch();
   });
 })();

@@ -12,12 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import services
+from search import analytics
 from search.backends.base import reset_backends
 from search.index import index_rebuild
 from search.models import SearchClick, SearchQueryLog, Synonym
 from search.query import clean_text
 from search.synonyms import clear_synonym_cache
 from search.tasks import sync_documents
+from tests.beacons import log_search, logged_search, page_attribute
 from tests.search_tests.backend_contract import BAD_QUERIES, demo_content
 
 SEARCH = reverse("search:search")
@@ -143,19 +145,21 @@ def test_search_page_runs_a_constant_number_of_queries(client, agent, make_secti
     index_rebuild()
     client.get(SEARCH, {"q": "warm up"})  # the per-process synonym cache
     # Articles, the query log, categories with their sections for the filters; posts add one.
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         response = client.get(SEARCH, {"q": "sprocket", "type": "article"})
     assert len(result_urls(response)) == 3
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         response = client.get(SEARCH, {"q": "gadget", "type": "article"})
     assert len(result_urls(response)) == 10 and response.context["results"].total == 50
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(SEARCH, {"q": "sprocket question"})
     assert {item.kind for item in response.context["results"].items} == {"article", "post"}
 
 
 def test_searching_logs_the_normalised_query_without_ip(client, demo):
-    client.get(SEARCH, {"q": "  Stop   BILLING "}, REMOTE_ADDR="203.0.113.9")
+    page = client.get(SEARCH, {"q": "  Stop   BILLING "}, REMOTE_ADDR="203.0.113.9")
+    assert not SearchQueryLog.objects.exists()  # the page writes nothing: its beacon logs
+    assert log_search(client, page, REMOTE_ADDR="203.0.113.9").status_code == 200
     log = SearchQueryLog.objects.get()
     assert (log.query, log.source) == ("stop billing", "page")
     assert log.result_count >= 1
@@ -230,27 +234,31 @@ def test_suggestions_return_a_few_matching_article_titles(client, demo):
 # --- clicks and analytics ------------------------------------------------------------------
 
 def test_a_result_click_is_logged_with_its_position(client, demo):
-    client.get(SEARCH, {"q": "stop billing"})
-    log = SearchQueryLog.objects.get()
+    ref = logged_search(client, client.get(SEARCH, {"q": "stop billing"}))
     key = f"article:{demo['cancel'].pk}"
-    assert client.post(CLICK, {"log": log.pk, "position": 1, "key": key}).status_code == 204
-    response = client.get(CLICK, {"log": log.pk, "position": 2, "key": key})
-    assert response.status_code == 302 and response["Location"] == demo["cancel"].get_absolute_url()
+    assert client.post(CLICK, {"log": ref, "position": 1, "key": key}).status_code == 204
+    assert client.post(CLICK, {"log": ref, "position": 2, "key": key}).status_code == 204
     assert sorted(SearchClick.objects.values_list("position", flat=True)) == [1, 2]
+    assert set(SearchClick.objects.values_list("query_log_id", flat=True)) == {SearchQueryLog.objects.get().pk}
+
+
+def test_a_plain_click_link_only_redirects_and_writes_nothing(client, demo, django_assert_num_queries):
+    ref = logged_search(client, client.get(SEARCH, {"q": "stop billing"}))
+    with django_assert_num_queries(1):  # the article's address, read
+        response = client.get(CLICK, {"log": ref, "position": 2, "key": f"article:{demo['cancel'].pk}"})
+    assert response.status_code == 302 and response["Location"] == demo["cancel"].get_absolute_url()
+    assert not SearchClick.objects.exists()
 
 
 def test_click_links_never_redirect_to_a_draft(client, demo):
-    client.get(SEARCH, {"q": "billing"})
-    log = SearchQueryLog.objects.get()
-    response = client.get(CLICK, {"log": log.pk, "position": 1, "key": f"article:{demo['draft'].pk}"})
+    response = client.get(CLICK, {"position": 1, "key": f"article:{demo['draft'].pk}"})
     assert response["Location"] == SEARCH
 
 
 def test_agents_see_top_no_result_and_unclicked_queries(client, demo, agent):
     for text in ["stop billing", "stop billing", "qwertyuiop", "invoices"]:
-        client.get(SEARCH, {"q": text})
-    clicked = SearchQueryLog.objects.filter(query="invoices").get()
-    client.post(CLICK, {"log": clicked.pk, "position": 1, "key": f"article:{demo['invoices'].pk}"})
+        ref = logged_search(client, client.get(SEARCH, {"q": text}))
+    client.post(CLICK, {"log": ref, "position": 1, "key": f"article:{demo['invoices'].pk}"})
     old = SearchQueryLog.objects.create(query="ancient", result_count=0)
     SearchQueryLog.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=40))
     client.force_login(agent)
@@ -280,24 +288,20 @@ def test_synonyms_added_by_agents_apply_at_once(client, demo):
 
 # --- the page cache ------------------------------------------------------------------------
 
-def logged_id(response):
-    match = re.search(r'data-search-log="(\d+)"', response.content.decode())
-    return int(match.group(1)) if match else None
-
-
-def test_a_repeated_anonymous_search_comes_from_the_cache_and_is_still_logged(
+def test_a_repeated_anonymous_search_comes_from_the_cache_without_a_query_and_is_still_logged(
         client, demo, django_assert_num_queries):
     first = client.get(SEARCH, {"q": "stop billing"})
     assert first.headers["X-KB-Page-Cache"] == "miss"
-    with django_assert_num_queries(1):  # the SearchQueryLog INSERT, nothing else
-        second = Client().get(SEARCH, {"q": "stop billing"})
+    visitor = Client()
+    with django_assert_num_queries(0):
+        second = visitor.get(SEARCH, {"q": "stop billing"})
     assert second.headers["X-KB-Page-Cache"] == "hit"
     assert demo["cancel"].get_absolute_url() in second.content.decode()
+    logged_search(client, first)
+    logged_search(visitor, second)
     logs = list(SearchQueryLog.objects.order_by("pk"))
     assert len(logs) == 2
     assert logs[0].result_count == logs[1].result_count == first.context["results"].total
-    assert (logged_id(first), logged_id(second)) == (logs[0].pk, logs[1].pk)
-    assert f'name="log" value="{logs[1].pk}"' in second.content.decode()
 
 
 def test_a_click_on_a_cached_result_page_is_attributed_to_that_search(demo):
@@ -305,28 +309,98 @@ def test_a_click_on_a_cached_result_page_is_attributed_to_that_search(demo):
     visitor = Client(enforce_csrf_checks=True)
     page = visitor.get(SEARCH, {"q": "stop billing"})
     assert page.headers["X-KB-Page-Cache"] == "hit"
+    ref = logged_search(visitor, page)
     html = page.content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
     key = f"article:{demo['cancel'].pk}"
-    click = visitor.post(CLICK, {"log": logged_id(page), "position": 1, "key": key,
-                                 "csrfmiddlewaretoken": token})
+    click = visitor.post(CLICK, {"log": ref, "position": 1, "key": key, "csrfmiddlewaretoken": token})
     assert click.status_code == 204
-    assert SearchClick.objects.get().query_log_id == SearchQueryLog.objects.latest("pk").pk
+    assert SearchClick.objects.get().query_log_id == SearchQueryLog.objects.get().pk
 
 
-def test_cached_result_pages_never_answer_304_with_an_old_log_id(client, demo):
+def test_cached_result_pages_answer_conditional_gets_now_that_they_hold_nothing_per_visitor(client, demo):
     first = client.get(SEARCH, {"q": "stop billing"})
-    assert "ETag" not in first.headers and "Last-Modified" not in first.headers
-    again = client.get(SEARCH, {"q": "stop billing"}, HTTP_IF_NONE_MATCH="*",
-                       HTTP_IF_MODIFIED_SINCE="Wed, 01 Jan 2098 00:00:00 GMT")
-    assert again.headers["X-KB-Page-Cache"] == "hit"
-    assert again.status_code == 200 and logged_id(again) not in (None, logged_id(first))
+    again = client.get(SEARCH, {"q": "stop billing"}, HTTP_IF_NONE_MATCH=first.headers["ETag"])
+    assert again.status_code == 304
+
+
+# --- the log and click beacons ----------------------------------------------------------------
+
+LOG = reverse("search:log")
+
+
+def test_the_log_beacon_refuses_forged_altered_and_old_tokens(client, demo, clock):
+    from django.core import signing
+
+    start = clock(timezone.now())
+    page = client.get(SEARCH, {"q": "stop billing"})
+    token = page_attribute(page, "data-search-log-token")
+    forged = signing.dumps({"at": int(start.timestamp()), "data": {"q": "buy cheap pills", "n": 0}},
+                           salt="kb.beacons.search.log", key="not-our-key")
+    altered = token[:-2] + ("aa" if not token.endswith("aa") else "bb")
+    for bad in ["", "x", forged, altered, "a" * 2000]:
+        response = client.post(LOG, {"token": bad})
+        assert response.status_code == 400 and response.json()["error"] == "InvalidParameter"
+    clock(start + analytics.TOKEN_MAX_AGE + timedelta(seconds=1))
+    assert client.post(LOG, {"token": token}).status_code == 400
+    assert not SearchQueryLog.objects.exists()
+    assert client.get(LOG).status_code == 405
+
+
+def test_pages_without_a_query_or_past_the_first_carry_no_token(client, widget_tips):
+    widget_tips(12)
+    assert page_attribute(client.get(SEARCH), "data-search-log-token") == ""
+    assert page_attribute(client.get(SEARCH, {"q": "widget", "page": 2}), "data-search-log-token") == ""
+    assert page_attribute(client.get(SEARCH, {"q": "widget"}), "data-search-log-token")
+
+
+def test_a_search_with_no_results_is_logged_too(client, demo):
+    logged_search(client, client.get(SEARCH, {"q": "qwertyuiop"}))
+    assert SearchQueryLog.objects.get().result_count == 0
+
+
+def test_the_log_beacon_is_limited_per_address_without_a_row(client, demo, settings):
+    settings.KB_RATE_LIMITS = {"search_log.ip": "2/h"}
+    page = client.get(SEARCH, {"q": "stop billing"})
+    assert [log_search(client, page).status_code for _ in range(3)] == [200, 200, 429]
+    assert SearchQueryLog.objects.count() == 2
+    assert log_search(Client(), page, REMOTE_ADDR="198.51.100.7").status_code == 200  # another address
+
+
+def test_the_log_beacon_is_limited_per_signed_in_visitor(client, demo, customer, settings):
+    settings.KB_RATE_LIMITS = {"search_log.visitor": "1/h"}
+    client.force_login(customer)
+    page = client.get(SEARCH, {"q": "stop billing"})
+    assert log_search(client, page, REMOTE_ADDR="198.51.100.1").status_code == 200
+    assert log_search(client, page, REMOTE_ADDR="198.51.100.2").status_code == 429  # a new address does not help
+    assert SearchQueryLog.objects.count() == 1
+
+
+def test_agents_searches_are_not_logged(client, demo, agent):
+    client.force_login(agent)
+    response = log_search(client, client.get(SEARCH, {"q": "stop billing"}))
+    assert response.status_code == 204
+    assert not SearchQueryLog.objects.exists()
+
+
+def test_the_click_beacon_refuses_made_up_references_and_is_limited(client, demo, settings):
+    key = f"article:{demo['cancel'].pk}"
+    ref = logged_search(client, client.get(SEARCH, {"q": "stop billing"}))
+    log = SearchQueryLog.objects.get()
+    for bad in [str(log.pk), "", ref[:-3] + "xyz"]:
+        assert client.post(CLICK, {"log": bad, "position": 1, "key": key}).status_code == 400
+    settings.KB_RATE_LIMITS = {"search_click.ip": "1/h"}
+    assert client.post(CLICK, {"log": ref, "position": 1, "key": key}).status_code == 204
+    assert client.post(CLICK, {"log": ref, "position": 2, "key": key}).status_code == 429
+    assert list(SearchClick.objects.values_list("position", flat=True)) == [1]
 
 
 def test_later_result_pages_are_cached_but_not_logged(client, widget_tips):
     widget_tips(12)
     client.get(SEARCH, {"q": "widget", "page": 2})
-    assert client.get(SEARCH, {"q": "widget", "page": 2}).headers["X-KB-Page-Cache"] == "hit"
+    page = client.get(SEARCH, {"q": "widget", "page": 2})
+    assert page.headers["X-KB-Page-Cache"] == "hit"
+    assert log_search(client, page).status_code == 400  # no token to post
     assert not SearchQueryLog.objects.exists()
 
 
@@ -370,12 +444,15 @@ def test_a_new_synonym_invalidates_cached_results(client, demo):
 
 
 @pytest.mark.parametrize("who", ["customer", "agent"])
-def test_signed_in_searchers_always_get_a_fresh_logged_page(client, demo, request, who):
+def test_signed_in_searchers_always_get_a_fresh_page(client, demo, request, who):
     Client().get(SEARCH, {"q": "stop billing"})  # cached by an anonymous visitor
     client.force_login(request.getfixturevalue(who))
     response = client.get(SEARCH, {"q": "stop billing"})
     assert "X-KB-Page-Cache" not in response.headers
     assert "Signed in as" in response.content.decode()
-    log = SearchQueryLog.objects.latest("pk")
-    assert logged_id(response) == log.pk and log.session_hash
-    assert response.context["log_id"] == str(log.pk)
+
+
+def test_a_signed_in_customers_search_is_logged_under_their_session(client, demo, customer):
+    client.force_login(customer)
+    logged_search(client, client.get(SEARCH, {"q": "stop billing"}))
+    assert SearchQueryLog.objects.get().session_hash

@@ -1,12 +1,13 @@
 """The cancel flow at fixed moments: callback form while Business Solutions is open,
 self-service steps while closed, agent previews, plan switching and flow events."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
 
 from kb.models import OutgoingEmail
+from tests.beacons import flow_event, page_attribute
 from tickets.models import Callback, FlowEvent, Team, Ticket
 
 from .conftest import HOLIDAY_MOMENT, NIGHT_MOMENT, OPEN_MOMENT, WEEKEND_MOMENT
@@ -172,26 +173,95 @@ def test_the_preview_parameter_is_ignored_for_visitors_and_customers(client, can
 
 def test_showing_a_route_is_recorded_for_the_deflection_figures(client, cancel_demo, clock):
     clock(NIGHT_MOMENT)
-    client.get(URL + "?plan=lumora-complete")
+    page = client.get(URL + "?plan=lumora-complete")
+    assert not FlowEvent.objects.exists()  # the page writes nothing: its beacon records
+    assert flow_event(client, page).status_code == 204
     event = FlowEvent.objects.get()
-    assert (event.kind, event.route, event.plan.slug) == ("route_shown", "self_service", "lumora-complete")
+    assert (event.kind, event.route, event.plan.slug, event.at) == (
+        "route_shown", "self_service", "lumora-complete", NIGHT_MOMENT)
     assert len(event.visitor) == 64 and client.session.session_key not in event.visitor
 
 
-def test_a_self_service_link_click_is_recorded_and_redirects(client, cancel_demo, clock):
+def test_a_self_service_link_click_is_recorded_by_the_beacon_and_the_link_only_redirects(
+        client, cancel_demo, clock, django_assert_num_queries):
     from tickets.models import PlanLink
 
     clock(NIGHT_MOMENT)
     link = PlanLink.objects.get(plan__slug="lumora-complete", kind="video")
-    page = client.get(reverse("tickets:self_service_link", args=[link.pk]) + "?route=self_service")
-    assert page.status_code == 302 and page["Location"] == link.url
+    page = client.get(URL + "?plan=lumora-complete")
+    assert f'data-link="{link.pk}"' in page.content.decode()
+    with django_assert_num_queries(1):  # the link, read; nothing written
+        followed = client.get(reverse("tickets:self_service_link", args=[link.pk]))
+    assert followed.status_code == 302 and followed["Location"] == link.url
+    assert not FlowEvent.objects.exists()
+    assert flow_event(client, page, link=link.pk).status_code == 204
     event = FlowEvent.objects.get(kind="link_clicked")
-    assert (event.route, event.link_id, event.at) == ("self_service", link.pk, NIGHT_MOMENT)
+    assert (event.route, event.link_id, event.plan.slug, event.at) == (
+        "self_service", link.pk, "lumora-complete", NIGHT_MOMENT)
+
+
+def test_a_link_the_page_did_not_show_is_refused(client, cancel_demo, clock):
+    from tickets.models import PlanLink
+
+    clock(NIGHT_MOMENT)
+    other_plan = PlanLink.objects.exclude(plan__slug="lumora-complete").first()
+    page = client.get(URL + "?plan=lumora-complete")
+    for link in [other_plan.pk, 999999, "x"]:
+        assert flow_event(client, page, link=link).status_code == 400
+    assert not FlowEvent.objects.exists()
 
 
 def test_an_unknown_link_is_404_and_records_nothing(client, cancel_demo):
     assert client.get(reverse("tickets:self_service_link", args=[999999])).status_code == 404
     assert not FlowEvent.objects.exists()
+
+
+def test_the_event_beacon_refuses_forged_and_old_tokens(client, cancel_demo, clock):
+    from django.core import signing
+
+    from tickets.selectors.cancel_flow import EVENT_TOKEN_MAX_AGE
+
+    clock(NIGHT_MOMENT)
+    page = client.get(URL)
+    token = page_attribute(page, "data-event-token")
+    forged = signing.dumps({"at": int(NIGHT_MOMENT.timestamp()), "data": {"route": "callback", "plan": None}},
+                           salt="kb.beacons.tickets.cancel_flow", key="not-our-key")
+    events = reverse("tickets:cancel_flow_event")
+    for bad in ["", "x", forged, token[:-2] + ("aa" if not token.endswith("aa") else "bb")]:
+        assert client.post(events, {"token": bad}).status_code == 400
+    clock(NIGHT_MOMENT + EVENT_TOKEN_MAX_AGE + timedelta(seconds=1))
+    assert client.post(events, {"token": token}).status_code == 400
+    assert not FlowEvent.objects.exists()
+    assert client.get(events).status_code == 405
+
+
+def test_the_event_beacon_is_limited_per_address_without_a_row(client, cancel_demo, clock, settings):
+    settings.KB_RATE_LIMITS = {"cancel_flow_event.ip": "2/h"}
+    clock(NIGHT_MOMENT)
+    page = client.get(URL)
+    assert [flow_event(client, page).status_code for _ in range(3)] == [204, 204, 429]
+    assert FlowEvent.objects.count() == 2
+
+
+def test_the_event_beacon_is_limited_per_signed_in_visitor(client, cancel_demo, clock, customer, settings):
+    settings.KB_RATE_LIMITS = {"cancel_flow_event.visitor": "1/h"}
+    clock(NIGHT_MOMENT)
+    client.force_login(customer)
+    page = client.get(URL)
+    assert flow_event(client, page, REMOTE_ADDR="198.51.100.1").status_code == 204
+    assert flow_event(client, page, REMOTE_ADDR="198.51.100.2").status_code == 429
+    assert FlowEvent.objects.count() == 1
+
+
+def test_agents_views_are_not_recorded(client, cancel_demo, clock, agent):
+    clock(NIGHT_MOMENT)
+    client.force_login(agent)
+    assert flow_event(client, client.get(URL)).status_code == 204
+    assert not FlowEvent.objects.exists()
+
+
+def test_an_agents_preview_carries_no_token(agent_preview):
+    assert page_attribute(agent_preview(OPEN_MOMENT, "2026-12-25T10:00-08:00"), "data-event-token") == ""
 
 
 # --- Submitting a callback -------------------------------------------------------------
@@ -252,8 +322,8 @@ def test_the_cancel_page_renders_in_constant_queries(client, cancel_demo, clock,
 
     clock(NIGHT_MOMENT)
     client.get(URL + "?plan=lumora-complete")  # the session exists and remembers the plan
-    # teams, hours, exceptions, plans, links, session, the day's analytics salt, event
-    with django_assert_num_queries(8) as few:
+    # teams, hours, exceptions, plans, links, session
+    with django_assert_num_queries(6) as few:
         client.get(URL)
     team = Team.objects.get(slug="business-solutions")
     for n in range(15):
@@ -284,5 +354,6 @@ def test_a_callback_booked_in_a_preview_is_confirmed_by_email_now_not_at_the_pre
 def test_viewing_the_cancel_flow_is_counted_without_giving_the_visitor_a_session(client, cancel_demo, clock):
     clock(NIGHT_MOMENT)
     response = client.get(URL)
-    assert "sessionid" not in response.cookies
+    counted = flow_event(client, response)
+    assert "sessionid" not in response.cookies and "sessionid" not in counted.cookies
     assert FlowEvent.objects.filter(kind="route_shown").count() == 1

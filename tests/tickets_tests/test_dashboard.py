@@ -17,6 +17,7 @@ from articles import analytics
 from articles.models import ArticleViewDay
 from kb.models import VisitorDay
 from search.index import index_rebuild
+from tests.beacons import logged_search
 from tickets.models import Deflection, FlowEvent, Plan, Team, Ticket
 from tickets.office_hours import Slot
 from tickets.services import callbacks as services
@@ -79,10 +80,10 @@ def recorded_week(make_article, cancel_demo, agent, customer, mailoutbox, django
     two.post(HIT, {"kind": "article", "id": password.pk})
     three.post(HIT, {"kind": "page"})
     # Visitor one searches (one search finds something and is clicked, one finds nothing)...
-    found = one.get(reverse("search:search"), {"q": "reset password"})
-    one.post(reverse("search:click"),
-             {"log": found.context["log_id"], "position": 1, "key": f"article:{password.pk}"})
-    one.get(reverse("search:search"), {"q": "qqqzzz nothing"})
+    # (each page's search is logged by its beacon, as search.js posts it)
+    found = logged_search(one, one.get(reverse("search:search"), {"q": "reset password"}))
+    one.post(reverse("search:click"), {"log": found, "position": 1, "key": f"article:{password.pk}"})
+    logged_search(one, one.get(reverse("search:search"), {"q": "qqqzzz nothing"}))
     # ... then sends a request, and solves it with the auto-reply's link.
     with django_capture_on_commit_callbacks(execute=True):
         one.post(reverse("tickets:request_create"), {

@@ -339,6 +339,13 @@ class CallbackForm(HoneypotFormMixin, BootstrapForm):
         return self.fields["slot"].slot_for(self.cleaned_data["slot"])
 
 
+class FlowEventForm(forms.Form):
+    """The cancel flow's beacon: the page's token and, for a followed link, its id."""
+
+    token = forms.CharField(max_length=1000)
+    link = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+
 class PlanPickerForm(forms.Form):
     """The no-JavaScript plan switcher: a plain GET form (``?plan=<slug>``)."""
 

@@ -1,5 +1,10 @@
-"""What the cancel flow page shows at a moment: one read, so the view only binds the form,
-records the visit and renders.
+"""What the cancel flow page shows at a moment: one read, so the view only binds the form
+and renders.
+
+Showing the page writes nothing: the page carries a signed token of the route and plan it
+showed (:func:`flow_event_token`), which static/js/cancel_flow.js posts to
+``tickets:cancel_flow_event`` to record the view, and again with a link's id when a
+self-service link is followed (see kb.beacons).
 
 :func:`cancel_flow_page` costs the queries of :func:`~tickets.selectors.callbacks.cancel_flow_teams`
 (3) and :func:`~tickets.selectors.callbacks.active_plans` (1); the chosen plan's steps
@@ -13,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from kb import beacons
+
 from .. import office_hours, phones, routing
 from ..models import Plan, Team
 from . import callbacks
@@ -21,6 +28,26 @@ from . import callbacks
 DEFAULT_LEAD = timedelta(minutes=15)
 DEFAULT_SLOT_LENGTH = timedelta(minutes=30)
 UTC_ZONE = ZoneInfo("UTC")
+# A cached page lives two minutes (keyed by the minute); an hour covers a slow load or a
+# tab restored later, and replays are bounded by the beacon's limits.
+EVENT_TOKEN_MAX_AGE = timedelta(hours=1)
+_EVENT_SALT = "tickets.cancel_flow"
+
+
+def flow_event_token(*, route: str, plan_id: int | None, at: datetime) -> str:
+    """What the page carries so that its view, and the links followed from it, are recorded."""
+    return beacons.sign({"route": route, "plan": plan_id}, salt=_EVENT_SALT, at=at)
+
+
+def flow_event_from_token(token: str, *, at: datetime) -> tuple[str, int | None] | None:
+    """(route, plan id) of a token the page made, or None if forged or too old."""
+    payload = beacons.unsign(token, salt=_EVENT_SALT, max_age=EVENT_TOKEN_MAX_AGE, at=at)
+    if payload is None:
+        return None
+    route, plan_id = payload.get("route"), payload.get("plan")
+    if not isinstance(route, str) or not (plan_id is None or isinstance(plan_id, int)):
+        return None
+    return route, plan_id
 
 
 @dataclass(frozen=True)
@@ -76,6 +103,9 @@ class CancelFlowPage:
             "at_param": at_param if preview else "",
             "status_moment": decision.callbacks.open_until or decision.callbacks.next_opening,
             "chat_moment": (decision.chat.open_until or decision.chat.next_opening) if decision.chat else None,
+            # Agents' previews of other moments are not recorded.
+            "event_token": "" if preview else flow_event_token(
+                route=decision.route, plan_id=self.plan.pk if self.plan else None, at=self.at),
         }
 
 

@@ -6,19 +6,28 @@ from datetime import UTC, datetime, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from kb import analytics, clock, page_cache, params, throttle
+from kb import analytics, beacons, clock, page_cache, params, throttle
 from kb.permissions import agent_required, is_agent
 
 from ..cache import CANCEL_FLOW
-from ..forms.callbacks import CallbackForm, OutcomeForm, PlanPickerForm
-from ..limits import CALLBACK_IP_RATE, CALLBACK_PHONE_RATE, PUBLIC_FORM_SCOPE, by_ip
+from ..forms.callbacks import CallbackForm, FlowEventForm, OutcomeForm, PlanPickerForm
+from ..limits import (
+    CALLBACK_IP_RATE,
+    CALLBACK_PHONE_RATE,
+    FLOW_EVENT_ADDRESS_RATE,
+    FLOW_EVENT_SCOPE,
+    FLOW_EVENT_VISITOR_RATE,
+    PUBLIC_FORM_SCOPE,
+    by_ip,
+)
 from ..models import FlowEvent
 from ..selectors import callbacks as selectors
-from ..selectors.cancel_flow import CancelFlowPage, cancel_flow_page, preview_zone
+from ..selectors.cancel_flow import CancelFlowPage, cancel_flow_page, flow_event_from_token, preview_zone
 from ..services import callbacks as services
 
 SESSION_PLAN = "cancel_flow_plan"
@@ -30,7 +39,7 @@ CACHED_PAGE_SECONDS = 120
 
 def moment_of(request) -> datetime:
     """This request's "now", read once: the page cache keys the page by its minute, and the
-    view then renders (and records) that same moment, even if a minute turns meanwhile."""
+    view then renders that same moment, even if a minute turns meanwhile."""
     moment = getattr(request, "_cancel_flow_now", None)
     if moment is None:
         moment = request._cancel_flow_now = clock.now()
@@ -72,13 +81,6 @@ def _remember_plan(request, page: CancelFlowPage) -> None:
         request.session[SESSION_PLAN] = page.plan.slug
 
 
-def _record_view(request, *, route: str, plan_id: int | None, at: datetime) -> None:
-    # The daily visitor hash of kb.analytics: counting a view creates no session, so
-    # showing the page costs one INSERT and sets no cookie.
-    services.flow_event_record(kind=FlowEvent.Kind.ROUTE_SHOWN, route=route, plan_id=plan_id,
-                               visitor=analytics.visitor_hash_for(request, at=at), at=at)
-
-
 def _request_callback(request, page: CancelFlowPage, form: CallbackForm, *, preview: bool):
     """Handle the callback form's POST: a redirect or the 429 page, or None to show the form's errors."""
     if not page.takes_callbacks:
@@ -116,28 +118,14 @@ def _cancel_flow(request):
     _remember_plan(request, page)
     form = CallbackForm(request.POST if request.method == "POST" else None, action=request.get_full_path(),
                         **page.callback_form_options())
-    if request.method == "POST":
-        if response := _request_callback(request, page, form, preview=preview):
-            return response
-    elif not preview:
-        _record_view(request, route=page.decision.route, plan_id=page.plan.pk if page.plan else None, at=at)
-    response = render(request, "tickets/cancel_flow.html", {
+    if request.method == "POST" and (response := _request_callback(request, page, form, preview=preview)):
+        return response
+    # The view itself is recorded by the page's beacon (cancel_flow_event), not here.
+    return render(request, "tickets/cancel_flow.html", {
         **page.context(preview=preview, at_param=request.GET.get("at", "")),
         "picker": PlanPickerForm(plans=page.plans, current=page.plan),
         "form": form,
     })
-    if request.method != "POST" and not preview:
-        # What a cache hit of this page must record as the view above did (no slots: the
-        # page itself has no per-visitor value but its CSRF token, which the cache fills).
-        page_cache.with_slots(response, meta={"route": page.decision.route,
-                                              "plan": page.plan.pk if page.plan else None})
-    return response
-
-
-def _record_cached_view(request, meta: dict) -> dict[str, str]:
-    """A visitor got the page from the cache: count the view exactly as the page does."""
-    _record_view(request, route=meta["route"], plan_id=meta["plan"], at=moment_of(request))
-    return {}
 
 
 def _minute(request) -> str:
@@ -146,14 +134,49 @@ def _minute(request) -> str:
 
 # The busiest page of the contact flow (a price change sends everyone to "How do I
 # cancel?"). Anonymous visitors without a session get the page rendered for this minute
-# from the page cache; their view is still recorded (one FlowEvent each, the same row the
-# page writes) and their callback form gets their own CSRF token. Anyone with a session
-# (signed in, a remembered plan, a flash message) gets it rendered.
-# It reads ``?plan=``; ``?at=`` only for agents, who never get a cached page.
+# from the page cache; their view is recorded by the page's beacon and their callback form
+# gets their own CSRF token. Anyone with a session (signed in, a remembered plan, a flash
+# message) gets it rendered. It reads ``?plan=``; ``?at=`` only for agents, who never get a
+# cached page.
 cancel_flow = page_cache.cache_anonymous_page(
-    _cancel_flow, scopes=lambda **kwargs: [CANCEL_FLOW], params=("plan",), per_request=_record_cached_view,
-    variant=_minute, timeout=CACHED_PAGE_SECONDS,
+    _cancel_flow, scopes=lambda **kwargs: [CANCEL_FLOW], params=("plan",), variant=_minute,
+    timeout=CACHED_PAGE_SECONDS,
 )
+
+
+# CSRF-exempt like every beacon (kb.beacons): it records only what the token says the page
+# showed, within the limits.
+@csrf_exempt
+@require_POST
+def cancel_flow_event(request):
+    """The page's beacon: with ``token`` alone, the route was shown; with ``link`` too, that
+    self-service link was followed. 204; 400 for a forged or old token or a link the page did
+    not show; 429 over the limits."""
+    form = FlowEventForm(request.POST)
+    at = clock.now()
+    shown = flow_event_from_token(form.cleaned_data["token"], at=at) if form.is_valid() else None
+    if shown is None or shown[0] not in FlowEvent.Route.values:
+        return JsonResponse({"error": "InvalidParameter", "fields": sorted(form.errors) or ["token"]}, status=400)
+    route, plan_id = shown
+    link = None
+    if form.cleaned_data["link"] is not None:
+        link = selectors.plan_link(form.cleaned_data["link"])
+        if link is None or link.plan_id != plan_id:
+            return JsonResponse({"error": "InvalidParameter", "fields": ["link"]}, status=400)
+    if limited := beacons.limited_response(request, scope=FLOW_EVENT_SCOPE, at=at,
+                                           address=FLOW_EVENT_ADDRESS_RATE, visitor=FLOW_EVENT_VISITOR_RATE):
+        return limited
+    if is_agent(request.user):  # agents trying the flow are not customers leaving
+        return beacons.no_content()
+    # The daily visitor hash of kb.analytics: counting creates no session and sets no cookie.
+    visitor = analytics.visitor_hash_for(request, at=at)
+    if link is None:
+        services.flow_event_record(kind=FlowEvent.Kind.ROUTE_SHOWN, route=route, plan_id=plan_id,
+                                   visitor=visitor, at=at)
+    else:
+        services.flow_event_record(kind=FlowEvent.Kind.LINK_CLICKED, route=route, plan=link.plan, link=link,
+                                   visitor=visitor, at=at)
+    return beacons.no_content()
 
 
 def callback_done(request, reference: str):
@@ -168,16 +191,11 @@ def callback_done(request, reference: str):
 
 @require_GET
 def self_service_link(request, link_id: int):
-    """Count a click on a plan's link, then go there (only to URLs agents stored)."""
+    """Go to a plan's link (only to URLs agents stored). The click is counted by the page's
+    beacon (cancel_flow_event), since a GET writes nothing."""
     link = selectors.plan_link(link_id)
     if link is None:
         raise Http404("No such link.")
-    route = request.GET.get("route", "")
-    if route not in FlowEvent.Route.values:
-        route = ""
-    at = clock.now()
-    services.flow_event_record(kind=FlowEvent.Kind.LINK_CLICKED, route=route, plan=link.plan, link=link,
-                               visitor=analytics.visitor_hash_for(request, at=at), at=at)
     return HttpResponseRedirect(link.url)
 
 

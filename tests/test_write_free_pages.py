@@ -1,0 +1,85 @@
+"""Serving a page never writes to the database (README, "Privacy of the figures").
+
+Every public page is read by anonymous visitors (from the page cache, a miss and then a
+hit) and by a signed-in customer (always rendered), and every SQL statement it runs is
+captured: none may be an INSERT, UPDATE or DELETE. What pages record (page views, the
+search that ran, the cancel-flow route shown) arrives afterwards through their beacons.
+"""
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from demo import tickets as tickets_demo
+from search.index import index_rebuild
+from tickets.models import PlanLink
+
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+# A closed moment of the demo's callbacks team (a Wednesday evening in Los Angeles).
+NIGHT = datetime(2026, 6, 3, 20, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+
+
+@pytest.fixture
+def public_pages(make_article, make_post, topic, whoosh_index, clock):
+    clock(NIGHT)
+    article = make_article(title="Cancel your account", body="Open Billing and choose Cancel.")
+    section = article.section
+    post = make_post(title="How do I cancel my plan?", body="Billing question.")
+    tickets_demo.load()
+    link = PlanLink.objects.filter(plan__is_active=True).order_by("pk").first()
+    index_rebuild()
+    return {
+        "home": reverse("articles:home"),
+        "category": reverse("articles:category", kwargs={"slug": section.category.slug}),
+        "section": reverse("articles:section", kwargs={"pk": section.pk, "slug": section.slug}),
+        "article": article.get_absolute_url(),
+        "topics": reverse("articles:topics"),
+        "topic": reverse("articles:topic", kwargs={"slug": topic.slug}),
+        "post": post.get_absolute_url(),
+        "search": reverse("search:search") + "?q=cancel",
+        "search without results": reverse("search:search") + "?q=qqqzzz",
+        "search page 2": reverse("search:search") + "?q=cancel&page=2",
+        "search suggestions": reverse("search:suggest") + "?q=canc",
+        "cancel flow": reverse("tickets:cancel_flow"),
+        "self-service link": reverse("tickets:self_service_link", args=[link.pk]),
+        "contact": reverse("tickets:contact"),
+        "request form": reverse("tickets:request_create"),
+        "request suggestions": reverse("tickets:request_suggest") + "?q=cancel",
+        "click link": reverse("search:click") + f"?position=1&key=article:{article.pk}",
+    }
+
+
+def writes_of(client: Client, url: str) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response.status_code, [q["sql"] for q in queries.captured_queries if WRITE.match(q["sql"])]
+
+
+def test_no_public_page_writes_for_anonymous_visitors_cached_or_not(public_pages):
+    for name, url in public_pages.items():
+        for attempt in ("miss", "hit"):
+            status, writes = writes_of(Client(), url)
+            assert status in (200, 302), (name, attempt, status)
+            assert writes == [], (name, attempt, writes)
+
+
+def test_cached_pages_are_served_from_the_cache_the_second_time(public_pages):
+    # Guards the test above: the second round really exercises the cache hits.
+    for name in ("home", "article", "post", "topic", "search", "cancel flow"):
+        Client().get(public_pages[name])
+        assert Client().get(public_pages[name]).headers.get("X-KB-Page-Cache") == "hit", name
+
+
+def test_no_public_page_writes_for_a_signed_in_customer(public_pages, customer):
+    client = Client()
+    client.force_login(customer)  # the session row is written here, before the pages are read
+    for name, url in public_pages.items():
+        status, writes = writes_of(client, url)
+        assert status in (200, 302), (name, status)
+        assert writes == [], (name, writes)
