@@ -53,8 +53,10 @@ demo: migrate
 index: demo
 	$(PY) manage.py rebuild_index
 
+# The one command that turns DEBUG on: settings default to production-safe values, and
+# runserver refuses a non-loopback address with them (kb/serving.py, docs/deploy.md).
 run: index
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Chromium and npm come from the system: checked (or installed, as root) before anything is
 # built. Listed first, so a plain (serial) `make test` runs it before dev-venv.
@@ -65,8 +67,8 @@ test: browser-deps dev-venv
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
 
 # Production on one machine (bin/serve): same KB_DATA_DIR and demo as `make run`, but
-# gunicorn with 2 x cores workers, DEBUG off, KB_HTTPS=false for http://127.0.0.1, a secret
-# key generated once into $(KB_DATA_DIR)/secret_key, and the task worker alongside.
+# gunicorn with 2 x cores workers, DEBUG off, KB_HTTPS=false for http://127.0.0.1, the secret
+# key generated once into $(KB_DATA_DIR)/secret_key (as by `make run`), and the task worker alongside.
 serve: venv
 	PY=$(PY) PORT=$(PORT) bin/serve --demo
 

@@ -3,12 +3,19 @@
 Read from the environment so one file serves a laptop, a container and the benchmark:
   PORT              loopback port to listen on (default 8000)
   KB_BIND           full bind address instead, e.g. 0.0.0.0:8000 behind a proxy on another host
+                    (any address but loopback needs SECRET_KEY, ALLOWED_HOSTS and DEBUG off:
+                    on_starting below refuses to start otherwise)
   WEB_CONCURRENCY   worker processes (default 2 x CPU cores)
   KB_ACCESS_LOG     access log file, "-" for stdout (default), empty for none
 """
 
 import multiprocessing
 import os
+
+from kb import serving
+
+# on_starting checks the bind addresses, so kb/wsgi.py need not treat them as public.
+serving.bind_checked_by("gunicorn")
 
 bind = os.environ.get("KB_BIND") or f"127.0.0.1:{os.environ.get('PORT') or '8000'}"
 
@@ -37,6 +44,20 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # gunicorn 27's control socket defaults to one path per user ($HOME/.gunicorn); two servers
 # (two data dirs, or the benchmark's app and floor) would fight over it. We don't use it.
 control_socket_disable = True
+
+
+def on_starting(server):
+    """Refuse, before listening, to serve an address other machines can reach with a
+    development configuration (kb/serving.py). Runs on the final bind (a command-line -b
+    included), after the app is preloaded and before any socket is opened."""
+    addresses = list(server.cfg.bind)
+    if all(serving.is_local(address) for address in addresses):
+        return  # settings untouched: bench/pages.py serves its own with this file
+    from django.conf import settings
+
+    message = serving.refusal(addresses, settings)
+    if message:
+        raise SystemExit(f"\n{message}\n")
 
 
 def when_ready(server):

@@ -1,12 +1,16 @@
 """Settings for kb, read from the environment with defaults that run locally.
 
-Everything a deployment changes comes from an environment variable; the defaults give a
-working development site (SQLite and a Whoosh index under ``var/``, console email).
+Everything a deployment changes comes from an environment variable. The defaults are safe
+rather than convenient: DEBUG off, loopback host names only, a key generated into the data
+directory (SQLite and a Whoosh index under ``var/``, console email). `make run` turns DEBUG
+on; a server on a public address needs DEBUG off, SECRET_KEY and ALLOWED_HOSTS set, or it
+refuses to start (kb/serving.py).
 """
 
 import json
 import os
 import re
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -38,16 +42,51 @@ def env_int(name: str, default: int) -> int:
 # All mutable state of an embedded install (database, search index, uploads) lives here.
 KB_DATA_DIR = Path(os.environ.get("KB_DATA_DIR") or BASE_DIR / "var").resolve()
 
-DEBUG = env_bool("DEBUG", True)
 
+def data_dir_secret_key(data_dir: Path) -> str:
+    """The key of this data directory: generated once into ``secret_key`` (mode 600), so
+    sessions survive restarts and every process on the machine signs alike. Random per
+    install, never a value written in the repository, so no one can forge this site's
+    signed links by reading the code. A data directory that cannot be written gets a key
+    of this process only (sessions then end with it)."""
+    path = data_dir / "secret_key"
+    try:
+        if path.exists() and (key := path.read_text().strip()):
+            return key
+        data_dir.mkdir(parents=True, exist_ok=True)
+        temporary = data_dir / f"secret_key.{os.getpid()}.tmp"
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(64) + "\n")
+        try:
+            # link(), unlike rename(), fails if another process made the file meanwhile:
+            # the first key written is the one every process uses.
+            os.link(temporary, path)
+        except FileExistsError:
+            if not path.read_text().strip():  # an empty file left by a crash
+                os.replace(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
+        return path.read_text().strip()
+    except OSError:
+        return secrets.token_urlsafe(64)
+
+
+# Off unless DEBUG=true is set (`make run` and the test suite set it): a deployment that
+# forgets the variable must not show tracebacks and settings to its visitors.
+DEBUG = env_bool("DEBUG", False)
+
+# Without SECRET_KEY, a key generated into KB_DATA_DIR. Enough on loopback; kb/serving.py
+# refuses to serve any other address with it, because machines behind a load balancer
+# must share one key (and a deployment should choose and keep its own).
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    # Development only: a fixed, obviously insecure key so sessions survive restarts.
-    SECRET_KEY = "django-insecure-kb-development-key-do-not-use-in-production"
+KB_GENERATED_SECRET_KEY = not SECRET_KEY
+if KB_GENERATED_SECRET_KEY:
+    SECRET_KEY = data_dir_secret_key(KB_DATA_DIR)
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+# Loopback names unless set; serving a public address requires setting it (kb/serving.py).
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+KB_ALLOWED_HOSTS_SET = bool(os.environ.get("ALLOWED_HOSTS"))
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -56,6 +95,10 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: kb's runserver (refusing public addresses without a production
+    # configuration, kb/serving.py) replaces staticfiles' one. After auth and contenttypes,
+    # whose post_migrate receivers kb.apps relies on running first.
+    "kb",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
@@ -64,7 +107,6 @@ INSTALLED_APPS = [
     "markdownx",
     "django_tasks",
     "django_tasks_db",
-    "kb",
     "articles",
     "search",
     "tickets",

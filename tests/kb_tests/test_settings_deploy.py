@@ -1,6 +1,7 @@
 """Production settings, checked in a fresh process started with a deployment's environment."""
 
 import shutil
+import stat
 
 import pytest
 
@@ -39,14 +40,55 @@ def test_check_deploy_flags_a_site_served_without_https(tmp_path):
     assert "security.W016" in done.stderr  # CSRF_COOKIE_SECURE
 
 
-def test_production_refuses_to_start_without_a_secret_key(tmp_path):
-    env = production_env(tmp_path)
-    del env["SECRET_KEY"]
+DEFAULTS_DUMP = """
+from django.conf import settings
+print(json.dumps({
+    "DEBUG": settings.DEBUG,
+    "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
+    "SECRET_KEY": settings.SECRET_KEY,
+    "KB_GENERATED_SECRET_KEY": settings.KB_GENERATED_SECRET_KEY,
+    "SESSION_COOKIE_SECURE": settings.SESSION_COOKIE_SECURE,
+}))
+"""
 
-    done = manage(env, "check")
 
-    assert done.returncode != 0
-    assert "SECRET_KEY must be set when DEBUG is off" in done.stderr
+def test_with_nothing_set_debug_is_off_and_only_loopback_host_names_are_answered(tmp_path):
+    values = run_script(base_env(tmp_path), DEFAULTS_DUMP)
+
+    assert values["DEBUG"] is False
+    assert values["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost", "[::1]"]
+    assert values["SESSION_COOKIE_SECURE"] is True
+
+
+def test_without_secret_key_each_data_directory_gets_its_own_random_key_readable_by_its_owner_only(tmp_path):
+    """No signing key is written in the repository: reading the code forges no link."""
+    first = run_script(base_env(tmp_path / "one"), DEFAULTS_DUMP)
+    again = run_script(base_env(tmp_path / "one"), DEFAULTS_DUMP)
+    other = run_script(base_env(tmp_path / "two"), DEFAULTS_DUMP)
+
+    key_file = tmp_path / "one" / "secret_key"
+    assert first["KB_GENERATED_SECRET_KEY"] is True
+    assert first["SECRET_KEY"] == key_file.read_text().strip()
+    assert len(first["SECRET_KEY"]) >= 64
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert again["SECRET_KEY"] == first["SECRET_KEY"]  # sessions survive a restart
+    assert other["SECRET_KEY"] != first["SECRET_KEY"]
+    assert not list((tmp_path / "one").glob("secret_key.*"))  # no temporary file left
+
+
+def test_a_secret_key_from_the_environment_is_used_and_nothing_is_generated(tmp_path):
+    values = run_script(production_env(tmp_path, SECRET_KEY="k" * 64), DEFAULTS_DUMP)
+
+    assert values["SECRET_KEY"] == "k" * 64
+    assert values["KB_GENERATED_SECRET_KEY"] is False
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_management_commands_need_no_set_up(tmp_path):
+    done = manage(base_env(tmp_path), "check")
+
+    assert done.returncode == 0, done.stderr
+    assert "System check identified no issues" in done.stdout
 
 
 def test_production_settings_make_cookies_secure_and_static_files_hashed(tmp_path):

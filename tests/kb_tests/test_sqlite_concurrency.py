@@ -107,7 +107,9 @@ def test_a_request_waits_for_a_busy_second_writer_and_then_succeeds(tmp_path, mi
     """A sign-in writes a session and last_login while another connection holds the lock."""
     shutil.copy(migrated_sqlite, tmp_path / "kb.sqlite3")
 
-    result = run_script(base_env(tmp_path), HELD_LOCK)
+    # Plain http, as `make serve` on 127.0.0.1: with KB_HTTPS on (the default) the test
+    # client's http:// sign-in would be redirected to https:// before it wrote anything.
+    result = run_script(base_env(tmp_path, KB_HTTPS="false"), HELD_LOCK)
 
     assert result["status"] == 302  # signed in, redirected to ?next
     assert result["waited"] >= 0.8  # it queued behind the held lock instead of failing
