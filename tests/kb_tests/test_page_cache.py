@@ -176,6 +176,58 @@ def test_if_modified_since_answers_304_for_an_unchanged_page(client, make_articl
     assert older.status_code == 200
 
 
+@pytest.mark.parametrize("old_shape", [
+    lambda html, created: (html, "text/html; charset=utf-8", created),
+    lambda html, created: (html, "text/html; charset=utf-8", created, {"log_id": 7}),
+    lambda html, created: (html, "text/html; charset=utf-8", created, {"log_id": 7}, None),
+    lambda html, created: (html, "text/html; charset=utf-8", created, None, None),
+], ids=["3-tuple", "4-tuple with meta", "5-tuple with meta", "5-tuple without meta"])
+def test_an_entry_stored_by_an_earlier_version_is_rendered_again_not_misread(
+        make_article, monkeypatch, old_shape):
+    from django.core.cache import caches
+
+    from kb import page_cache
+
+    monkeypatch.setattr(page_cache, "LOCAL_MAX_BYTES", 0)  # every lookup goes to the shared cache
+    article = make_article()
+    pages = caches["pages"]
+    stored_keys = []
+    real_set = pages.set
+    monkeypatch.setattr(pages, "set", lambda key, value, *a, **kw: (stored_keys.append(key), real_set(key, value, *a, **kw)))
+    Client().get(article.get_absolute_url())
+    [key] = [k for k in stored_keys if k.startswith("page:")]
+    # What an upgraded worker finds under the same key, written before the upgrade.
+    pages.set(key, old_shape("<p>stale page from before the upgrade</p>", 0.0), None)
+
+    response = Client().get(article.get_absolute_url())
+    assert response.status_code == 200 and cache_state(response) == "miss"
+    assert article.title in response.content.decode() and "stale page" not in response.content.decode()
+    again = Client(enforce_csrf_checks=True).get(article.get_absolute_url())
+    assert cache_state(again) == "hit" and article.title in again.content.decode()
+    assert re.search(r'name="csrfmiddlewaretoken" value="[A-Za-z0-9]{64}"', again.content.decode())
+
+
+def test_a_hit_without_a_form_serves_the_stored_bytes_with_validators(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    from kb import page_cache
+
+    cached = page_cache.cache_anonymous_page(lambda request: HttpResponse("caf\u00e9 page"), scopes=lambda **kw: [])
+
+    def get(**headers):
+        request = rf.get("/plain/", **headers)
+        request.user = AnonymousUser()
+        return cached(request)
+
+    first, hit = get(), get()
+    assert (cache_state(first), cache_state(hit)) == ("miss", "hit")
+    assert hit.content == "café page".encode() and hit["Content-Type"] == first["Content-Type"]
+    assert hit["ETag"] == first["ETag"] and hit["Last-Modified"] == first["Last-Modified"]
+    assert hit["Cache-Control"] == "private, no-cache"
+    assert get(HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
 # --- what votes and follows invalidate (articles/cache.py) --------------------------------
 
 
