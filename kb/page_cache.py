@@ -76,8 +76,11 @@ from django.utils.http import http_date, parse_http_date_safe, quote_etag
 CONTENT = "content"  # articles, sections, categories, labels, topics, posts, synonyms: editorial
 COMMUNITY = "community"  # anything shown in community listings (comment and follower counts)
 
-_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-_TOKEN_PLACEHOLDER = "__kb_csrf_token__"
+# The value of each {% csrf_token %} input, as Django renders it. A page is cut there and
+# nowhere else: the whole tag is matched, which text and attribute values a visitor wrote
+# cannot contain (their "<" and quotes are escaped), so no comment can make a cached page
+# hand out its reader's token (a placeholder string could be written in a link).
+_CSRF_VALUE = re.compile(r'(?<=<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(?=")')
 _CACHE_ALIAS = "pages"
 _COOKIE_MESSAGES = CookieStorage.cookie_name
 # The first item of every stored entry: a different shape gets a different tag, and an
@@ -221,8 +224,7 @@ class _Entry:
     @classmethod
     def from_html(cls, html: str, content_type: str, created: float, expires: float | None) -> _Entry:
         charset = HttpResponse(content_type=content_type).charset
-        return cls(tuple(part.encode(charset) for part in html.split(_TOKEN_PLACEHOLDER)), content_type, created,
-                   expires)
+        return cls(tuple(part.encode(charset) for part in _CSRF_VALUE.split(html)), content_type, created, expires)
 
     @classmethod
     def from_stored(cls, stored: object) -> _Entry | None:
@@ -363,7 +365,7 @@ def cache_anonymous_page(view: Callable, *, scopes: Callable[..., Iterable[str]]
         if hasattr(response, "render") and callable(response.render):
             response.render()
         created = time.time()
-        html = _CSRF_INPUT.sub(rf"\g<1>{_TOKEN_PLACEHOLDER}\g<2>", response.content.decode(response.charset))
+        html = response.content.decode(response.charset)
         entry = _Entry.from_html(html, response["Content-Type"], created, _expiry(cache, timeout, created))
         cache.set(key, entry.stored(), timeout)
         _local_put(key, entry)

@@ -167,6 +167,27 @@ def test_each_visitor_of_a_cached_page_gets_a_token_for_their_own_csrf_cookie(ma
     assert other != secret
 
 
+def test_a_comment_cannot_make_a_cached_page_hand_out_its_readers_csrf_token(make_post, customer):
+    post = make_post()
+    body = ("[see](https://evil.example/?__kb_csrf_token__) `__kb_csrf_token__` "
+            '`<input type="hidden" name="csrfmiddlewaretoken" value="x">` name="csrfmiddlewaretoken" value="y"')
+    services.comment_create(author=customer, target=post, body=body)
+    Client().get(post.get_absolute_url())
+    visitor = Client()
+    response = visitor.get(post.get_absolute_url())
+    assert cache_state(response) == "hit"
+    page = response.content.decode()
+    secret = response.cookies["csrftoken"].value
+    assert 'href="https://evil.example/?__kb_csrf_token__"' in page
+    # The visitor's token is in the page's forms and nowhere else.
+    from django.middleware.csrf import _unmask_cipher_token
+
+    tokens = re.findall(r"[A-Za-z0-9]{64}", page)
+    assert tokens and all(_unmask_cipher_token(t) == secret for t in tokens)
+    assert len(tokens) == page.count('<input type="hidden" name="csrfmiddlewaretoken" value="')
+    assert "evil.example/?" + tokens[0] not in page
+
+
 def test_if_modified_since_answers_304_for_an_unchanged_page(client, make_article):
     article = make_article()
     first = client.get(article.get_absolute_url())
