@@ -1,40 +1,53 @@
 """Whole-page cache for anonymous readers, with precise invalidation and conditional GET.
 
 A help center is read far more than it is written, and in spikes (a pricing change sends
-everyone to "How do I cancel?"). Anonymous readers all see the same article, so the
-rendered page is kept in the shared "pages" cache and served without touching the database.
+everyone to "How do I cancel?"). Anonymous readers all see the same page, so the rendered
+page is kept in the shared "pages" cache and served without touching the database. What a
+page records about its readers (the search page's logged search, the cancel flow's events)
+goes through a signed-token beacon (``kb.beacons``) that the page calls after loading, so a
+stored page is the same bytes for everyone but its CSRF token.
 
 Invalidation uses *generations*: every page names the scopes it depends on ("content" for
 anything editorial, "article:12" for one article's comments, votes and follows, ...). Its
 cache key includes the current generation of each scope, and a change bumps the
 generations it affects (``bump``), so stale entries are simply never looked up again.
 
-Only requests whose session holds nothing are served from the cache: a signed-in reader
-(or a visitor with a draft or a flash message in their session) always gets a fresh page.
-A session or messages cookie is only read when the request sends one, so a made-up or
-expired ``sessionid`` (or any other cookie) cannot be used to skip the cache. The CSRF
-token in cached forms is replaced on the way out with one for the current visitor.
+Who gets a cached page: a GET or HEAD whose session holds nothing and which carries no
+flash message. A signed-in reader (or a visitor with a draft or a remembered plan in their
+session) always gets a fresh page. Cookies are only read when the request sends them, and
+an unknown, expired or made-up ``sessionid`` loads as an empty session (one lookup; Django
+then deletes the cookie), as does a live session with nothing in it (its cookie is left
+alone); a messages cookie with a bad signature loads as no messages. So no cookie can be
+used to skip the cache. A response that sets a cookie, modifies the session or is not a
+plain 200 is sent as rendered and not stored.
 
-A key holds the path and only the query parameters the view reads (``params``), in one
-order and encoded one way, so ``?utm_source=x`` or a random parameter shares the page of
-the bare URL. The view is then handed exactly that query string (``request.GET`` and
-``QUERY_STRING``), so the page cannot show what the key leaves out (the sign-in link's
-``next``, pagination links).
+Query strings (``params=``): a key holds the path and only the query parameters the view
+reads, in the order the view declares them, each with the value ``request.GET.get`` gives
+(the last), encoded one way. So ``?utm_source=x``, a random parameter, ``?page=%32`` or a
+repeated ``?page=`` share the entry of the canonical URL. The view is then handed exactly
+that query string (``request.GET`` and ``QUERY_STRING``), so the page cannot show what the
+key leaves out (the sign-in link's ``next``, pagination links).
 
-Pages with other per-request values (the search page carries the id of THIS visitor's logged
-search) render a ``Slot`` for each: templates print its placeholder, the entry keeps a small
-``meta`` dict, and on a hit the view's ``per_request(request, meta)`` supplies the values.
 Pages that also depend on the time (the cancel flow: open or closed) pass ``variant``,
-whose value for the request (the current minute) is part of the key.
+whose value for the request (the current minute) is part of the key, and may give entries
+a lifetime (``timeout``).
 
-A hit is the busiest path of the site, so it does little (bench/pages.py measures it). It
-reads the generations from the shared cache every time: that is what makes an invalidation
-immediate in every worker. The entry itself comes from a small copy in this process when
-this worker has served it before. That is safe because a key names the generations (and
-``variant``) it was rendered under: what is stored under a key never goes stale, it is
-only no longer looked up; entries with a lifetime keep their expiry in the copy too. The
-copy holds the body already encoded and cut at the CSRF token, and the token is made with
-one read of random bytes (``_csrf_token``).
+Every response from the cache carries an ETag (the key) and Last-Modified, and answers a
+matching If-None-Match or If-Modified-Since with 304; ``Cache-Control: private, no-cache``
+keeps shared proxies from storing a page with a visitor's CSRF token in it. The token in
+cached forms is replaced on the way out with one for the current visitor, checked by
+CsrfViewMiddleware unchanged.
+
+A hit is the busiest path of the site, so it does little (bench/pages.py measures it): read
+the generations, look the entry up, answer 304 or join the stored body around a fresh CSRF
+token. It reads the generations from the shared cache every time: that is what makes an
+invalidation immediate in every worker. The entry itself comes from a small copy in this
+process when this worker has served it before. That is safe because a key names the
+generations (and ``variant``) it was rendered under: what is stored under a key never goes
+stale, it is only no longer looked up; entries with a lifetime keep their expiry in the
+copy too. The copy holds the body already encoded and cut at the CSRF token, and the token
+is made with one read of random bytes (``_csrf_token``). Entries stored by an earlier
+version of this module (another shape) are rendered again and replaced.
 """
 
 from __future__ import annotations
@@ -58,17 +71,21 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, QueryDict
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
-from django.utils.crypto import salted_hmac
-from django.utils.html import escape
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 CONTENT = "content"  # articles, sections, categories, labels, topics, posts, synonyms: editorial
 COMMUNITY = "community"  # anything shown in community listings (comment and follower counts)
 
-_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-_TOKEN_PLACEHOLDER = "__kb_csrf_token__"
+# The value of each {% csrf_token %} input, as Django renders it. A page is cut there and
+# nowhere else: the whole tag is matched, which text and attribute values a visitor wrote
+# cannot contain (their "<" and quotes are escaped), so no comment can make a cached page
+# hand out its reader's token (a placeholder string could be written in a link).
+_CSRF_VALUE = re.compile(r'(?<=<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(?=")')
 _CACHE_ALIAS = "pages"
 _COOKIE_MESSAGES = CookieStorage.cookie_name
+# The first item of every stored entry: a different shape gets a different tag, and an
+# entry without this one is rendered again rather than misread (see _Entry.from_stored).
+_STORED_FORMAT = "kb-page/2"
 # The per-process copy of entries (see the module docstring): at most this many bytes of
 # page bodies per worker, least recently used first out.
 LOCAL_MAX_BYTES = 8 * 1024 * 1024
@@ -76,57 +93,6 @@ LOCAL_MAX_BYTES = 8 * 1024 * 1024
 
 def scope(kind: str, pk: int | str | None = None) -> str:
     return kind if pk is None else f"{kind}:{pk}"
-
-
-def placeholder(name: str) -> str:
-    """The marker standing for per-request value ``name`` in a stored page.
-
-    The same in every worker (entries are shared) but derived from SECRET_KEY, so a visitor
-    cannot make a page that echoes their input (a search query) contain it.
-    """
-    return "kbslot" + salted_hmac("kb.page_cache.placeholder", name).hexdigest()[:24]
-
-
-class Slot(str):
-    """A value that differs per request in a cacheable page, e.g. the id of a logged search.
-
-    ``str()`` is this request's value, so views and tests use it as usual; templates render
-    its placeholder, which the page cache replaces in every response it sends.
-    """
-
-    placeholder: str
-
-    def __new__(cls, name: str, value: object = ""):
-        slot = super().__new__(cls, value)
-        slot.placeholder = placeholder(name)
-        return slot
-
-    def __html__(self) -> str:
-        return self.placeholder
-
-
-def with_slots(response: HttpResponse, *slots: Slot, meta: dict) -> HttpResponse:
-    """Mark ``response`` as rendered with ``slots``; ``meta`` (small, picklable) is stored
-    with the cache entry and handed to ``per_request`` on every hit."""
-    response.page_cache_values = {slot.placeholder: str(slot) for slot in slots}
-    response.page_cache_meta = meta
-    return response
-
-
-def _fill(html: str, values: dict[str, str]) -> str:
-    for marker, value in values.items():
-        html = html.replace(marker, escape(value))
-    return html
-
-
-def _fill_response(response: HttpResponse) -> HttpResponse:
-    """This request's values into a page the view rendered with slots (no cache involved)."""
-    values = getattr(response, "page_cache_values", None)
-    if values and not response.streaming:
-        if hasattr(response, "render") and callable(response.render):
-            response.render()
-        response.content = _fill(response.content.decode(response.charset), values)
-    return response
 
 
 def _cache():
@@ -243,30 +209,33 @@ def _csrf_token(request: HttpRequest) -> str:
 # --- Entries ----------------------------------------------------------------------------
 
 class _Entry:
-    """A stored page as a hit uses it. ``parts`` is the encoded body cut at each CSRF token."""
+    """A stored page as a hit uses it: the encoded body cut at each CSRF token (``parts``)."""
 
-    __slots__ = ("content_type", "created", "expires", "html", "last_modified", "meta", "parts", "size")
+    __slots__ = ("content_type", "created", "expires", "last_modified", "parts", "size")
 
-    def __init__(self, html: str, content_type: str, created: float, meta: dict | None,
-                 expires: float | None):
-        self.html = html
+    def __init__(self, parts: tuple[bytes, ...], content_type: str, created: float, expires: float | None):
+        self.parts = parts
         self.content_type = content_type
         self.created = created
         self.last_modified = http_date(created)
-        self.meta = meta
         self.expires = expires
-        charset = HttpResponse(content_type=content_type).charset
-        self.parts = tuple(part.encode(charset) for part in html.split(_TOKEN_PLACEHOLDER))
-        self.size = len(html) + sum(len(part) for part in self.parts)
+        self.size = sum(len(part) for part in parts)
 
     @classmethod
-    def from_stored(cls, stored: tuple) -> _Entry | None:
-        if len(stored) != 5:
+    def from_html(cls, html: str, content_type: str, created: float, expires: float | None) -> _Entry:
+        charset = HttpResponse(content_type=content_type).charset
+        return cls(tuple(part.encode(charset) for part in _CSRF_VALUE.split(html)), content_type, created, expires)
+
+    @classmethod
+    def from_stored(cls, stored: object) -> _Entry | None:
+        # Earlier versions stored (html, content_type, created[, meta[, expires]]): tuples of
+        # 3 to 5 items starting with the page itself, never with this tag.
+        if type(stored) is not tuple or len(stored) != 5 or stored[0] != _STORED_FORMAT:
             return None  # stored by an earlier version: rendered again and replaced
-        return cls(*stored)
+        return cls(*stored[1:])
 
     def stored(self) -> tuple:
-        return (self.html, self.content_type, self.created, self.meta, self.expires)
+        return (_STORED_FORMAT, self.parts, self.content_type, self.created, self.expires)
 
 
 _local: OrderedDict[str, _Entry] = OrderedDict()
@@ -336,11 +305,9 @@ def _not_modified(request, etag: str, created: float) -> bool:
     return since is not None and int(created) <= since
 
 
-def _finish(response: HttpResponse, etag: str, last_modified: str, state: str, *,
-            validators: bool = True) -> HttpResponse:
-    if validators:
-        response["ETag"] = etag
-        response["Last-Modified"] = last_modified
+def _finish(response: HttpResponse, etag: str, last_modified: str, state: str) -> HttpResponse:
+    response["ETag"] = etag
+    response["Last-Modified"] = last_modified
     # Revalidate every time (cheap: a 304); the page carries a per-visitor CSRF token, so
     # shared proxies must not keep it.
     response["Cache-Control"] = "private, no-cache"
@@ -351,7 +318,6 @@ def _finish(response: HttpResponse, etag: str, last_modified: str, state: str, *
 
 def cache_anonymous_page(view: Callable, *, scopes: Callable[..., Iterable[str]],
                          params: Iterable[str] = (),
-                         per_request: Callable[..., dict[str, str]] | None = None,
                          variant: Callable[[HttpRequest], str] | None = None,
                          timeout: float | None = DEFAULT_TIMEOUT) -> Callable:
     """Serve ``view`` from the page cache for anonymous readers.
@@ -359,13 +325,9 @@ def cache_anonymous_page(view: Callable, *, scopes: Callable[..., Iterable[str]]
     ``scopes(**url_kwargs)`` names what the page depends on (see ``scope``). ``params``:
     the query parameters the view reads (each once, with ``request.GET.get``), in the order
     its links should carry them; on cacheable requests it sees only those, the rest are
-    dropped.
-    ``per_request(request, meta) -> {placeholder: value}`` is called on every cache hit of a
-    page the view rendered ``with_slots``; it may record the request (the search page logs
-    the search) and returns this request's values. Such pages get no ETag and no 304: the
-    browser's copy carries the values of an earlier request. ``variant(request) -> str``
-    is part of the key (called before the view, on cacheable requests only): for pages
-    that also change with the time. ``timeout``: entry lifetime.
+    dropped. ``variant(request) -> str`` is part of the key (called before the view, on
+    cacheable requests only): for pages that also change with the time. ``timeout``: entry
+    lifetime (the "pages" cache's default when not given).
     """
 
     read = tuple(dict.fromkeys(params))
@@ -373,7 +335,7 @@ def cache_anonymous_page(view: Callable, *, scopes: Callable[..., Iterable[str]]
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not _cacheable(request):
-            return _fill_response(view(request, *args, **kwargs))
+            return view(request, *args, **kwargs)
         query = _canonical_query(request, read)
         _use_query(request, query)
         generations = _generations([CONTENT, *scopes(**kwargs)] if scopes else [CONTENT])
@@ -386,20 +348,10 @@ def cache_anonymous_page(view: Callable, *, scopes: Callable[..., Iterable[str]]
         cache = _cache()
         entry = _lookup(cache, key)
         if entry is not None:
-            slotted = entry.meta is not None and per_request is not None
-            if not slotted and _not_modified(request, etag, entry.created):
+            if _not_modified(request, etag, entry.created):
                 return _finish(HttpResponseNotModified(), etag, entry.last_modified, "hit")
-            if slotted:
-                values = dict(per_request(request, entry.meta))
-                if len(entry.parts) > 1:
-                    values[_TOKEN_PLACEHOLDER] = _csrf_token(request)
-                body = _fill(entry.html, values) if values else entry.parts[0]
-            elif len(entry.parts) > 1:
-                body = _csrf_token(request).encode("ascii").join(entry.parts)
-            else:
-                body = entry.parts[0]
-            return _finish(HttpResponse(body, content_type=entry.content_type), etag, entry.last_modified, "hit",
-                           validators=not slotted)
+            body = _csrf_token(request).encode("ascii").join(entry.parts) if len(entry.parts) > 1 else entry.parts[0]
+            return _finish(HttpResponse(body, content_type=entry.content_type), etag, entry.last_modified, "hit")
 
         response = view(request, *args, **kwargs)
         session = getattr(request, "session", None)
@@ -409,18 +361,14 @@ def cache_anonymous_page(view: Callable, *, scopes: Callable[..., Iterable[str]]
             or response.cookies
             or (session is not None and session.modified)
         ):
-            return _fill_response(response)
+            return response
         if hasattr(response, "render") and callable(response.render):
             response.render()
         created = time.time()
-        html = _CSRF_INPUT.sub(rf"\g<1>{_TOKEN_PLACEHOLDER}\g<2>", response.content.decode(response.charset))
-        meta = getattr(response, "page_cache_meta", None)
-        if meta is not None and per_request is None:
-            raise ValueError(f"{view.__qualname__} renders per-request slots: pass per_request=")
-        entry = _Entry(html, response["Content-Type"], created, meta, _expiry(cache, timeout, created))
+        html = response.content.decode(response.charset)
+        entry = _Entry.from_html(html, response["Content-Type"], created, _expiry(cache, timeout, created))
         cache.set(key, entry.stored(), timeout)
         _local_put(key, entry)
-        _fill_response(response)
-        return _finish(response, etag, entry.last_modified, "miss", validators=meta is None)
+        return _finish(response, etag, entry.last_modified, "miss")
 
     return wrapped

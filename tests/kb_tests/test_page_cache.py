@@ -167,6 +167,27 @@ def test_each_visitor_of_a_cached_page_gets_a_token_for_their_own_csrf_cookie(ma
     assert other != secret
 
 
+def test_a_comment_cannot_make_a_cached_page_hand_out_its_readers_csrf_token(make_post, customer):
+    post = make_post()
+    body = ("[see](https://evil.example/?__kb_csrf_token__) `__kb_csrf_token__` "
+            '`<input type="hidden" name="csrfmiddlewaretoken" value="x">` name="csrfmiddlewaretoken" value="y"')
+    services.comment_create(author=customer, target=post, body=body)
+    Client().get(post.get_absolute_url())
+    visitor = Client()
+    response = visitor.get(post.get_absolute_url())
+    assert cache_state(response) == "hit"
+    page = response.content.decode()
+    secret = response.cookies["csrftoken"].value
+    assert 'href="https://evil.example/?__kb_csrf_token__"' in page
+    # The visitor's token is in the page's forms and nowhere else.
+    from django.middleware.csrf import _unmask_cipher_token
+
+    tokens = re.findall(r"[A-Za-z0-9]{64}", page)
+    assert tokens and all(_unmask_cipher_token(t) == secret for t in tokens)
+    assert len(tokens) == page.count('<input type="hidden" name="csrfmiddlewaretoken" value="')
+    assert "evil.example/?" + tokens[0] not in page
+
+
 def test_if_modified_since_answers_304_for_an_unchanged_page(client, make_article):
     article = make_article()
     first = client.get(article.get_absolute_url())
@@ -174,6 +195,58 @@ def test_if_modified_since_answers_304_for_an_unchanged_page(client, make_articl
     assert again.status_code == 304 and again["ETag"] == first["ETag"]
     older = client.get(article.get_absolute_url(), HTTP_IF_MODIFIED_SINCE="Mon, 01 Jan 2001 00:00:00 GMT")
     assert older.status_code == 200
+
+
+@pytest.mark.parametrize("old_shape", [
+    lambda html, created: (html, "text/html; charset=utf-8", created),
+    lambda html, created: (html, "text/html; charset=utf-8", created, {"log_id": 7}),
+    lambda html, created: (html, "text/html; charset=utf-8", created, {"log_id": 7}, None),
+    lambda html, created: (html, "text/html; charset=utf-8", created, None, None),
+], ids=["3-tuple", "4-tuple with meta", "5-tuple with meta", "5-tuple without meta"])
+def test_an_entry_stored_by_an_earlier_version_is_rendered_again_not_misread(
+        make_article, monkeypatch, old_shape):
+    from django.core.cache import caches
+
+    from kb import page_cache
+
+    monkeypatch.setattr(page_cache, "LOCAL_MAX_BYTES", 0)  # every lookup goes to the shared cache
+    article = make_article()
+    pages = caches["pages"]
+    stored_keys = []
+    real_set = pages.set
+    monkeypatch.setattr(pages, "set", lambda key, value, *a, **kw: (stored_keys.append(key), real_set(key, value, *a, **kw)))
+    Client().get(article.get_absolute_url())
+    [key] = [k for k in stored_keys if k.startswith("page:")]
+    # What an upgraded worker finds under the same key, written before the upgrade.
+    pages.set(key, old_shape("<p>stale page from before the upgrade</p>", 0.0), None)
+
+    response = Client().get(article.get_absolute_url())
+    assert response.status_code == 200 and cache_state(response) == "miss"
+    assert article.title in response.content.decode() and "stale page" not in response.content.decode()
+    again = Client(enforce_csrf_checks=True).get(article.get_absolute_url())
+    assert cache_state(again) == "hit" and article.title in again.content.decode()
+    assert re.search(r'name="csrfmiddlewaretoken" value="[A-Za-z0-9]{64}"', again.content.decode())
+
+
+def test_a_hit_without_a_form_serves_the_stored_bytes_with_validators(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    from kb import page_cache
+
+    cached = page_cache.cache_anonymous_page(lambda request: HttpResponse("caf\u00e9 page"), scopes=lambda **kw: [])
+
+    def get(**headers):
+        request = rf.get("/plain/", **headers)
+        request.user = AnonymousUser()
+        return cached(request)
+
+    first, hit = get(), get()
+    assert (cache_state(first), cache_state(hit)) == ("miss", "hit")
+    assert hit.content == "café page".encode() and hit["Content-Type"] == first["Content-Type"]
+    assert hit["ETag"] == first["ETag"] and hit["Last-Modified"] == first["Last-Modified"]
+    assert hit["Cache-Control"] == "private, no-cache"
+    assert get(HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
 
 
 # --- what votes and follows invalidate (articles/cache.py) --------------------------------
