@@ -173,3 +173,13 @@ def test_another_server_loads_the_application_when_configured(tmp_path, entry_po
 
     assert done.returncode == 0, done.stderr
     assert "Handler" in done.stdout
+
+
+def test_bin_serve_refuses_a_public_bind_before_migrating_anything(tmp_path):
+    env = quick_env(tmp_path, KB_BIND=f"0.0.0.0:{free_port()}", PY=sys.executable)
+
+    done = run(["bin/serve"], env, timeout=60)
+
+    assert done.returncode != 0
+    assert "kb refuses to serve 0.0.0.0:" in done.stderr and "Set SECRET_KEY" in done.stderr
+    assert not (tmp_path / "kb.sqlite3").exists()  # refused before migrate ran
