@@ -1,0 +1,178 @@
+"""The JSON of each Help Center object, in Zendesk's shape, and the bodies the API takes.
+
+Output: what Zendesk answers, field for field, with kb's values where kb has the notion
+and Zendesk's neutral value where it does not (no user segments: ``null``; one locale:
+``en-us``; categories and sections have no dates in kb: ``null``). Article bodies are HTML,
+as on Zendesk: the sanitised HTML kb renders from the Markdown source.
+
+Input: Zendesk's envelopes (``{"article": {...}, "notify_subscribers": false}``).
+Unknown fields are ignored, as Zendesk does; integers are bounded like kb.params.
+"""
+
+from datetime import UTC
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from articles.models import ARTICLE_BODY_MAX_LENGTH, TITLE_MAX_LENGTH
+from kb.params import ID_MAX
+
+LOCALE = "en-us"
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+POSITION_MAX = 2**31 - 1  # a PositiveIntegerField on every database
+
+
+def zendesk_time(value) -> str | None:
+    return value.astimezone(UTC).strftime(TIME_FORMAT) if value else None
+
+
+def api_url(request, name: str, **kwargs) -> str:
+    return request.build_absolute_uri(reverse(f"api:{name}", kwargs={"locale": LOCALE, **kwargs}))
+
+
+class _Output(serializers.BaseSerializer):
+    """A read-only serializer whose ``shape(obj)`` is the JSON (``context["request"]`` set)."""
+
+    def to_representation(self, instance):
+        return self.shape(instance, self.context["request"])
+
+
+class CategorySerializer(_Output):
+    @staticmethod
+    def shape(category, request) -> dict:
+        return {
+            "id": category.pk,
+            "url": api_url(request, "category", pk=category.pk),
+            "html_url": request.build_absolute_uri(category.get_absolute_url()),
+            "position": category.position,
+            "created_at": None,
+            "updated_at": None,
+            "name": category.name,
+            "description": category.description,
+            "locale": LOCALE,
+            "source_locale": LOCALE,
+            "outdated": False,
+        }
+
+
+class SectionSerializer(_Output):
+    @staticmethod
+    def shape(section, request) -> dict:
+        return {
+            "id": section.pk,
+            "url": api_url(request, "section", pk=section.pk),
+            "html_url": request.build_absolute_uri(section.get_absolute_url()),
+            "category_id": section.category_id,
+            "position": section.position,
+            "sorting": "manual",
+            "created_at": None,
+            "updated_at": None,
+            "name": section.name,
+            "description": section.description,
+            "locale": LOCALE,
+            "source_locale": LOCALE,
+            "outdated": False,
+            "parent_section_id": None,
+            "theme_template": "section_page",
+        }
+
+
+class ArticleSerializer(_Output):
+    """Needs the row loaded by ``selectors.articles_for`` (vote totals, labels)."""
+
+    @staticmethod
+    def shape(article, request) -> dict:
+        vote_count, vote_up = getattr(article, "vote_count", 0), getattr(article, "vote_up", 0)
+        return {
+            "id": article.pk,
+            "url": api_url(request, "article", pk=article.pk),
+            "html_url": request.build_absolute_uri(article.get_absolute_url()),
+            "author_id": article.author_id,
+            "comments_disabled": False,
+            "draft": article.draft,
+            "promoted": article.promoted,
+            "position": article.position,
+            "vote_sum": vote_up - (vote_count - vote_up),
+            "vote_count": vote_count,
+            "section_id": article.section_id,
+            "created_at": zendesk_time(article.created_at),
+            "updated_at": zendesk_time(article.updated_at),
+            "edited_at": zendesk_time(article.updated_at),
+            "name": article.title,
+            "title": article.title,
+            "source_locale": LOCALE,
+            "locale": LOCALE,
+            "outdated": False,
+            "outdated_locales": [],
+            "permission_group_id": None,
+            "user_segment_id": None,
+            "content_tag_ids": [],
+            "label_names": [label.name for label in article.labels.all()],
+            "body": article.body_html,
+        }
+
+
+class LabelSerializer(_Output):
+    @staticmethod
+    def shape(label, request) -> dict:
+        return {
+            "id": label.pk,
+            "url": api_url(request, "label", pk=label.pk),
+            "name": label.name,
+            "created_at": None,
+            "updated_at": None,
+        }
+
+
+# --- Input ----------------------------------------------------------------------------
+
+
+class LocaleField(serializers.CharField):
+    """kb has one locale: a body may name it (any case), not another."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value.lower() != LOCALE:
+            raise serializers.ValidationError(f"Only the locale {LOCALE} exists here.", code="locale")
+        return value.lower()
+
+
+def _id_field(**kwargs):
+    return serializers.IntegerField(min_value=1, max_value=ID_MAX, **kwargs)
+
+
+def _position_field():
+    return serializers.IntegerField(min_value=0, max_value=POSITION_MAX, required=False)
+
+
+class CategoryInput(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    position = _position_field()
+    locale = LocaleField(required=False)
+
+
+class SectionInput(CategoryInput):
+    category_id = _id_field(required=False)
+
+
+class ArticleInput(serializers.Serializer):
+    title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
+    body = serializers.CharField(required=False, allow_blank=True, max_length=ARTICLE_BODY_MAX_LENGTH, trim_whitespace=False)
+    locale = LocaleField(required=False)
+    draft = serializers.BooleanField(required=False)
+    promoted = serializers.BooleanField(required=False)
+    position = _position_field()
+    section_id = _id_field(required=False)
+    label_names = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=50)
+
+
+class LabelInput(serializers.Serializer):
+    name = serializers.CharField(max_length=60)
+
+
+def envelope(data, key: str) -> dict:
+    """The object inside Zendesk's ``{"article": {...}}`` envelope (422 when missing)."""
+    if not isinstance(data, dict) or not isinstance(data.get(key), dict):
+        raise serializers.ValidationError({key: [f"Send the {key} as {{\"{key}\": {{...}}}}."]})
+    return data[key]

@@ -1,0 +1,46 @@
+"""Fixtures of the API tests: tokens, and a zenpy client pointed at the live server."""
+
+import base64
+
+import pytest
+
+from api.services import api_token_create
+
+
+@pytest.fixture
+def make_token(db):
+    """``make_token(user)`` -> the secret of a new API token for ``user``."""
+
+    def make(user, name="test"):
+        return api_token_create(user=user, name=name)[1]
+
+    return make
+
+
+@pytest.fixture
+def basic_auth(make_token):
+    """``basic_auth(user)`` -> headers for the Django test client, as zenpy signs in."""
+
+    def headers(user, token=None):
+        secret = token or make_token(user)
+        encoded = base64.b64encode(f"{user.email}/token:{secret}".encode()).decode()
+        return {"HTTP_AUTHORIZATION": f"Basic {encoded}"}
+
+    return headers
+
+
+@pytest.fixture
+def zendesk(live_server, monkeypatch, make_token):
+    """``zendesk(user=None)`` -> a zenpy client, unchanged, talking to kb's live server
+    (anonymous without a user, else with a new API token of the user's)."""
+    from zenpy import Zenpy
+
+    monkeypatch.setenv("ZENPY_FORCE_NETLOC", live_server.url.split("://", 1)[1])
+    monkeypatch.setenv("ZENPY_FORCE_SCHEME", "http")
+
+    def client(user=None, **kwargs):
+        if user is None:
+            return Zenpy(subdomain="kb", anonymous=True, **kwargs)
+        return Zenpy(subdomain="kb", email=user.email, token=make_token(user), **kwargs)
+
+    return client
