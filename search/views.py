@@ -126,9 +126,8 @@ def _api_error(message, status=400, **extra):
     return JsonResponse({"error": "InvalidParameter", "description": message, **extra}, status=status)
 
 
-@require_GET
-def api_article_search(request):
-    """GET /api/v2/help_center/articles/search.json?query=&page=&per_page= (Zendesk shape)."""
+def _api_search(request, kind):
+    """A Zendesk-shaped search of ``kind`` (search.api), logged on its first page."""
     form = ApiSearchForm(request.GET)
     if not form.is_valid():
         return _api_error("Invalid search parameters.", details={
@@ -144,9 +143,22 @@ def api_article_search(request):
         params["per_page"] = per_page
         return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
-    body, found = api.article_search_json(query=query, page=page_number, per_page=per_page,
-                                          absolute_url=request.build_absolute_uri, page_url=page_url)
-    if page_number == 1:
+    body, found = api.search_json(kind=kind, params=form.cleaned_data, page=page_number, per_page=per_page,
+                                  absolute_url=request.build_absolute_uri, page_url=page_url)
+    if page_number == 1 and query:
         analytics.query_log_create(text=query, result_count=found.total, source="api",
                                    session_key=_session_key(request))
     return JsonResponse(body)
+
+
+@require_GET
+def api_article_search(request):
+    """GET /api/v2/help_center/articles/search.json?query=&category=&section=&label_names=
+    &created_before=&sort_by=&page=&per_page= (Zendesk shape)."""
+    return _api_search(request, ARTICLE)
+
+
+@require_GET
+def api_post_search(request):
+    """GET /api/v2/help_center/community_posts/search.json?query=&topic=&... (Zendesk shape)."""
+    return _api_search(request, POST)

@@ -11,6 +11,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from articles import services
+from articles.models import Label
 
 from .. import selectors
 from ..base import ZendeskView
@@ -141,8 +142,10 @@ class ArticleList(ZendeskView):
             articles = articles.filter(author=self.get_row(get_user_model().objects.all(), user_pk))
         label_names = request.query_params.get("label_names")
         if label_names:
-            for name in [n.strip() for n in label_names.split(",") if n.strip()][:10]:
-                articles = articles.filter(labels__name__iexact=name)
+            # At least one of the labels (as Zendesk), matched by slug as kb's labels are.
+            slugs = [slugify(n)[:80] for n in label_names.split(",") if n.strip()][:20]
+            articles = articles.filter(pk__in=Label.articles.through.objects.filter(
+                label__slug__in=slugs).values("article_id"))
         ordering, sort = _article_ordering(request)
         return Response(paginate(request, articles, key="articles", ordering=ordering, extra=sort,
                                  serialize=lambda rows: [ArticleSerializer.shape(a, request) for a in rows]))

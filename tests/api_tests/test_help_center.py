@@ -336,3 +336,14 @@ def test_heavy_use_gets_429_with_retry_after(client, settings):
     assert statuses == [200, 200, 200, 429]
     assert refused.json()["error"] == "TooManyRequests"
     assert 1 <= int(refused["Retry-After"]) <= 60
+
+
+def test_label_names_lists_articles_with_any_of_the_labels(client, make_article):
+    billing = make_article(title="Billing", label_names=["Billing"])
+    refunds = make_article(title="Refunds", label_names=["refunds", "billing"])
+    make_article(title="Other", label_names=["other"])
+
+    found = client.get(f"{API}/articles.json?label_names=BILLING,nothing&sort_by=title").json()
+
+    assert [a["id"] for a in found["articles"]] == [billing.pk, refunds.pk]
+    assert found["count"] == 2
