@@ -4,7 +4,7 @@ and locales."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import permissions
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
@@ -32,6 +32,18 @@ class AgentsOnly(permissions.BasePermission):
 
     def has_permission(self, request, view):
         return is_agent(request.user)
+
+
+class SignedInWrite(permissions.BasePermission):
+    """Anyone reads; writing needs a signed-in user (the view and services say which)."""
+
+    def has_permission(self, request, view):
+        return request.method in permissions.SAFE_METHODS or bool(request.user and request.user.is_authenticated)
+
+
+def check_author_or_agent(user, comment) -> None:
+    if comment.author_id != user.pk and not is_agent(user):
+        raise PermissionDenied("Only the comment's author or an agent can change it.")
 
 
 class ZendeskView(APIView):

@@ -14,8 +14,14 @@ from datetime import UTC
 from django.urls import reverse
 from rest_framework import serializers
 
-from articles.models import ARTICLE_BODY_MAX_LENGTH, TITLE_MAX_LENGTH
+from articles.models import (
+    ARTICLE_BODY_MAX_LENGTH,
+    COMMENT_BODY_MAX_LENGTH,
+    POST_BODY_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+)
 from kb.params import ID_MAX
+from kb.permissions import is_agent
 
 LOCALE = "en-us"
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -26,8 +32,14 @@ def zendesk_time(value) -> str | None:
     return value.astimezone(UTC).strftime(TIME_FORMAT) if value else None
 
 
+# Community paths (/api/v2/community/...) have no locale segment.
+_UNLOCALIZED = {"topic", "post", "post_comment", "post_subscription"}
+
+
 def api_url(request, name: str, **kwargs) -> str:
-    return request.build_absolute_uri(reverse(f"api:{name}", kwargs={"locale": LOCALE, **kwargs}))
+    if name not in _UNLOCALIZED:
+        kwargs["locale"] = LOCALE
+    return request.build_absolute_uri(reverse(f"api:{name}", kwargs=kwargs))
 
 
 class _Output(serializers.BaseSerializer):
@@ -112,6 +124,123 @@ class ArticleSerializer(_Output):
         }
 
 
+class TopicSerializer(_Output):
+    @staticmethod
+    def shape(topic, request) -> dict:
+        return {
+            "id": topic.pk,
+            "url": api_url(request, "topic", pk=topic.pk),
+            "html_url": request.build_absolute_uri(topic.get_absolute_url()),
+            "name": topic.name,
+            "description": topic.description,
+            "position": topic.position,
+            "follower_count": 0,  # kb's follows are of posts, articles and sections
+            "manageable_by": "managers",
+            "user_segment_id": None,
+            "created_at": None,
+            "updated_at": None,
+        }
+
+
+class PostSerializer(_Output):
+    """Needs the row loaded by ``selectors.posts_all`` (follower count)."""
+
+    @staticmethod
+    def shape(post, request) -> dict:
+        return {
+            "id": post.pk,
+            "url": api_url(request, "post", pk=post.pk),
+            "html_url": request.build_absolute_uri(post.get_absolute_url()),
+            "title": post.title,
+            "details": post.body_html,
+            "author_id": post.author_id,
+            "topic_id": post.topic_id,
+            "comment_count": post.comment_total,
+            "follower_count": getattr(post, "follower_count", 0),
+            "vote_sum": 0,
+            "vote_count": 0,
+            "pinned": False,
+            "featured": False,
+            "closed": False,
+            "status": "none",
+            "created_at": zendesk_time(post.created_at),
+            "updated_at": zendesk_time(post.updated_at),
+        }
+
+
+class CommentSerializer(_Output):
+    @staticmethod
+    def shape(comment, request) -> dict:
+        on_article = bool(comment.article_id)
+        source_id = comment.article_id if on_article else comment.post_id
+        kwargs = {"source_pk": source_id, "pk": comment.pk}
+        return {
+            "id": comment.pk,
+            "url": api_url(request, "article_comment" if on_article else "post_comment", **kwargs),
+            "html_url": request.build_absolute_uri(reverse("articles:comment_permalink", kwargs={"pk": comment.pk})),
+            "body": comment.body_html,
+            "author_id": comment.author_id,
+            "source_id": source_id,
+            "source_type": "Article" if on_article else "Post",
+            "official": comment.is_official,
+            "locale": LOCALE,
+            "vote_sum": 0,
+            "vote_count": 0,
+            "created_at": zendesk_time(comment.created_at),
+            "updated_at": zendesk_time(comment.updated_at),
+        }
+
+
+class VoteSerializer(_Output):
+    @staticmethod
+    def shape(vote, request) -> dict:
+        return {
+            "id": vote.pk,
+            "url": api_url(request, "article_votes", pk=vote.article_id),
+            "user_id": vote.user_id,
+            "value": 1 if vote.helpful else -1,
+            "item_id": vote.article_id,
+            "item_type": "Article",
+            "created_at": zendesk_time(vote.created_at),
+            "updated_at": zendesk_time(vote.updated_at),
+        }
+
+
+class SubscriptionSerializer(_Output):
+    @staticmethod
+    def shape(follow, request) -> dict:
+        kind = "article" if follow.article_id else "post" if follow.post_id else "section"
+        content_id = follow.article_id or follow.post_id or follow.section_id
+        return {
+            "id": follow.pk,
+            "url": api_url(request, f"{kind}_subscription", source_pk=content_id, pk=follow.pk),
+            "user_id": follow.user_id,
+            "content_id": content_id,
+            "content_type": {"article": "Article", "post": "Post", "section": "Section"}[kind],
+            "locale": LOCALE,
+            "source_locale": LOCALE,
+            "include_comments": True,
+            "created_at": zendesk_time(follow.created_at),
+            "updated_at": zendesk_time(follow.created_at),
+        }
+
+
+class UserSerializer:
+    @staticmethod
+    def shape(user, request, *, private: bool) -> dict:
+        return {
+            "id": user.pk,
+            "url": request.build_absolute_uri(reverse("api:user", kwargs={"pk": user.pk})),
+            "name": user.get_full_name() or user.username,
+            "email": user.email if private else None,
+            "role": "agent" if is_agent(user) else "end-user",
+            "active": user.is_active,
+            "locale": LOCALE,
+            "created_at": zendesk_time(user.date_joined),
+            "updated_at": zendesk_time(user.date_joined),
+        }
+
+
 class LabelSerializer(_Output):
     @staticmethod
     def shape(label, request) -> dict:
@@ -167,6 +296,22 @@ class ArticleInput(serializers.Serializer):
     label_names = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=50)
 
 
+class TopicInput(CategoryInput):
+    pass
+
+
+class PostInput(serializers.Serializer):
+    title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
+    details = serializers.CharField(required=False, allow_blank=True, max_length=POST_BODY_MAX_LENGTH,
+                                    trim_whitespace=False)
+    topic_id = _id_field(required=False)
+
+
+class CommentInput(serializers.Serializer):
+    body = serializers.CharField(max_length=COMMENT_BODY_MAX_LENGTH, trim_whitespace=False)
+    locale = LocaleField(required=False)
+
+
 class LabelInput(serializers.Serializer):
     name = serializers.CharField(max_length=60)
 
@@ -176,3 +321,10 @@ def envelope(data, key: str) -> dict:
     if not isinstance(data, dict) or not isinstance(data.get(key), dict):
         raise serializers.ValidationError({key: [f"Send the {key} as {{\"{key}\": {{...}}}}."]})
     return data[key]
+
+
+def validated(serializer_class, data, *, partial=False) -> dict:
+    """``data`` checked by ``serializer_class``: its values, or a 422 with the details."""
+    serializer = serializer_class(data=data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

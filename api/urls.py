@@ -3,7 +3,7 @@ articles.json`` and ``/api/v2/help_center/en-us/articles.json`` are the same lis
 
 from django.urls import re_path
 
-from .views import help_center, incremental
+from .views import community, help_center, incremental, reactions, users
 
 app_name = "api"
 
@@ -11,8 +11,12 @@ LOCALE = r"(?:(?P<locale>[A-Za-z]{2}(?:-[A-Za-z0-9]{2,4})?)/)?"
 ID = r"[0-9]{1,20}"  # more digits than a key has are a 404 (kb.params.parse_id), not a 500
 
 
-def hc(pattern: str, view, name: str):
-    return re_path(rf"^api/v2/help_center/{LOCALE}{pattern}$", view.as_view(), name=name)
+def hc(pattern: str, view, name: str, **initkwargs):
+    return re_path(rf"^api/v2/help_center/{LOCALE}{pattern}$", view.as_view(**initkwargs), name=name)
+
+
+def community_path(pattern: str, view, name: str, **initkwargs):
+    return re_path(rf"^api/v2/community/{pattern}$", view.as_view(**initkwargs), name=name)
 
 
 urlpatterns = [
@@ -31,4 +35,34 @@ urlpatterns = [
     hc(rf"articles/(?P<pk>{ID})/labels/(?P<label_pk>{ID})\.json", help_center.ArticleLabels, "article_label"),
     hc(rf"users/(?P<user_pk>{ID})/articles\.json", help_center.ArticleList, "user_articles"),
     hc(r"incremental/articles\.json", incremental.IncrementalArticles, "incremental_articles"),
+    # Comments, votes and subscriptions
+    hc(rf"articles/(?P<source_pk>{ID})/comments\.json", reactions.ArticleComments, "article_comments"),
+    hc(rf"articles/(?P<source_pk>{ID})/comments/(?P<pk>{ID})\.json", reactions.ArticleComments, "article_comment"),
+    hc(rf"users/(?P<user_pk>{ID})/comments\.json", reactions.UserComments, "user_comments"),
+    hc(rf"articles/(?P<pk>{ID})/votes\.json", reactions.ArticleVotes, "article_votes"),
+    hc(rf"articles/(?P<pk>{ID})/up\.json", reactions.ArticleVotes, "article_vote_up", helpful=True),
+    hc(rf"articles/(?P<pk>{ID})/down\.json", reactions.ArticleVotes, "article_vote_down", helpful=False),
+    *[
+        pattern
+        for kind, route in (("article", hc), ("section", hc), ("post", community_path))
+        for pattern in (
+            route(rf"{kind}s/(?P<source_pk>{ID})/subscriptions\.json", reactions.Subscriptions,
+                  f"{kind}_subscriptions", kind=kind),
+            route(rf"{kind}s/(?P<source_pk>{ID})/subscriptions/(?P<pk>{ID})\.json", reactions.Subscriptions,
+                  f"{kind}_subscription", kind=kind),
+        )
+    ],
+    # Users (the authors of content)
+    re_path(r"^api/v2/users/me\.json$", users.UserDetail.as_view(), name="me"),
+    re_path(rf"^api/v2/users/(?P<pk>{ID})\.json$", users.UserDetail.as_view(), name="user"),
+    # Community
+    community_path(r"topics\.json", community.TopicList, "topics"),
+    community_path(rf"topics/(?P<pk>{ID})\.json", community.TopicDetail, "topic"),
+    community_path(rf"topics/(?P<topic_pk>{ID})/posts\.json", community.PostList, "topic_posts"),
+    community_path(r"posts\.json", community.PostList, "posts"),
+    community_path(rf"posts/(?P<pk>{ID})\.json", community.PostDetail, "post"),
+    community_path(rf"users/(?P<user_pk>{ID})/posts(?:\.json)?", community.PostList, "user_posts"),
+    community_path(rf"posts/(?P<source_pk>{ID})/comments\.json", community.PostComments, "post_comments"),
+    community_path(rf"posts/(?P<source_pk>{ID})/comments/(?P<pk>{ID})\.json", community.PostComments,
+                   "post_comment"),
 ]

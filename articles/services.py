@@ -367,6 +367,35 @@ def post_update(*, post: Post, by, **fields) -> Post:
 
 
 @transaction.atomic
+def post_delete(*, post: Post, by) -> None:
+    """Delete a post and its comments (moderation): for holders of the admin's permission."""
+    if not (by and by.has_perm("articles.delete_post")):
+        raise PermissionDenied("You may not delete posts.")
+    post.delete()
+
+
+@transaction.atomic
+def topic_create(*, name: str, description: str = "", position: int = 0) -> Topic:
+    """A new community topic (its slug follows the name)."""
+    return _heading_write(Topic(), {"name": name, "description": description, "position": position},
+                          {"name", "description", "position"})
+
+
+@transaction.atomic
+def topic_update(*, topic: Topic, **fields) -> Topic:
+    """Rename, describe or reorder a community topic."""
+    return _heading_write(topic, fields, {"name", "description", "position"})
+
+
+@transaction.atomic
+def topic_delete(*, topic: Topic) -> None:
+    """Delete a topic without posts; one with posts is refused."""
+    if topic.posts.exists():
+        raise ValidationError({"topic": "The topic still has posts."}, code="not_empty")
+    topic.delete()
+
+
+@transaction.atomic
 def comment_create(
     *, author, target: Article | Post, body: str, notify: bool = True
 ) -> Comment:

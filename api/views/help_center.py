@@ -27,16 +27,11 @@ from ..serializers import (
     SectionInput,
     SectionSerializer,
     envelope,
+    validated,
 )
 
 ARTICLE_SORTS = {"position": ("position", "title"), "title": ("title",), "created_at": ("created_at",),
                  "updated_at": ("updated_at",)}
-
-
-def _validated(serializer_class, data, *, partial=False) -> dict:
-    serializer = serializer_class(data=data, partial=partial)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _heading_fields(data: dict) -> dict:
@@ -53,7 +48,7 @@ class CategoryList(ZendeskView):
                                  serialize=lambda rows: [CategorySerializer.shape(c, request) for c in rows]))
 
     def post(self, request, locale=None):
-        data = _validated(CategoryInput, envelope(request.data, "category"))
+        data = validated(CategoryInput, envelope(request.data, "category"))
         category = self.write(services.category_create, **_heading_fields(data))
         return Response({"category": CategorySerializer.shape(category, request)}, status=status.HTTP_201_CREATED)
 
@@ -64,7 +59,7 @@ class CategoryDetail(ZendeskView):
 
     def put(self, request, pk, locale=None):
         category = self.get_row(selectors.categories_all(), pk)
-        data = _validated(CategoryInput, envelope(request.data, "category"), partial=True)
+        data = validated(CategoryInput, envelope(request.data, "category"), partial=True)
         category = self.write(services.category_update, category=category, **_heading_fields(data))
         return Response({"category": CategorySerializer.shape(category, request)})
 
@@ -91,7 +86,7 @@ class SectionList(ZendeskView):
         if category_pk is None:
             raise InvalidParameter("category_id", "create a section at /help_center/categories/{id}/sections.json")
         category = self.get_row(selectors.categories_all(), category_pk)
-        data = _validated(SectionInput, envelope(request.data, "section"))
+        data = validated(SectionInput, envelope(request.data, "section"))
         section = self.write(services.section_create, category=category, **_heading_fields(data))
         return Response({"section": SectionSerializer.shape(section, request)}, status=status.HTTP_201_CREATED)
 
@@ -102,7 +97,7 @@ class SectionDetail(ZendeskView):
 
     def put(self, request, pk, locale=None):
         section = self.get_row(selectors.sections_all(), pk)
-        data = _validated(SectionInput, envelope(request.data, "section"), partial=True)
+        data = validated(SectionInput, envelope(request.data, "section"), partial=True)
         fields = _heading_fields(data)
         if "category_id" in data:
             fields["category"] = self.get_row(selectors.categories_all(), data["category_id"])
@@ -154,7 +149,7 @@ class ArticleList(ZendeskView):
         if section_pk is None:
             raise InvalidParameter("section_id", "create an article at /help_center/sections/{id}/articles.json")
         section = self.get_row(selectors.sections_all(), section_pk)
-        data = _validated(ArticleInput, envelope(request.data, "article"))
+        data = validated(ArticleInput, envelope(request.data, "article"))
         notify = request.data.get("notify_subscribers", True) is not False
         article = self.write(
             services.article_create, author=request.user, section=section, title=data["title"],
@@ -173,7 +168,7 @@ class ArticleDetail(ZendeskView):
 
     def put(self, request, pk, locale=None):
         article = self.get_row(selectors.articles_for(request.user), pk)
-        data = _validated(ArticleInput, envelope(request.data, "article"), partial=True)
+        data = validated(ArticleInput, envelope(request.data, "article"), partial=True)
         fields = {name: data[name] for name in ("title", "body", "draft", "promoted", "position") if name in data}
         if "section_id" in data:
             fields["section"] = self.get_row(selectors.sections_all(), data["section_id"])
@@ -216,7 +211,7 @@ class ArticleLabels(ZendeskView):
 
     def post(self, request, pk, locale=None):
         article = self.get_row(selectors.articles_for(request.user), pk)
-        name = _validated(LabelInput, envelope(request.data, "label"))["name"]
+        name = validated(LabelInput, envelope(request.data, "label"))["name"]
         # Labels are one per slug (services.labels_get_or_create): "Billing" is "billing".
         slug = slugify(name)[:80] or "label"
         if not article.labels.filter(slug=slug).exists():

@@ -170,7 +170,7 @@ def test_sorted_lists_page_by_cursor_in_the_same_order(client, make_article, mak
 
 @pytest.mark.parametrize("style", ["per_page=10", "page[size]=10"])
 def test_an_article_page_costs_the_same_queries_for_1_or_10_articles(
-        client, make_article, make_section, django_assert_num_queries, style):
+        client, make_article, make_section, django_assert_num_queries, steady_clock, style):
     section = make_section()
     make_article(section=section, label_names=["one"])
     url = f"{API}/articles.json?{style}"
@@ -188,7 +188,7 @@ def test_an_article_page_costs_the_same_queries_for_1_or_10_articles(
 
 
 def test_an_agents_page_costs_the_same_queries_for_1_or_10_articles(
-        client, make_article, make_section, agent_headers, django_assert_num_queries):
+        client, make_article, make_section, agent_headers, django_assert_num_queries, steady_clock):
     section = make_section()
     make_article(section=section, draft=True)
     url = f"{API}/articles.json?page[size]=10"
@@ -327,7 +327,7 @@ def test_labels_listed_added_and_removed(client, agent_headers, make_article):
 # --- Heavy use ------------------------------------------------------------------------
 
 
-def test_heavy_use_gets_429_with_retry_after(client, settings):
+def test_heavy_use_gets_429_with_retry_after(client, settings, steady_clock):
     settings.KB_RATE_LIMITS = {"api.ip": "3/m"}
 
     statuses = [client.get(f"{API}/categories.json").status_code for _ in range(4)]

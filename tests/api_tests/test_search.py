@@ -145,7 +145,7 @@ def test_community_posts_search_with_topic_and_sort(client, whoosh_index, make_p
 @pytest.mark.parametrize("params", [{"query": "billing"}, {"query": "billing", "sort_by": "updated_at"},
                                     {"query": "billing", "label_names": "money,invoices,card"}])
 def test_a_search_page_costs_the_same_queries_for_1_or_3_results(
-        client, billing, django_assert_num_queries, params):
+        client, billing, django_assert_num_queries, steady_clock, params):
     services.labels_get_or_create(names=["card"])
     billing["card"].labels.add(*services.labels_get_or_create(names=["card"]))
     Article.objects.exclude(pk=billing["refund"].pk).update(draft=True)

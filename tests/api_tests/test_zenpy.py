@@ -175,3 +175,61 @@ def test_search_with_filters_pages_to_the_end(zendesk, whoosh_index, make_articl
     # zenpy follows next_page one result at a time; it has no call for community_posts
     # search (tests/api_tests/test_search.py covers that endpoint).
     assert [a.id for a in found] == wanted
+
+
+def test_community_topics_posts_and_comments_through_zenpy(zendesk, agent, customer, other_customer):
+    from zenpy.lib.api_objects.help_centre_objects import Comment as ZComment
+    from zenpy.lib.api_objects.help_centre_objects import Post as ZPost
+    from zenpy.lib.api_objects.help_centre_objects import Topic as ZTopic
+
+    from articles.models import Comment, Post
+
+    topic = zendesk(agent).help_center.topics.create(ZTopic(name="Integrations", description="Plug-ins"))
+    asker = zendesk(customer)
+    post = asker.help_center.posts.create(ZPost(title="Export to a spreadsheet?", details="How?", topic_id=topic.id))
+    comment = zendesk(other_customer).help_center.posts.comments.create(post.id, ZComment(body="Use *Export*."))
+
+    assert Post.objects.get(pk=post.id).author == customer
+    assert Comment.objects.get(pk=comment.id).post_id == post.id
+    assert [p.id for p in zendesk().help_center.topics.posts(topic.id)] == [post.id]
+    assert [p.title for p in zendesk().help_center.posts()] == ["Export to a spreadsheet?"]
+    assert [c.body for c in zendesk().help_center.posts.comments(post.id)] == ["<p>Use <em>Export</em>.</p>"]
+    with pytest.raises(APIException) as refused:  # only the author or an agent edits a comment
+        comment.body = "Changed by someone else"
+        asker.help_center.posts.comments.update(post.id, comment)
+    assert refused.value.response.status_code == 403
+    zendesk(agent).help_center.posts.comments.delete(post.id, comment.id)
+    assert not Comment.objects.exists()
+
+
+def test_article_comments_votes_and_subscriptions_through_zenpy(zendesk, customer, make_article):
+    from zenpy.lib.api_objects.help_centre_objects import Comment as ZComment
+    from zenpy.lib.api_objects.help_centre_objects import Subscription as ZSubscription
+
+    from articles.models import Follow, Vote
+
+    article = make_article(title="Reset your password")
+    client = zendesk(customer)
+
+    comment = client.help_center.comments.create(article.pk, ZComment(body="Worked for me", locale="en-us"))
+    vote = client.help_center.articles.vote_up(article.pk)
+    client.help_center.articles.vote_down(article.pk)  # a second vote changes the first
+    subscription = client.help_center.articles.create_subscription(article.pk, ZSubscription(source_locale="en-us"))
+
+    assert [c.id for c in zendesk().help_center.articles.comments(article.pk)] == [comment.id]
+    assert Vote.objects.get(pk=vote.id).helpful is False
+    assert [v.value for v in client.help_center.articles.votes(article.pk)] == [-1]
+    assert zendesk().help_center.articles(id=article.pk).vote_sum == -1
+    assert Follow.objects.filter(user=customer, article=article).exists()
+    assert [s.user_id for s in client.help_center.articles.subscriptions(article.pk)] == [customer.pk]
+    client.help_center.articles.delete_subscription(article.pk, subscription.id)
+    assert not Follow.objects.filter(user=customer, article=article).exists()
+
+
+def test_an_articles_author_is_read_through_the_users_endpoint(zendesk, customer, agent, make_article):
+    article = make_article()
+
+    fetched = zendesk(customer).help_center.articles(id=article.pk)
+
+    assert (fetched.author.id, fetched.author.name, fetched.author.role) == (agent.pk, agent.username, "agent")
+    assert fetched.author.email is None  # another user's address stays private
