@@ -225,6 +225,33 @@ class SubscriptionSerializer(_Output):
         }
 
 
+class TranslationSerializer:
+    """An article's, section's or category's one translation (en-us): the object itself,
+    its id the object's id."""
+
+    @staticmethod
+    def shape(source, request) -> dict:
+        kind = type(source).__name__.lower()
+        is_article = kind == "article"
+        return {
+            "id": source.pk,
+            "url": api_url(request, f"{kind}_translation", source_pk=source.pk, translation_locale=LOCALE),
+            "html_url": request.build_absolute_uri(source.get_absolute_url()),
+            "source_id": source.pk,
+            "source_type": type(source).__name__,
+            "locale": LOCALE,
+            "title": source.title if is_article else source.name,
+            "body": source.body_html if is_article else source.description,
+            "outdated": False,
+            "draft": source.draft if is_article else False,
+            "hidden": False,
+            "created_at": zendesk_time(getattr(source, "created_at", None)),
+            "updated_at": zendesk_time(getattr(source, "updated_at", None)),
+            "created_by_id": getattr(source, "author_id", None),
+            "updated_by_id": getattr(source, "author_id", None),
+        }
+
+
 class UserSerializer:
     @staticmethod
     def shape(user, request, *, private: bool) -> dict:
@@ -309,6 +336,14 @@ class PostInput(serializers.Serializer):
 
 class CommentInput(serializers.Serializer):
     body = serializers.CharField(max_length=COMMENT_BODY_MAX_LENGTH, trim_whitespace=False)
+    locale = LocaleField(required=False)
+
+
+class TranslationInput(serializers.Serializer):
+    title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
+    body = serializers.CharField(required=False, allow_blank=True, max_length=ARTICLE_BODY_MAX_LENGTH,
+                                 trim_whitespace=False)
+    draft = serializers.BooleanField(required=False)
     locale = LocaleField(required=False)
 
 

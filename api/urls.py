@@ -3,11 +3,12 @@ articles.json`` and ``/api/v2/help_center/en-us/articles.json`` are the same lis
 
 from django.urls import re_path
 
-from .views import community, help_center, incremental, reactions, users
+from .views import community, help_center, incremental, reactions, translations, users
 
 app_name = "api"
 
-LOCALE = r"(?:(?P<locale>[A-Za-z]{2}(?:-[A-Za-z0-9]{2,4})?)/)?"
+LOCALE_CODE = r"[A-Za-z]{2}(?:-[A-Za-z0-9]{2,4})?"
+LOCALE = rf"(?:(?P<locale>{LOCALE_CODE})/)?"
 ID = r"[0-9]{1,20}"  # more digits than a key has are a 404 (kb.params.parse_id), not a 500
 
 
@@ -52,6 +53,20 @@ urlpatterns = [
                   f"{kind}_subscription", kind=kind),
         )
     ],
+    # Translations (one locale)
+    *[
+        pattern
+        for kind, plural in (("article", "articles"), ("section", "sections"), ("category", "categories"))
+        for pattern in (
+            hc(rf"{plural}/(?P<source_pk>{ID})/translations\.json", translations.Translations,
+               f"{kind}_translations", kind=kind),
+            hc(rf"{plural}/(?P<source_pk>{ID})/translations/missing\.json", translations.MissingTranslations,
+               f"{kind}_missing_translations", kind=kind),
+            hc(rf"{plural}/(?P<source_pk>{ID})/translations/(?P<translation_locale>{LOCALE_CODE})\.json",
+               translations.Translations, f"{kind}_translation", kind=kind),
+        )
+    ],
+    hc(rf"translations/(?P<pk>{ID})\.json", translations.TranslationDelete, "translation"),
     # Users (the authors of content)
     re_path(r"^api/v2/users/me\.json$", users.UserDetail.as_view(), name="me"),
     re_path(rf"^api/v2/users/(?P<pk>{ID})\.json$", users.UserDetail.as_view(), name="user"),

@@ -38,12 +38,19 @@ def zendesk(live_server, monkeypatch, make_token):
     monkeypatch.setenv("ZENPY_FORCE_NETLOC", live_server.url.split("://", 1)[1])
     monkeypatch.setenv("ZENPY_FORCE_SCHEME", "http")
 
+    made = []
+
     def client(user=None, **kwargs):
         if user is None:
-            return Zenpy(subdomain="kb", anonymous=True, **kwargs)
-        return Zenpy(subdomain="kb", email=user.email, token=make_token(user), **kwargs)
+            made.append(Zenpy(subdomain="kb", anonymous=True, **kwargs))
+        else:
+            made.append(Zenpy(subdomain="kb", email=user.email, token=make_token(user), **kwargs))
+        return made[-1]
 
-    return client
+    yield client
+    # Kept-alive connections would keep server threads on the test database past the test.
+    for zenpy in made:
+        zenpy.users.session.close()
 
 
 @pytest.fixture

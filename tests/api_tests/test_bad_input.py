@@ -42,6 +42,7 @@ def _urls(content):
         reverse("api:article_subscriptions", kwargs={**hc, "source_pk": a}),
         reverse("api:user_comments", kwargs={**hc, "user_pk": content["user"].pk}),
         reverse("api:incremental_articles", kwargs=hc),
+        reverse("api:article_translations", kwargs={**hc, "source_pk": a}),
         reverse("api:topics"), reverse("api:posts"), reverse("api:post_comments", kwargs={"source_pk": p}),
         reverse("search:api_articles"), reverse("search:api_posts"),
     ]

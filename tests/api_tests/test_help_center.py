@@ -347,3 +347,18 @@ def test_label_names_lists_articles_with_any_of_the_labels(client, make_article)
 
     assert [a["id"] for a in found["articles"]] == [billing.pk, refunds.pk]
     assert found["count"] == 2
+
+
+def test_translations_answer_en_us_only(client, make_article, customer, basic_auth):
+    article = make_article(title="Reset your password")
+
+    shown = client.get(f"{API}/articles/{article.pk}/translations/EN-US.json")
+    other = client.get(f"{API}/articles/{article.pk}/translations/fr.json")
+    by_customer = _json(client, "put", f"{API}/articles/{article.pk}/translations/en-us.json",
+                        {"translation": {"title": "Hijacked"}}, **basic_auth(customer))
+
+    assert shown.json()["translation"]["title"] == "Reset your password"
+    assert other.status_code == 404
+    assert by_customer.status_code == 403
+    article.refresh_from_db()
+    assert article.title == "Reset your password"

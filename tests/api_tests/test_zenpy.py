@@ -131,6 +131,7 @@ def test_bearer_tokens_sign_in_as_oauth_tokens_do(live_server, monkeypatch, make
     client = Zenpy(subdomain="kb", oauth_token=make_token(agent))
 
     assert client.help_center.articles(id=draft.pk).id == draft.pk
+    client.users.session.close()
 
 
 def test_incremental_export_runs_to_end_of_stream(zendesk, agent, make_article):
@@ -233,3 +234,27 @@ def test_an_articles_author_is_read_through_the_users_endpoint(zendesk, customer
 
     assert (fetched.author.id, fetched.author.name, fetched.author.role) == (agent.pk, agent.username, "agent")
     assert fetched.author.email is None  # another user's address stays private
+
+
+def test_an_article_is_rewritten_through_its_en_us_translation(zendesk, agent, make_article, make_section):
+    from zenpy.lib.api_objects.help_centre_objects import Translation
+
+    article = make_article(title="Old title", body="Old body")
+    section = make_section("Refunds")
+    client = zendesk(agent)
+
+    translations = list(client.help_center.articles.translations(article.pk))
+    updated = client.help_center.articles.update_translation(
+        article.pk, Translation(locale="en-us", title="New title", body="<p>New body</p>"))
+    client.help_center.sections.update_translation(section.pk, Translation(locale="en-us", title="Money back"))
+
+    assert [(t.locale, t.title, t.source_type) for t in translations] == [("en-us", "Old title", "Article")]
+    assert updated.title == "New title"
+    article.refresh_from_db()
+    assert (article.title, article.body) == ("New title", "<p>New body</p>")
+    section.refresh_from_db()
+    assert section.name == "Money back"
+    assert client.help_center.articles.missing_translations(article.pk) == []
+    with pytest.raises(APIException) as refused:
+        client.help_center.articles.create_translation(article.pk, Translation(locale="fr", title="Titre"))
+    assert refused.value.response.status_code == 422
