@@ -3,7 +3,7 @@ articles.json`` and ``/api/v2/help_center/en-us/articles.json`` are the same lis
 
 from django.urls import re_path
 
-from .views import community, help_center, incremental, reactions, translations, users
+from .views import community, fallback, help_center, incremental, reactions, translations, users
 
 app_name = "api"
 
@@ -80,4 +80,8 @@ urlpatterns = [
     community_path(rf"posts/(?P<source_pk>{ID})/comments\.json", community.PostComments, "post_comments"),
     community_path(rf"posts/(?P<source_pk>{ID})/comments/(?P<pk>{ID})\.json", community.PostComments,
                    "post_comment"),
+    # Anything else under /api/v2/ is a JSON 404. The search endpoints live in search.urls,
+    # included after this URLconf.
+    re_path(r"^api/v2/(?!help_center/(?:articles|community_posts)/search\.json$)", fallback.unknown_endpoint,
+            name="unknown"),
 ]

@@ -56,3 +56,17 @@ def test_hostile_parameters_never_fail(client, content, agent, basic_auth, param
         assert response.status_code in (200, 400, 404), (url, params, response.status_code)
         if response.status_code != 200:
             assert {"error", "description"} <= set(response.json()), (url, params)
+
+
+@pytest.mark.parametrize("path", ["/api/v2/help_center/articles/abc.json", "/api/v2/tickets.json",
+                                  "/api/v2/help_center/articles/1/attachments.json"])
+def test_an_unknown_endpoint_is_a_json_404(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert response.json() == {"error": "InvalidEndpoint", "description": "Not found"}
+
+
+def test_the_search_endpoints_are_not_shadowed(client, db):
+    assert client.get("/api/v2/help_center/articles/search.json?query=x").status_code == 200
+    assert client.get("/api/v2/help_center/community_posts/search.json?query=x").status_code == 200
