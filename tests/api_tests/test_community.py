@@ -145,3 +145,13 @@ def test_users_are_shown_to_signed_in_callers_with_addresses_kept_private(client
         other_customer.pk, None, "end-user")
     assert seen_by_agent["email"] == other_customer.email
     assert (me["id"], me["email"]) == (customer.pk, customer.email)
+
+
+def test_a_moderator_with_the_admins_permission_deletes_a_post(client, admin_user, basic_auth, make_post, customer):
+    post = make_post()
+    services.comment_create(author=customer, target=post, body="A reply")
+
+    response = client.delete(f"{COMMUNITY}/posts/{post.pk}.json", **basic_auth(admin_user))
+
+    assert response.status_code == 204
+    assert not Post.objects.exists() and not Comment.objects.exists()
