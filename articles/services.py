@@ -21,6 +21,7 @@ from . import images, notifications
 from .markdown import markdown_problem, render_markdown
 from .models import (
     Article,
+    Category,
     Comment,
     Follow,
     Label,
@@ -257,6 +258,76 @@ def labels_get_or_create(*, names) -> list[Label]:
     return labels
 
 
+# --- Categories and sections ------------------------------------------------------------
+
+
+def _unique_slug(model, name: str, *, exclude_pk=None) -> str:
+    """``name``'s slug, numbered when another row of ``model`` has it ("billing-2")."""
+    base = slugify(name)[:120] or "untitled"
+    taken = set(model.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True))
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _heading_write(row, fields: dict, allowed: set[str]):
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"unexpected fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(row, name, value.strip() if name == "name" else value)
+    if "name" in fields or not row.slug:
+        row.slug = _unique_slug(type(row), row.name, exclude_pk=row.pk)
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def category_create(*, name: str, description: str = "", position: int = 0) -> Category:
+    """A new help-center category (its slug follows the name)."""
+    return _heading_write(Category(), {"name": name, "description": description, "position": position},
+                          {"name", "description", "position"})
+
+
+@transaction.atomic
+def category_update(*, category: Category, **fields) -> Category:
+    """Rename, describe or move a category; a new name gives a new slug."""
+    return _heading_write(category, fields, {"name", "description", "position"})
+
+
+@transaction.atomic
+def category_delete(*, category: Category) -> None:
+    """Delete an empty category; one with sections is refused (move or delete them first)."""
+    if category.sections.exists():
+        raise ValidationError({"category": "The category still has sections."}, code="not_empty")
+    category.delete()
+
+
+@transaction.atomic
+def section_create(*, category: Category, name: str, description: str = "", position: int = 0) -> Section:
+    """A new section in ``category``."""
+    return _heading_write(Section(category=category),
+                          {"name": name, "description": description, "position": position},
+                          {"name", "description", "position"})
+
+
+@transaction.atomic
+def section_update(*, section: Section, **fields) -> Section:
+    """Rename, describe, move (``category``) or reorder a section."""
+    return _heading_write(section, fields, {"name", "description", "position", "category"})
+
+
+@transaction.atomic
+def section_delete(*, section: Section) -> None:
+    """Delete a section without articles; one with articles is refused."""
+    if section.articles.exists():
+        raise ValidationError({"section": "The section still has articles."}, code="not_empty")
+    section.delete()
+
+
 # --- Community ------------------------------------------------------------------------
 
 
@@ -293,6 +364,35 @@ def post_update(*, post: Post, by, **fields) -> Post:
     post.full_clean(exclude=["author", "body_html"])
     post.save()
     return post
+
+
+@transaction.atomic
+def post_delete(*, post: Post, by) -> None:
+    """Delete a post and its comments (moderation): for holders of the admin's permission."""
+    if not (by and by.has_perm("articles.delete_post")):
+        raise PermissionDenied("You may not delete posts.")
+    post.delete()
+
+
+@transaction.atomic
+def topic_create(*, name: str, description: str = "", position: int = 0) -> Topic:
+    """A new community topic (its slug follows the name)."""
+    return _heading_write(Topic(), {"name": name, "description": description, "position": position},
+                          {"name", "description", "position"})
+
+
+@transaction.atomic
+def topic_update(*, topic: Topic, **fields) -> Topic:
+    """Rename, describe or reorder a community topic."""
+    return _heading_write(topic, fields, {"name", "description", "position"})
+
+
+@transaction.atomic
+def topic_delete(*, topic: Topic) -> None:
+    """Delete a topic without posts; one with posts is refused."""
+    if topic.posts.exists():
+        raise ValidationError({"topic": "The topic still has posts."}, code="not_empty")
+    topic.delete()
 
 
 @transaction.atomic

@@ -107,9 +107,11 @@ INSTALLED_APPS = [
     "markdownx",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
     "articles",
     "search",
     "tickets",
+    "api",
     "demo",
     # Last, so its lockout template can be overridden from templates/registration/.
     "axes",

@@ -2,9 +2,11 @@
 
 django-ratelimit refuses the LocMem/file/database caches, and a per-process counter is
 no limit at all with several workers, so counters live in :class:`kb.models.ThrottleWindow`
-rows: one fixed window per (scope, key, period), incremented with ``F()`` inside the
-request's transaction. That works with SQLite (BEGIN IMMEDIATE serialises writers) and
-PostgreSQL (the unique constraint plus ``get_or_create`` absorbs concurrent inserts).
+rows: one fixed window per (scope, key, period), counted by one statement per limit
+(``INSERT … ON CONFLICT DO UPDATE SET hits = hits + 1 RETURNING hits``, which SQLite 3.35+
+and PostgreSQL both run atomically). It replaced get_or_create + F() update + re-read inside
+a savepoint: five queries per limit, now one (pinned in tests/kb_tests/test_throttle.py), on
+every public form and every API call.
 
 Usage in a view (the one way to turn a limit into the 429 page)::
 
@@ -30,8 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import connection
 from django.shortcuts import render
 
 from kb import clock
@@ -108,7 +109,22 @@ def _window_start(at: datetime, period: timedelta) -> datetime:
     return datetime.fromtimestamp(epoch - epoch % seconds, tz=UTC)
 
 
-@transaction.atomic
+def _count(*, scope: str, key: str, seconds: int, start: datetime) -> int:
+    """Add one hit to the window and return its hits (one statement, atomic on both databases)."""
+    meta = ThrottleWindow._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    columns = [quote(meta.get_field(name).column)
+               for name in ("scope", "key_hash", "window_seconds", "window_start", "hits")]
+    hits = columns[-1]
+    sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES (%s, %s, %s, %s, 1) "
+           f"ON CONFLICT ({', '.join(columns[:4])}) DO UPDATE SET {hits} = {table}.{hits} + 1 "
+           f"RETURNING {hits}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [scope, key, seconds, connection.ops.adapt_datetimefield_value(start)])
+        return cursor.fetchone()[0]
+
+
 def hit(*, scope: str, limits: list[Limit]) -> Decision:
     """Count one attempt against every limit; limited when any limit is now exceeded.
 
@@ -124,17 +140,11 @@ def hit(*, scope: str, limits: list[Limit]) -> Decision:
         start = _window_start(at, rate.period)
         seconds = int(rate.period.total_seconds())
         name = f"{scope}.{limit.name}"
-        counter, created = ThrottleWindow.objects.get_or_create(
-            scope=name, key_hash=key_hash(scope, limit.value),
-            window_seconds=seconds, window_start=start, defaults={"hits": 1},
-        )
-        if created:
+        hits = _count(scope=name, key=key_hash(scope, limit.value), seconds=seconds, start=start)
+        if hits == 1:
             # The first hit of a new window: earlier windows of this limit have expired.
             ThrottleWindow.objects.filter(scope=name, window_seconds=seconds, window_start__lt=start).delete()
-        else:
-            ThrottleWindow.objects.filter(pk=counter.pk).update(hits=F("hits") + 1)
-            counter.refresh_from_db(fields=["hits"])
-        if counter.hits > rate.limit:
+        if hits > rate.limit:
             retry_at = start + rate.period
             if not decision.limited or retry_at > decision.retry_at:
                 decision = Decision(limited=True, retry_at=retry_at, limit_name=limit.name)

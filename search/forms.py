@@ -35,16 +35,53 @@ class SearchForm(forms.Form):
         return default if value in (None, "") else value
 
 
+class ApiDateField(forms.DateField):
+    """A day as Zendesk's search filters take it ("2026-03-01"), between years 2 and 9998
+    so a day's bounds never overflow a datetime."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, input_formats=["%Y-%m-%d"], **kwargs)
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        if day and not 2 <= day.year <= 9998:
+            raise forms.ValidationError("Give a day between the years 2 and 9998.", code="invalid")
+        return day
+
+
 class ApiSearchForm(forms.Form):
-    query = QueryField(required=True, strip=True)
+    """Zendesk's search parameters (``/help_center/articles/search.json`` and
+    ``/help_center/community_posts/search.json``)."""
+
+    query = QueryField(required=False, strip=True)
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
     per_page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000)
+    category = forms.IntegerField(required=False, min_value=1, max_value=2**53)
+    section = forms.IntegerField(required=False, min_value=1, max_value=2**53)
+    topic = forms.IntegerField(required=False, min_value=1, max_value=2**53)
+    label_names = forms.CharField(required=False, max_length=1000)
+    locale = forms.CharField(required=False, max_length=20)
+    created_before, created_after, created_at = ApiDateField(), ApiDateField(), ApiDateField()
+    updated_before, updated_after, updated_at = ApiDateField(), ApiDateField(), ApiDateField()
+    sort_by = forms.ChoiceField(required=False, choices=[("", "relevance"), ("created_at", "created_at"),
+                                                         ("updated_at", "updated_at")])
+    sort_order = forms.ChoiceField(required=False, choices=[("", "desc"), ("asc", "asc"), ("desc", "desc")])
 
     def clean_query(self):
-        query = clean_text(self.cleaned_data.get("query"))
-        if not query:
-            raise forms.ValidationError("Give a search query.", code="required")
-        return query
+        return clean_text(self.cleaned_data.get("query"))
+
+    def clean_label_names(self):
+        names = [name.strip() for name in (self.cleaned_data.get("label_names") or "").split(",")]
+        return [name for name in names if name][:20]
+
+    def clean(self):
+        data = super().clean()
+        # As Zendesk: a search needs words or a place to look in.
+        if not (data.get("query") or data.get("category") or data.get("section") or data.get("topic")
+                or data.get("label_names")):
+            self.add_error("query", forms.ValidationError(
+                "Give a search query (or a category, section, topic or label_names).", code="required"))
+        return data
 
 
 class SearchLogForm(forms.Form):

@@ -121,6 +121,21 @@ def search_run(*, text: str, kinds=KINDS, category_id: int | None = None,
                       backend=results.backend, degraded=degraded, explain=results.explain)
 
 
+def search_ranked_ids(*, text: str, kind: str, limit: int, category_id: int | None = None,
+                      section_id: int | None = None) -> list[int]:
+    """Ids of the first ``limit`` documents of ``kind`` matching ``text`` by words, best
+    first, without snippets: candidates for filters the backends do not know (the JSON
+    API's labels and dates), which callers apply in the database. May include rows no
+    longer public: callers load published rows only."""
+    text = clean_text(text)
+    if not text:
+        return []
+    query = SearchQuery(text=text, kinds=(kind,), category_id=category_id, section_id=section_id,
+                        page=1, per_page=limit, snippets=False)
+    results, _ = _backend_search(query)
+    return [hit.pk for hit in results.hits if hit.kind == kind]
+
+
 def _hybrid_search(query: SearchQuery) -> tuple[SearchResults, bool]:
     """The page of ``query`` from both candidate sources, fused (search.ranking.fusion).
 
@@ -171,10 +186,12 @@ def _hybrid_search(query: SearchQuery) -> tuple[SearchResults, bool]:
 # Columns a result needs (the JSON API adds dates and labels): not the bodies, whose
 # Markdown source and HTML are most of each row.
 _ARTICLE_FIELDS = ("id", "slug", "title", "section_id", "created_at", "updated_at",
+                   "author_id", "draft", "promoted", "position",
                    "section__id", "section__slug", "section__name", "section__category_id",
                    "section__category__id", "section__category__slug",
                    "section__category__name")
-_POST_FIELDS = ("id", "slug", "title", "topic_id", "topic__id", "topic__slug", "topic__name")
+_POST_FIELDS = ("id", "slug", "title", "topic_id", "topic__id", "topic__slug", "topic__name",
+                "author_id", "comment_total", "created_at", "updated_at")
 
 
 def _hydrate(results: SearchResults, *, offset: int, with_labels: bool) -> list[ResultItem]:

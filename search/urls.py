@@ -10,6 +10,7 @@ urlpatterns = [
     path("search/log/", views.record_search, name="log"),
     path("search/click/", views.record_click, name="click"),
     path("api/v2/help_center/articles/search.json", views.api_article_search, name="api_articles"),
+    path("api/v2/help_center/community_posts/search.json", views.api_post_search, name="api_posts"),
     path("agent/search/analytics/", views.search_analytics, name="analytics"),
     path("agent/search/explain/", views.search_explain_page, name="explain"),
 ]

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kb import beacons, clock
+from kb import beacons, clock, throttle
 from kb.permissions import agent_required, is_agent
 from search import analytics, api
 from search.backends.base import ARTICLE, KINDS, POST, split_key
@@ -148,9 +148,17 @@ def _api_error(message, status=400, **extra):
     return JsonResponse({"error": "InvalidParameter", "description": message, **extra}, status=status)
 
 
-@require_GET
-def api_article_search(request):
-    """GET /api/v2/help_center/articles/search.json?query=&page=&per_page= (Zendesk shape)."""
+def _api_search(request, kind):
+    """A Zendesk-shaped search of ``kind`` (search.api), logged on its first page. Counted
+    against the API's rate limits like every /api/v2/ call, which also bounds its logging."""
+    decision = throttle.hit(scope=api.API_SCOPE, limits=api.api_limits(request.user, request))
+    if decision.limited:
+        retry = decision.retry_after_seconds(clock.now())
+        response = JsonResponse({"error": "TooManyRequests",
+                                 "description": "Rate limit exceeded: retry after the number of seconds in Retry-After."},
+                                status=429)
+        response["Retry-After"] = str(retry)
+        return response
     form = ApiSearchForm(request.GET)
     if not form.is_valid():
         return _api_error("Invalid search parameters.", details={
@@ -166,10 +174,23 @@ def api_article_search(request):
         params["per_page"] = per_page
         return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
-    body, found = api.article_search_json(query=query, page=page_number, per_page=per_page,
-                                          absolute_url=request.build_absolute_uri, page_url=page_url)
+    body, found = api.search_json(kind=kind, params=form.cleaned_data, page=page_number, per_page=per_page,
+                                  absolute_url=request.build_absolute_uri, page_url=page_url)
     # An API search is logged as it is answered: an API client runs no beacon script.
-    if page_number == 1:
+    if page_number == 1 and query:
         analytics.query_log_create(text=query, result_count=found.total, source="api",
                                    session_key=_session_key(request))
     return JsonResponse(body)
+
+
+@require_GET
+def api_article_search(request):
+    """GET /api/v2/help_center/articles/search.json?query=&category=&section=&label_names=
+    &created_before=&sort_by=&page=&per_page= (Zendesk shape)."""
+    return _api_search(request, ARTICLE)
+
+
+@require_GET
+def api_post_search(request):
+    """GET /api/v2/help_center/community_posts/search.json?query=&topic=&... (Zendesk shape)."""
+    return _api_search(request, POST)

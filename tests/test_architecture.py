@@ -1,7 +1,7 @@
 """The layout of STYLE.md, checked on the source: which package may import which.
 
-Read with ``ast`` (nothing is imported), over the packages kb, articles, search, tickets
-and demo, migrations left out. Every ``import`` statement counts, deferred ones inside
+Read with ``ast`` (nothing is imported), over the packages kb, articles, search, api,
+tickets and demo, migrations left out. Every ``import`` statement counts, deferred ones inside
 functions included: a deferred import hides a dependency from import time, not from the
 design. Dotted strings (``include("articles.urls")``, ``INSTALLED_APPS``, task paths) are
 not imports and are not checked.
@@ -11,6 +11,9 @@ The layers, each using only those above it:
     kb        the project and shared infrastructure (uses no app)
     articles  uses kb
     search    uses articles, kb
+    api       uses search, articles, kb (the Zendesk-shaped API over the help center:
+              it reads and writes content through articles' services and searches
+              through search; tickets do not need it, nor it them)
     tickets   uses search, articles, kb
     demo      uses them all; nothing uses demo
 """
@@ -24,15 +27,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("kb", "articles", "search", "tickets", "demo")
+PACKAGES = ("kb", "articles", "search", "api", "tickets", "demo")
 
 #: What each package may import from the other packages (its own modules aside).
 ALLOWED = {
     "kb": set(),
     "articles": {"kb"},
     "search": {"articles", "kb"},
+    "api": {"search", "articles", "kb"},
     "tickets": {"search", "articles", "kb"},
-    "demo": {"tickets", "search", "articles", "kb"},
+    "demo": {"tickets", "api", "search", "articles", "kb"},
 }
 
 #: kb's glue: the modules that put the project together (settings name the apps, the root
@@ -194,7 +198,7 @@ def test_there_are_no_import_cycles_between_project_modules():
 
 def test_kb_imports_no_app_except_in_its_glue_modules():
     """kb is the project and shared infrastructure: only settings, urls, wsgi, asgi and
-    gunicorn_conf (which put the apps together) may import articles, search, tickets or demo."""
+    gunicorn_conf (which put the apps together) may import articles, search, api, tickets or demo."""
     offending = [str(edge) for edge in import_edges()
                  if package_of(edge.source) == "kb" and edge.source not in KB_GLUE
                  and package_of(edge.target) != "kb"]
@@ -202,8 +206,8 @@ def test_kb_imports_no_app_except_in_its_glue_modules():
 
 
 def test_each_app_imports_only_the_packages_below_it():
-    """articles -> kb; search -> articles, kb; tickets -> search, articles, kb;
-    demo -> any (kb's glue modules are the subject of the test above)."""
+    """articles -> kb; search -> articles, kb; api -> search, articles, kb;
+    tickets -> search, articles, kb; demo -> any (kb's glue modules are the subject of the test above)."""
     offending = [str(edge) for edge in import_edges()
                  if package_of(edge.source) != "kb"
                  and package_of(edge.target) not in ALLOWED[package_of(edge.source)] | {package_of(edge.source)}]

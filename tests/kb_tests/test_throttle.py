@@ -36,6 +36,19 @@ def test_hits_within_the_rate_are_allowed_and_the_next_is_limited_until_the_wind
     assert not hit().limited
 
 
+def test_a_hit_costs_one_statement_per_limit_and_the_window_holds_the_count(db, django_assert_num_queries):
+    limits = [throttle.Limit("ip", "203.0.113.9", RATE), throttle.Limit("phone", "+14155552671", RATE)]
+    with django_assert_num_queries(4):  # each window's first hit also prunes older windows
+        throttle.hit(scope="test", limits=limits)
+    with django_assert_num_queries(2):
+        throttle.hit(scope="test", limits=limits)
+    counts = dict(ThrottleWindow.objects.values_list("scope", "hits"))
+    assert counts == {"test.ip": 2, "test.phone": 2}
+    assert not throttle.peek(scope="test", limits=limits[:1]).limited
+    hit()
+    assert throttle.peek(scope="test", limits=limits[:1]).limited  # peek reads the same rows
+
+
 def test_keys_are_counted_separately_and_stored_only_as_hashes(db):
     for _ in range(3):
         hit("203.0.113.9")

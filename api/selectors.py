@@ -1,0 +1,73 @@
+"""Reads of the API: what each caller may see, with what each row's JSON needs loaded in
+a constant number of queries per page."""
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from articles.models import Article, Category, Comment, Follow, Label, Post, Section, Topic, Vote
+from kb.permissions import is_agent
+
+
+def _vote_totals(queryset: QuerySet) -> QuerySet:
+    """``vote_count`` (every answer) and ``vote_sum`` (helpful minus not helpful), as
+    subqueries: no GROUP BY over the article rows, bodies included."""
+    votes = Vote.objects.filter(article=OuterRef("pk")).order_by().values("article")
+    count = votes.annotate(n=Count("pk")).values("n")
+    up = votes.annotate(n=Count("pk", filter=Q(helpful=True))).values("n")
+    return queryset.annotate(
+        vote_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
+        vote_up=Coalesce(Subquery(up, output_field=IntegerField()), Value(0)),
+    )
+
+
+def articles_for(user) -> QuerySet:
+    """Articles ``user`` may read over the API: all for agents, published ones for others."""
+    queryset = Article.objects.all() if is_agent(user) else Article.objects.published()
+    return _vote_totals(queryset).prefetch_related("labels")
+
+
+def categories_all() -> QuerySet:
+    return Category.objects.all()
+
+
+def sections_all() -> QuerySet:
+    return Section.objects.all()
+
+
+def labels_all() -> QuerySet:
+    return Label.objects.all()
+
+
+def topics_all() -> QuerySet:
+    return Topic.objects.all()
+
+
+def posts_all() -> QuerySet:
+    """Community posts (all public), with their follower counts."""
+    followers = Follow.objects.filter(post=OuterRef("pk")).order_by().values("post").annotate(
+        n=Count("pk")).values("n")
+    return Post.objects.annotate(follower_count=Coalesce(Subquery(followers, output_field=IntegerField()), Value(0)))
+
+
+def comments_on(target) -> QuerySet:
+    """The comments of an article or a post."""
+    return Comment.objects.filter(**({"article": target} if isinstance(target, Article) else {"post": target}))
+
+
+def comments_by(user) -> QuerySet:
+    """A user's comments on what ``user`` may read: published articles, and posts."""
+    return Comment.objects.filter(Q(article__draft=False) | Q(post__isnull=False))
+
+
+def votes_on(article, user) -> QuerySet:
+    """An article's votes: all of them for agents, the caller's own for others."""
+    votes = Vote.objects.filter(article=article)
+    return votes if is_agent(user) else votes.filter(user_id=getattr(user, "pk", None) or 0)
+
+
+def follows_on(target, user) -> QuerySet:
+    """Who follows ``target`` (Zendesk's subscriptions): all for agents, the caller's own
+    for others."""
+    field = type(target).__name__.lower()
+    follows = Follow.objects.filter(**{field: target})
+    return follows if is_agent(user) else follows.filter(user_id=getattr(user, "pk", None) or 0)
