@@ -55,6 +55,15 @@ def test_sign_up_ignores_an_offsite_next(client, db):
     assert response.status_code == 302 and response.url == reverse("articles:home")
 
 
+def test_sign_up_with_a_next_that_is_not_a_path_lands_on_the_home_page(client, db):
+    """redirect() reads a bare word as a URL name: once a 500 (found by the fuzz suite)."""
+    response = client.post(reverse("accounts:signup") + "?next=billing", {
+        "username": "wordyreader", "email": "wordy@example.com",
+        "password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
+    })
+    assert response.status_code == 302 and response.url == reverse("articles:home")
+
+
 def test_sign_in_and_out(client, customer):
     page = client.get(reverse("accounts:login") + "?next=/community/")
     assert 'value="/community/"' in html(page)
