@@ -22,7 +22,7 @@ PASSWORD = "kb-test-pass-2026"
 # a failure is reproducible. HYPOTHESIS_PROFILE=deep for a long local run that explores
 # new examples each time and remembers failing ones (in .hypothesis/).
 _FIXTURE_CHECKS = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
-hypothesis_settings.register_profile("ci", max_examples=12, derandomize=True, deadline=None, database=None,
+hypothesis_settings.register_profile("ci", max_examples=20, derandomize=True, deadline=None, database=None,
                                      suppress_health_check=_FIXTURE_CHECKS, print_blob=True)
 hypothesis_settings.register_profile("deep", max_examples=200, deadline=None, suppress_health_check=_FIXTURE_CHECKS)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

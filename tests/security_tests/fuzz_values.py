@@ -132,4 +132,14 @@ def headers() -> st.SearchStrategy[dict]:
         "HTTP_USER_AGENT": header(),
         "HTTP_X_FORWARDED_FOR": header(["1.2.3.4, 5.6.7.8", "::1"]),
         "HTTP_ACCEPT_LANGUAGE": header(["en", "de-DE,de;q=0.9", "*;q=x", "zz-ZZ"]),
-    }).map(lambda d: {k: v for k, v in d.items() if v is not None})
+        # Mostly our own name: a foreign one ends the request before any view (a 400).
+        "HTTP_HOST": st.one_of(*[st.just("testserver")] * 4, hostile(["evil.example", "testserver:99999", "[::1"])),
+        # Replaces the client's own cookies: applied to anonymous requests only.
+        "HTTP_COOKIE": header(["sessionid=" + "x" * 300, "sessionid=\x00; csrftoken=;", "messages=junk:sig",
+                               "sessionid=a; sessionid=b", "=; ;;=="]),
+    }).map(lambda d: {k: as_wsgi(v) for k, v in d.items() if v is not None})
+
+
+def as_wsgi(value: str) -> str:
+    """A header as a WSGI server hands it over: its UTF-8 bytes read as Latin-1 (PEP 3333)."""
+    return value.encode("utf-8", "surrogatepass").decode("latin-1")
