@@ -2,10 +2,13 @@
 site uses, so tests exercise the real write path."""
 
 import itertools
+import os
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from articles import services
 from articles.models import Category, Section, Topic
@@ -13,6 +16,16 @@ from kb.permissions import AGENTS_GROUP
 from search.backends.base import reset_backends
 
 PASSWORD = "kb-test-pass-2026"
+
+# Property-based tests (security_tests/test_fuzz.py). "ci", the default: few examples per
+# test, the same ones on every run (derandomized), so `make test` stays within its time and
+# a failure is reproducible. HYPOTHESIS_PROFILE=deep for a long local run that explores
+# new examples each time and remembers failing ones (in .hypothesis/).
+_FIXTURE_CHECKS = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
+hypothesis_settings.register_profile("ci", max_examples=20, derandomize=True, deadline=None, database=None,
+                                     suppress_health_check=_FIXTURE_CHECKS, print_blob=True)
+hypothesis_settings.register_profile("deep", max_examples=200, deadline=None, suppress_health_check=_FIXTURE_CHECKS)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 _counter = itertools.count(1)
 
 

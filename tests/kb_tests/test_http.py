@@ -14,6 +14,8 @@ from kb.http import safe_next
     ("//evil.example/", "/fallback/"),
     ("javascript:alert(1)", "/fallback/"),
     ("", "/fallback/"),
+    ("community", "/fallback/"),  # redirect() would reverse it as a URL name (issue 13)
+    ("articles:home", "/fallback/"),
 ])
 def test_next_is_followed_only_when_it_stays_on_this_site(candidate, expected):
     request = RequestFactory().post("/", {"next": candidate})

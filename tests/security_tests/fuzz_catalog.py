@@ -1,0 +1,313 @@
+"""What the fuzz suite (test_fuzz.py) knows of each URL: methods, the query parameters and
+POST fields its view reads, the forms it binds, valid values to start from, and where to
+look after it wrote something.
+
+Every named URL of kb's own apps must have an entry here (``test_every_url_is_in_the_catalog``),
+and every parameter or form a view reads from the request must be named in one
+(``test_every_request_parameter_read_is_in_the_catalog``): a new URL or field is fuzzed, or
+the suite fails. Form fields come from the form classes themselves, so a field added to a
+form is fuzzed without touching this file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from articles import notifications
+from articles import services as article_services
+from articles.forms import ArticleForm, CommentForm, ImageUploadForm, PostForm
+from articles.models import Category, Section, Topic
+from articles.views.notifications import EmailFollowForm
+from kb.analytics import BeaconForm
+from search.forms import AnalyticsPeriodForm, ApiSearchForm, ClickForm, SearchForm
+from search.index import index_rebuild
+from tickets.forms.callbacks import CallbackForm, OutcomeForm
+from tickets.forms.requests import AgentReplyForm, ReplyForm, RequestForm, TicketUpdateForm
+from tickets.models import Plan, PlanLink, Team
+from tickets.office_hours import Slot
+from tickets.services import callbacks as callback_services
+from tickets.services import requests as request_services
+from tickets.services.requests import Upload
+
+LA = ZoneInfo("America/Los_Angeles")
+# A Wednesday morning: Business Solutions is open, so the cancel flow takes callbacks.
+NOW = datetime(2026, 6, 3, 10, 0, tzinfo=LA)
+SLOT = "2026-06-03T18:00+00:00"  # 11:00 in Los Angeles, one of the slots offered at NOW
+PASSWORD = "kb-fuzz-pass-2026"
+
+
+@dataclass
+class World:
+    """A small help center: one of each thing, owned by the customer, the other customer
+    (whose data nobody else may change) or the agent."""
+
+    agent: object
+    customer: object
+    other: object
+    category: object = None
+    section: object = None
+    article: object = None
+    draft: object = None
+    topic: object = None
+    post: object = None
+    other_post: object = None
+    comment: object = None
+    agent_comment: object = None
+    other_comment: object = None
+    ticket: object = None
+    token: str = ""
+    other_ticket: object = None
+    attachment: object = None
+    callback: object = None
+    other_callback: object = None
+    plan_link: object = None
+    solved: str = ""
+    confirm_token: str = ""
+    unsubscribe_token: str = ""
+
+    def users(self):
+        return {"anonymous": None, "customer": self.customer, "agent": self.agent}
+
+
+def build_world(make_user) -> World:
+    from demo import tickets as demo_tickets
+
+    agent = make_user("fuzz_agent", agent=True)
+    customer = make_user("fuzz_customer")
+    other = make_user("fuzz_other")
+    w = World(agent=agent, customer=customer, other=other)
+    w.category = Category.objects.create(name="Billing", slug="billing")
+    w.section = Section.objects.create(category=w.category, name="Invoices", slug="invoices")
+    w.article = article_services.article_create(author=agent, section=w.section, title="How do I reset my password?",
+                                                body="Open **Settings** and choose *Reset*.", draft=False,
+                                                label_names=["account"])
+    w.draft = article_services.article_create(author=agent, section=w.section, title="Unreleased plans",
+                                              body="Draft.", draft=True)
+    w.topic = Topic.objects.create(name="Partners Team", slug="partners-team")
+    w.post = article_services.post_create(author=customer, topic=w.topic, title="How do I cancel?", body="Please help.")
+    w.other_post = article_services.post_create(author=other, topic=w.topic, title="Invoices missing", body="Where?")
+    w.comment = article_services.comment_create(author=customer, target=w.article, body="Thanks!")
+    w.agent_comment = article_services.comment_create(author=agent, target=w.post, body="Open Account.")
+    w.other_comment = article_services.comment_create(author=other, target=w.post, body="Same here.")
+    article_services.follow_set(user=other, target=w.article, following=True)
+    article_services.vote_set(user=other, article=w.article, helpful=True)
+    article_services.follow_set(user=customer, target=w.post, following=True)
+
+    w.ticket, w.token = request_services.request_create(
+        email=customer.email, subject="Invoice missing", description="May is missing.", category="Other",
+        at=NOW - timedelta(days=1), requester=customer,
+        uploads=[Upload(name="notes.txt", content_type="text/plain", data=b"hello")])
+    w.attachment = w.ticket.attachments.get()
+    w.other_ticket, _ = request_services.request_create(
+        email=other.email, subject="Refund please", description="Twice charged.", category="Other",
+        at=NOW - timedelta(days=1), requester=other)
+    w.solved = request_services.solved_link_value(w.ticket, w.article)
+
+    demo_tickets.load()
+    team = Team.objects.get(slug="business-solutions")
+    plan = Plan.objects.get(slug="lumora-complete")
+    w.plan_link = PlanLink.objects.filter(plan=plan).first()
+
+    def callback(requester):
+        due = NOW + timedelta(hours=2)
+        return callback_services.callback_request(
+            team=team, name="Robin Example", email=requester.email, phone="+14155552671", plan=plan,
+            account_email=requester.email, reason="price", reason_detail="", route="callback",
+            slot=Slot(due, due + timedelta(minutes=30)), at=NOW - timedelta(days=1), requester=requester,
+        ).callback
+
+    w.callback, w.other_callback = callback(customer), callback(other)
+
+    follow = notifications.email_follow_request(email="reader@example.com", target=w.article, at=NOW)
+    from django.core import signing
+    w.confirm_token = signing.dumps({"id": follow.pk, "e": follow.email.lower()}, salt=notifications.CONFIRM_SALT)
+    w.unsubscribe_token = notifications.unsubscribe_path(user_id=customer.pk, email=customer.email).rstrip("/").rsplit(
+        "/", 1)[-1]
+    index_rebuild()
+    return w
+
+
+@dataclass(frozen=True)
+class Route:
+    """How to fuzz one URL. Callables take the :class:`World`."""
+
+    methods: tuple[str, ...] = ("GET",)
+    # Valid values of each path segment (the converter's hostile values are added).
+    path: dict[str, Callable[[World], list]] = field(default_factory=dict)
+    query: tuple[str, ...] = ()  # request.GET keys read directly
+    query_forms: tuple[type, ...] = ()  # forms bound to request.GET
+    post: tuple[str, ...] = ()  # request.POST keys read directly
+    post_forms: tuple[type, ...] = ()  # forms bound to request.POST (CBVs: found from form_class)
+    # Valid POST bodies to start from (each example mutates one of them).
+    valid: Callable[[World], list[dict]] = lambda w: [{}]
+    # Pages that show what this URL changes: fetched after an example wrote to the database.
+    after: Callable[[World], list[str]] = lambda w: []
+
+
+def _ids(*names):
+    return lambda w: [getattr(w, n).pk for n in names]
+
+
+def _url(name, *args):
+    return reverse(name, args=args)
+
+
+ARTICLE_PAGES = lambda w: [w.article.get_absolute_url(), w.draft.get_absolute_url(),
+                           w.section.get_absolute_url(), reverse("articles:home")]
+POST_PAGES = lambda w: [w.post.get_absolute_url(), w.other_post.get_absolute_url(), w.topic.get_absolute_url(),
+                        reverse("articles:topics")]
+TICKET_PAGES = lambda w: [_url("tickets:agent_ticket", w.ticket.reference),
+                          _url("tickets:agent_ticket", w.other_ticket.reference),
+                          _url("tickets:request_detail", w.ticket.reference), _url("tickets:request_token", w.token),
+                          reverse("tickets:agent_queue"), reverse("tickets:request_list")]
+CALLBACK_PAGES = lambda w: [_url("tickets:agent_callback", w.callback.pk), reverse("tickets:agent_callbacks"),
+                            reverse("tickets:dashboard"), reverse("tickets:dashboard_csv")]
+FOLLOW_KINDS = lambda w: ["article", "post", "section"]
+ANY_TARGET = lambda w: [w.article.pk, w.draft.pk, w.post.pk, w.section.pk]
+NEXT = ("next",)
+
+ROUTES: dict[str, Route] = {
+    # --- accounts (Django's auth views; their forms are found from form_class) ---------
+    "accounts:signup": Route(("GET", "POST"), query=NEXT, post=NEXT, valid=lambda w: [
+        {"username": "fuzz_newcomer", "email": "newcomer@example.com", "password1": PASSWORD, "password2": PASSWORD,
+         "website": ""}]),
+    "accounts:login": Route(("GET", "POST"), query=NEXT, valid=lambda w: [
+        {"username": w.customer.username, "password": "not-the-password"},
+        {"username": w.other.username, "password": "not-the-password"}]),
+    "accounts:logout": Route(("POST",), query=NEXT, post=NEXT),
+    "accounts:password_reset": Route(("GET", "POST"), post_forms=(PasswordResetForm,),
+                                     valid=lambda w: [{"email": w.customer.email}, {"email": w.other.email}]),
+    "accounts:password_reset_done": Route(),
+    "accounts:password_reset_confirm": Route(
+        ("GET", "POST"),
+        path={"uidb64": lambda w: [urlsafe_base64_encode(force_bytes(w.other.pk)), "MQ", "AAAA"],
+              "token": lambda w: ["set-password", "c3q2k2-0123456789abcdef"]},
+        post_forms=(SetPasswordForm,), valid=lambda w: [{"new_password1": PASSWORD, "new_password2": PASSWORD}]),
+    "accounts:password_reset_complete": Route(),
+    # --- analytics beacon --------------------------------------------------------------
+    "analytics:hit": Route(("POST",), post_forms=(BeaconForm,), valid=lambda w: [
+        {"kind": "article", "id": w.article.pk}, {"kind": "post", "id": w.post.pk}, {"kind": "page"}]),
+    # --- tickets: contact, cancel flow, callbacks ----------------------------------------
+    "tickets:contact": Route(),
+    "tickets:cancel_flow": Route(
+        ("GET", "POST"), query=("at", "plan"), post_forms=(CallbackForm,),
+        valid=lambda w: [{"name": "Robin Example", "email": "robin@example.com", "phone": "(415) 555-2671",
+                          "plan": "lumora-complete", "account_email": "", "reason": "price",
+                          "reason_detail": "Too expensive.", "slot": SLOT, "consent": "on", "website": ""}],
+        after=CALLBACK_PAGES),
+    "tickets:callback_done": Route(path={"reference": lambda w: [w.callback.ticket.reference,
+                                                                 w.other_callback.ticket.reference]}),
+    "tickets:self_service_link": Route(path={"link_id": lambda w: [w.plan_link.pk]}, query=("route",),
+                                       after=CALLBACK_PAGES),
+    "tickets:agent_callbacks": Route(),
+    "tickets:agent_callback": Route(
+        ("GET", "POST"), path={"pk": _ids("callback", "other_callback")}, post_forms=(OutcomeForm,),
+        valid=lambda w: [{"outcome": "retained", "note": "Stays."},
+                         {"outcome": "no_answer", "note": "", "retry_slot": "2026-06-03T20:00+00:00"}],
+        after=CALLBACK_PAGES),
+    "tickets:agent_callback_claim": Route(("POST",), path={"pk": _ids("callback", "other_callback")},
+                                          after=CALLBACK_PAGES),
+    # --- tickets: the request desk -------------------------------------------------------
+    "tickets:request_list": Route(query=("page",)),
+    "tickets:request_create": Route(
+        ("GET", "POST"), query=("from_article", "subject"), post=("from_article",), post_forms=(RequestForm,),
+        valid=lambda w: [{"email": "robin@example.com", "subject": "Invoices are missing",
+                          "description": "May is missing.", "category": "Other", "website": "", "shown": "",
+                          "from_article": w.article.pk}],
+        after=TICKET_PAGES),
+    "tickets:request_suggest": Route(query=("q",)),
+    "tickets:request_deflect": Route(("POST",), post=("article", "subject"),
+                                     valid=lambda w: [{"article": w.article.pk, "subject": "password"}],
+                                     after=CALLBACK_PAGES),
+    "tickets:request_done": Route(path={"reference": lambda w: [w.ticket.reference, w.other_ticket.reference]}),
+    "tickets:request_solved": Route(("GET", "POST"), path={"signed": lambda w: [w.solved, w.solved + "x"]},
+                                    after=TICKET_PAGES),
+    "tickets:request_token": Route(("GET", "POST"), path={"token": lambda w: [w.token]}, post_forms=(ReplyForm,),
+                                   valid=lambda w: [{"body": "Any news?"}], after=TICKET_PAGES),
+    "tickets:request_token_attachment": Route(path={"token": lambda w: [w.token], "pk": _ids("attachment")}),
+    "tickets:request_detail": Route(
+        ("GET", "POST"), path={"reference": lambda w: [w.ticket.reference, w.other_ticket.reference]},
+        post_forms=(ReplyForm,), valid=lambda w: [{"body": "Any news?"}], after=TICKET_PAGES),
+    "tickets:request_attachment": Route(path={"reference": lambda w: [w.ticket.reference, w.other_ticket.reference],
+                                              "pk": _ids("attachment")}),
+    "tickets:agent_queue": Route(query=("team", "status", "priority", "assignee", "source", "page")),
+    "tickets:agent_ticket": Route(
+        ("GET", "POST"), path={"reference": lambda w: [w.ticket.reference, w.other_ticket.reference]},
+        post=("action",), post_forms=(AgentReplyForm, TicketUpdateForm),
+        valid=lambda w: [{"action": "reply", "body": "We are on it.", "internal": ""},
+                         {"action": "reply", "body": "Internal.", "internal": "on"},
+                         {"action": "update", "status": "open", "priority": "high", "assignee": w.agent.pk}],
+        after=TICKET_PAGES),
+    "tickets:dashboard": Route(query=("days", "by")),
+    "tickets:dashboard_csv": Route(query=("days", "by")),
+    "tickets:post_escalate": Route(("POST",), path={"pk": _ids("post", "other_post")}, post=("team", "note"),
+                                   valid=lambda w: [{"team": Team.objects.values_list("pk", flat=True).first(),
+                                                     "note": "Escalated."}],
+                                   after=lambda w: POST_PAGES(w) + TICKET_PAGES(w)),
+    # --- search --------------------------------------------------------------------------
+    "search:search": Route(query_forms=(SearchForm,)),
+    "search:suggest": Route(query=("q",)),
+    "search:click": Route(("GET", "POST"), query_forms=(ClickForm,), post_forms=(ClickForm,),
+                          valid=lambda w: [{"log": 1, "position": 1, "key": f"article:{w.article.pk}"}],
+                          after=lambda w: [reverse("search:analytics")]),
+    "search:api_articles": Route(query_forms=(ApiSearchForm,)),
+    "search:analytics": Route(query_forms=(AnalyticsPeriodForm,)),
+    "search:explain": Route(query_forms=(SearchForm,)),
+    # --- articles: reading ---------------------------------------------------------------
+    "articles:home": Route(),
+    "articles:category": Route(path={"slug": lambda w: [w.category.slug]}),
+    "articles:section": Route(path={"pk": _ids("section"), "slug": lambda w: [w.section.slug]}, query=("page",)),
+    "articles:article": Route(path={"pk": _ids("article", "draft"), "slug": lambda w: [w.article.slug]},
+                              query=("page",)),
+    "articles:article_vote": Route(("POST",), path={"pk": _ids("article", "draft")}, post=("helpful",),
+                                   valid=lambda w: [{"helpful": "yes"}, {"helpful": "no"}], after=ARTICLE_PAGES),
+    "articles:article_comment": Route(("POST",), path={"pk": _ids("article", "draft")}, post=("body",),
+                                      post_forms=(CommentForm,), valid=lambda w: [{"body": "Helpful, thanks."}],
+                                      after=ARTICLE_PAGES),
+    # --- articles: community -------------------------------------------------------------
+    "articles:topics": Route(),
+    "articles:topic": Route(path={"slug": lambda w: [w.topic.slug]}, query=("page",)),
+    "articles:post_create": Route(("GET", "POST"), path={"slug": lambda w: [w.topic.slug]}, post_forms=(PostForm,),
+                                  valid=lambda w: [{"title": "Where are my invoices?", "body": "I cannot find May."}],
+                                  after=POST_PAGES),
+    "articles:post": Route(path={"pk": _ids("post", "other_post"), "slug": lambda w: [w.post.slug]}, query=("page",)),
+    "articles:post_comment": Route(("POST",), path={"pk": _ids("post", "other_post")}, post=("body",),
+                                   post_forms=(CommentForm,), valid=lambda w: [{"body": "Same question."}],
+                                   after=POST_PAGES),
+    "articles:comment_permalink": Route(path={"pk": _ids("comment", "agent_comment", "other_comment")}),
+    "articles:comment_official": Route(("POST",), path={"pk": _ids("agent_comment", "other_comment", "comment")},
+                                       post=("official",), valid=lambda w: [{"official": "on"}, {"official": "off"}],
+                                       after=POST_PAGES),
+    "articles:follow": Route(("POST",), path={"kind": FOLLOW_KINDS, "pk": ANY_TARGET}, post=("following", "next"),
+                             valid=lambda w: [{"following": "on"}, {"following": "off"}, {}],
+                             after=lambda w: [reverse("articles:following")] + ARTICLE_PAGES(w)),
+    "articles:following": Route(),
+    # --- articles: agents ----------------------------------------------------------------
+    "articles:agent_article_create": Route(("GET", "POST"), post_forms=(ArticleForm,), valid=lambda w: [
+        {"section": w.section.pk, "title": "Change your plan", "body": "Open **Plan**.", "labels": "billing, plan",
+         "draft": "", "promoted": "on", "position": "0"}], after=ARTICLE_PAGES),
+    "articles:agent_article_edit": Route(("GET", "POST"), path={"pk": _ids("article", "draft")},
+                                         post_forms=(ArticleForm,), valid=lambda w: [
+        {"section": w.section.pk, "title": "How do I reset my password?", "body": "Open **Settings**.",
+         "labels": "account", "draft": "", "promoted": "", "position": "1"}], after=ARTICLE_PAGES),
+    "articles:markdownx_markdownify": Route(("POST",), post=("content",), valid=lambda w: [{"content": "**hi**"}]),
+    "articles:markdownx_upload": Route(("POST",), post_forms=(ImageUploadForm,)),
+    # --- articles: notifications ---------------------------------------------------------
+    "articles:email_follow": Route(("GET", "POST"), path={"kind": FOLLOW_KINDS, "pk": ANY_TARGET}, query=NEXT,
+                                   post=("email", "next"), post_forms=(EmailFollowForm,),
+                                   valid=lambda w: [{"email": "reader2@example.com", "website": ""},
+                                                    {"email": w.other.email}]),
+    "articles:email_follow_confirm": Route(("GET", "POST"), path={"token": lambda w: [w.confirm_token]}),
+    "articles:unsubscribe": Route(("GET", "POST"), path={"token": lambda w: [w.unsubscribe_token]},
+                                  post=("List-Unsubscribe",), valid=lambda w: [{"List-Unsubscribe": "One-Click"}, {}]),
+    # --- uploaded article images -----------------------------------------------------------
+    "media": Route(path={"path": lambda w: ["missing.png"]}),
+}

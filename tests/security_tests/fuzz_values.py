@@ -1,0 +1,145 @@
+"""Hostile values for the fuzz suite (test_fuzz.py): what a visitor, a bot or a broken
+client can put in a path segment, a query parameter, a form field or a header.
+
+Fixed lists hold the values that broke pages before (issue 13) or that sit on an edge
+(integer limits, calendar limits, DST gaps); Hypothesis mixes them with generated ones.
+"""
+
+import string
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import strategies as st
+
+NUMBERS = [
+    "0", "00", "-1", "+1", " 7", "7 ", "1.5", "1e3", "0x10", "inf", "NaN", "-0",
+    "99999999999999999999", str(2**31), str(2**53 + 1), str(2**63 - 1), str(2**63), str(2**64),
+    "-99999999999999999999", "9" * 400, "9" * 5000,
+    # Other scripts' digits: str.isdigit() says yes, int() reads some of them.
+    "²", "١٢", "１２", "߁", "𝟗",
+]
+
+MOMENTS = [
+    "9999-12-31T23:59", "9999-12-31T23:59:59+00:00", "0001-01-01T00:00", "0001-01-01T00:00-08:00",
+    "2026-02-30T10:00", "2026-06-03T25:00", "2026-06-03T10:61", "2026-13-01T10:00",
+    "2026-03-08T02:30",  # the hour Los Angeles skips (DST gap)
+    "2026-11-01T01:30",  # the hour Los Angeles lives twice
+    "2026-06-03T10:00+24:00", "2026-06-03T10:00+23:59", "2026-06-03T10:00-23:59", "2026-06-03T10:00Z",
+    "2026-06-03T10:00 01:00", "2026-06-03T10:00\x00", "2026-06-03T10:00[Europe/Nowhere]",
+    "2026-06-03", "10:00", "2026-W23-3", "20260603T1000", "1780476000", "-62135596800",
+    "Europe/Nowhere", "America/Los_Angeles", "Etc/GMT+14", "UTC+25", "tomorrow", "１２:００",
+    # HTTP dates (If-Modified-Since) and their broken cousins
+    "Wed, 03 Jun 2026 10:00:00 GMT", "Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 01 Jan 0001 00:00:00 GMT",
+    "Wed, 32 Jun 2026 10:00:00 GMT", "Sunday, 06-Nov-94 08:49:37 GMT",
+]
+
+TEXT = [
+    "", " ", "\x00", "a\x00b", "\r\n", "\t", "\u2028", "\u202e", "\ufeff", "🙂", "ß", "İ",
+    "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "{{ 7|add:7 }}", "{% debug %}",
+    "../../etc/passwd", "..\\..\\boot.ini", "%00", "%2e%2e%2f", "'; DROP TABLE auth_user;--", "' OR '1'='1",
+    "[x](javascript:alert(1))", "<style>body{display:none}</style>", "**" * 500, "[" * 2000, "> " * 1000,
+    "http://evil.example/", "//evil.example", "https:evil.example", "mailto:a@b", "javascript:alert(1)",
+    "on", "off", "yes", "no", "true", "false", "reply", "update", "One-Click", "null", "None", "[]", "{}",
+    "article", "post", "section", "day", "week", "a@b", "a" * 255 + "@example.com",
+    "x" * 10_000, "ü" * 10_000, "1," * 5_000, "\x00" * 10_000,
+]
+
+# Keys nobody asked for: the view must ignore them.
+JUNK_KEYS = ["", "x", "\x00", "page[]", "__proto__", "csrfmiddlewaretoken", "k" * 300, "ü"]
+
+
+def _long(alphabet: str) -> st.SearchStrategy[str]:
+    # 10,000 characters of one kind (drawing 10,000 characters one by one is slow).
+    return st.sampled_from(alphabet).map(lambda c: c * 10_000)
+
+
+def hostile(known=()) -> st.SearchStrategy[str]:
+    """One hostile text value; ``known`` are valid values of this parameter, mixed in so
+    the page behind the first check is reached too."""
+    options = [
+        st.sampled_from(NUMBERS + MOMENTS + TEXT),
+        st.integers(min_value=-(2**70), max_value=2**70).map(str),
+        st.text(max_size=40),
+        st.text(alphabet=string.printable, max_size=40),
+        st.datetimes().map(lambda d: d.isoformat()),
+        _long("a9ü\x00<-"),
+    ]
+    if known:
+        options.insert(0, st.sampled_from([str(v) for v in known]))
+    return st.one_of(options)
+
+
+def value_or_repeated(known=()) -> st.SearchStrategy:
+    """A value, or the key repeated with several values (``?page=1&page=x``)."""
+    return st.one_of(hostile(known), st.lists(hostile(known), min_size=2, max_size=3))
+
+
+def uploads() -> st.SearchStrategy[SimpleUploadedFile]:
+    """A file where one is expected, or where text is (a wrong type)."""
+    names = st.sampled_from(["a.png", "a.txt", "a.pdf", "a.svg", "a.png.exe", "../../a.txt", "", "x" * 300 + ".txt",
+                             "a\x00.txt", "ü.csv", ".txt", "a."])
+    contents = st.sampled_from([b"", b"hello", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, b"GIF89a<script>",
+                                b"%PDF-1.4 junk", b"\xff\xfe\x00", b"<svg onload=alert(1)>",
+                                b"RIFF\x00\x00\x00\x00WEBP", b"a\x00b"])
+    return st.builds(lambda n, c: SimpleUploadedFile(n or "blank", c), names, contents)
+
+
+def path_segment(converter: str, known=()) -> st.SearchStrategy[str]:
+    """A value that still matches the URL converter (else the URL is not even reversed)."""
+    known = [str(v) for v in known]
+    if converter == "int":
+        generated = st.one_of(
+            st.sampled_from(["0", "00", "007", "99999999999999999999", str(2**63 - 1), str(2**63), str(2**64),
+                             "9" * 400, "9" * 5000]),
+            st.integers(min_value=0, max_value=2**80).map(str),
+        )
+    elif converter == "slug":
+        generated = st.one_of(
+            st.from_regex(r"[-a-zA-Z0-9_]{1,40}", fullmatch=True),
+            st.sampled_from(["-", "_", "a" * 10_000, "0", "99999999999999999999"]),
+        )
+    elif converter == "path":
+        generated = st.one_of(
+            st.sampled_from(["../../etc/passwd", "..", "a/../../b", "%2e%2e/x", "a\x00.png", "", "/", "x" * 10_000,
+                             "uploads/../../settings.py", "ü.png", "a.png/"]),
+            st.text(max_size=40),
+        )
+    else:  # "str": anything without a slash, not empty
+        generated = st.one_of(
+            st.sampled_from([t for t in NUMBERS + MOMENTS + TEXT if t and "/" not in t]),
+            st.text(min_size=1, max_size=40).filter(lambda t: "/" not in t),
+        )
+    # Mostly the valid values: past the lookup is where the rest of the request is read.
+    return st.one_of(*[st.sampled_from(known)] * 3, generated) if known else generated
+
+
+def remote_addr() -> st.SearchStrategy[str]:
+    # Varied so rate limits (per IP) do not end every example in a 429.
+    return st.one_of(st.ip_addresses().map(str), st.sampled_from(["", "unknown", "999.1.1.1", "::1", "x" * 300]))
+
+
+def headers() -> st.SearchStrategy[dict]:
+    """Request headers kb reads (page cache validators, Referer, client IP, analytics)."""
+    def header(known=()):
+        return st.one_of(st.none(), hostile(known))
+
+    return st.fixed_dictionaries({
+        "REMOTE_ADDR": remote_addr(),
+    }, optional={
+        "HTTP_REFERER": header(["http://testserver/articles/1-x/", "http://testserver/articles/99999999999999999999-x/",
+                                "http://evil.example/articles/1-x/", "http://testserver/\x00", "/articles/1-x/"]),
+        "HTTP_IF_MODIFIED_SINCE": header(MOMENTS),
+        "HTTP_IF_NONE_MATCH": header(['"x"', "*", 'W/"1"', '"' * 300]),
+        "HTTP_USER_AGENT": header(),
+        "HTTP_X_FORWARDED_FOR": header(["1.2.3.4, 5.6.7.8", "::1"]),
+        "HTTP_ACCEPT_LANGUAGE": header(["en", "de-DE,de;q=0.9", "*;q=x", "zz-ZZ"]),
+        # Mostly our own name: a foreign one ends the request before any view (a 400).
+        "HTTP_HOST": st.one_of(*[st.just("testserver")] * 4, hostile(["evil.example", "testserver:99999", "[::1"])),
+        # Replaces the client's own cookies: applied to anonymous requests only.
+        "HTTP_COOKIE": header(["sessionid=" + "x" * 300, "sessionid=\x00; csrftoken=;", "messages=junk:sig",
+                               "sessionid=a; sessionid=b", "=; ;;=="]),
+    }).map(lambda d: {k: as_wsgi(v) for k, v in d.items() if v is not None})
+
+
+def as_wsgi(value: str) -> str:
+    """A header as a WSGI server hands it over: its UTF-8 bytes read as Latin-1 (PEP 3333)."""
+    return value.encode("utf-8", "surrogatepass").decode("latin-1")

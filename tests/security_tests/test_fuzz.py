@@ -1,0 +1,437 @@
+"""Property-based fuzzing of every URL (issue 13): hostile values in every path segment,
+query parameter, form field and header kb reads, sent as an anonymous visitor, a customer
+and an agent. Whatever arrives:
+
+* no response is a 5xx (the test client re-raises a view's exception, so its traceback
+  is the failure);
+* nothing stored makes a page fail later: after each example, the pages of every object it
+  created (and of what its URL changes) are fetched, and at the end of each test every
+  page of the help center is fetched by each role;
+* another customer's data is unchanged.
+
+URLs come from the resolver and their parameters from fuzz_catalog.py; the meta-tests at
+the end fail when a URL, a request parameter or a form is missing from the catalog.
+Examples per URL: the Hypothesis profile (tests/conftest.py; HYPOTHESIS_PROFILE=deep for a
+longer run).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter, PathConverter, SlugConverter, StringConverter
+from django.urls.resolvers import RegexPattern
+from hypothesis import assume, event, given, seed
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from articles.models import Article, Comment, EmailFollow, Follow, Post, Vote
+from tickets.models import Callback, Ticket, TicketMessage
+
+from . import fuzz_values as values
+from .fuzz_catalog import NOW, ROUTES, Route, World, build_world
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+ROLES = ("anonymous", "customer", "agent")
+METHODS = ("GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS")
+CONVERTERS = {IntConverter: "int", SlugConverter: "slug", StringConverter: "str", PathConverter: "path"}
+# Writes that every request may make (sessions, rate-limit windows, sign-in attempts,
+# analytics counters): not a reason to re-fetch pages.
+BOOKKEEPING_TABLES = ("django_session", "kb_throttlewindow", "axes_", "kb_dailysalt", "kb_visitorday",
+                      "kb_outgoingemail", "django_tasks")
+
+
+# --- The URL patterns ------------------------------------------------------------------
+
+
+def url_patterns(patterns=None, namespace=""):
+    """(name, route, pattern) of every URL, includes followed."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            for name, route, pattern in url_patterns(entry.url_patterns, inner):
+                yield name, f"{entry.pattern}{route}", pattern
+        else:
+            yield f"{namespace}{entry.name}", str(entry.pattern), entry
+
+
+def is_admin(name: str) -> bool:
+    return name.startswith("admin:")
+
+
+KB_URLS = {name: pattern for name, _route, pattern in url_patterns() if not is_admin(name)}
+ADMIN_URLS = [(name, route) for name, route, _pattern in url_patterns() if is_admin(name)]
+
+
+def converters_of(pattern: URLPattern) -> dict[str, str]:
+    """Each path kwarg's converter: "int", "slug", "str" or "path" (a regex group counts as "path")."""
+    if isinstance(pattern.pattern, RegexPattern):
+        return dict.fromkeys(pattern.pattern.regex.groupindex, "path")
+    return {name: CONVERTERS[type(conv)] for name, conv in pattern.pattern.converters.items()}
+
+
+def forms_of(pattern: URLPattern, route: Route) -> tuple[tuple[type, ...], tuple[type, ...]]:
+    """(GET forms, POST forms): the catalog's, plus a class-based view's form_class."""
+    view_class = getattr(pattern.callback, "view_class", None)
+    form_class = getattr(view_class, "form_class", None)
+    post_forms = route.post_forms + ((form_class,) if form_class and form_class not in route.post_forms else ())
+    return route.query_forms, post_forms
+
+
+def fields_of(forms) -> list[str]:
+    return list(dict.fromkeys(name for form in forms for name in form.base_fields))
+
+
+def file_fields_of(forms) -> set[str]:
+    from django import forms as django_forms
+
+    return {name for form in forms for name, f in form.base_fields.items() if isinstance(f, django_forms.FileField)}
+
+
+# --- Clients, snapshots, pages to re-fetch ----------------------------------------------
+
+
+class Roles:
+    """One test client per role; each example starts with the role it names."""
+
+    def __init__(self, world: World):
+        self.world = world
+        self.clients = {role: Client() for role in ROLES}
+
+    def client(self, role: str, *, fresh: bool = False) -> Client:
+        client = self.clients[role]
+        user = self.world.users()[role]
+        key = client.cookies.get(settings.SESSION_COOKIE_NAME)
+        signed_in = SessionStore(key.value).get("_auth_user_id") if key and key.value else None
+        if user is None and (signed_in or fresh):
+            client.cookies.clear()  # a sign-up or sign-in made it someone
+        elif user is not None and signed_in != str(user.pk):
+            client.force_login(user)  # signed out (or into another account) by an example
+        return client
+
+
+def other_customers_data(world: World, role: str) -> dict:
+    """What nobody but the other customer may change (agents may work on their tickets)."""
+    other = world.other
+    data = {
+        "user": list(get_user_model().objects.filter(pk=other.pk).values(
+            "username", "email", "password", "is_active", "is_staff", "first_name", "last_name")),
+        "posts": list(Post.objects.filter(author=other).order_by("pk").values("pk", "title", "body", "topic_id")),
+        "comments": list(Comment.objects.filter(author=other).order_by("pk").values(
+            "pk", "body", "article_id", "post_id", "is_official")),
+        "follows": list(Follow.objects.filter(user=other).order_by("pk").values("article_id", "post_id", "section_id")),
+        "votes": list(Vote.objects.filter(user=other).values("article_id", "helpful")),
+        "email_follows": list(EmailFollow.objects.filter(email__iexact=other.email, confirmed_at__isnull=False)
+                              .values("pk", "article_id", "post_id", "section_id")),
+        "tickets": list(Ticket.objects.filter(pk__in=[world.other_ticket.pk, world.other_callback.ticket_id])
+                        .order_by("pk").values("pk", "requester_id", "requester_email", "subject", "description")),
+        "callback": list(Callback.objects.filter(pk=world.other_callback.pk).values("phone", "account_email", "due_at")),
+    }
+    if role != "agent":
+        data["workflow"] = list(Ticket.objects.filter(requester=other).order_by("pk").values(
+            "pk", "status", "priority", "assignee_id", "team_id"))
+        data["messages"] = TicketMessage.objects.filter(ticket__requester=other).count()
+        data["callback_state"] = list(Callback.objects.filter(pk=world.other_callback.pk).values(
+            "outcome", "claimed_by_id", "due_at"))
+    return data
+
+
+TRACKED = (Article, Post, Comment, Ticket, Callback)
+
+
+def newest_pks() -> dict:
+    return {model: model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0 for model in TRACKED}
+
+
+def pages_of(obj) -> list[tuple[str, str]]:
+    """(role, url) of the pages that show ``obj`` (lists and counts: SUMMARY_PAGES)."""
+    if isinstance(obj, Article):
+        return [("anonymous", obj.get_absolute_url()), ("agent", obj.get_absolute_url()),
+                ("agent", reverse("articles:agent_article_edit", args=[obj.pk]))]
+    if isinstance(obj, Post):
+        return [("anonymous", obj.get_absolute_url()), ("agent", obj.get_absolute_url())]
+    if isinstance(obj, Comment):
+        url = reverse("articles:comment_permalink", args=[obj.pk])  # followed to its thread's page
+        return [("anonymous", url), ("agent", url)]
+    if isinstance(obj, Ticket):
+        pages = [("agent", reverse("tickets:agent_ticket", args=[obj.reference]))]
+        if obj.requester_id:
+            pages.append(("customer", reverse("tickets:request_detail", args=[obj.reference])))
+        return pages
+    if isinstance(obj, Callback):
+        return [("agent", reverse("tickets:agent_callback", args=[obj.pk]))]
+    return []
+
+
+def session_pages_of(obj) -> list[str]:
+    """Confirmation pages only the browser session that sent it may see."""
+    if isinstance(obj, Ticket):
+        if hasattr(obj, "callback"):
+            return [reverse("tickets:callback_done", args=[obj.reference])]
+        return [reverse("tickets:request_done", args=[obj.reference])]
+    return []
+
+
+def viewer_of(url: str) -> str:
+    """Who sees the most of a page: the customer their requests, the agent everything else
+    (drafts, internal notes, the agent pages)."""
+    return "customer" if url.startswith("/requests/") else "agent"
+
+
+# Pages that list or count what examples store: fetched at the end of each test that wrote.
+SUMMARY_PAGES = [(role, reverse(name)) for role, name in [
+    ("anonymous", "articles:home"), ("customer", "articles:home"), ("anonymous", "articles:topics"),
+    ("customer", "articles:following"), ("agent", "articles:following"), ("customer", "tickets:request_list"),
+    ("agent", "search:analytics"), ("agent", "tickets:agent_queue"), ("agent", "tickets:agent_callbacks"),
+    ("agent", "tickets:dashboard"), ("agent", "tickets:dashboard_csv"),
+]]
+
+
+def fetch(roles: Roles, pages, *, client: Client | None = None) -> None:
+    for role, url in pages:
+        response = (client or roles.client(role)).get(url, follow=True, REMOTE_ADDR="10.9.9.9")
+        assert response.status_code < 500, (role, url, response.status_code)
+
+
+# --- One fuzzed request -----------------------------------------------------------------
+
+
+def body_strategy(route: Route, post_forms, world: World):
+    """A POST body: one of the route's valid bodies with fields replaced, dropped, repeated,
+    given a file where text belongs (or text where a file does), plus junk keys."""
+    fields = list(dict.fromkeys([*fields_of(post_forms), *route.post]))
+    file_fields = file_fields_of(post_forms)
+
+    @st.composite
+    def body(draw):
+        data = {k: str(v) for k, v in draw(st.sampled_from(route.valid(world))).items()}
+        # A few fields at a time, so the others stay valid and the hostile one gets past
+        # the form to the service and the pages (a fully random body stops at the form).
+        for name in draw(st.lists(st.sampled_from(fields), max_size=3, unique=True)) if fields else ():
+            action = draw(st.sampled_from(["hostile", "hostile", "hostile", "drop", "repeat", "file"]))
+            if name in file_fields or action == "file":
+                data[name] = draw(values.uploads())
+            elif action == "hostile":
+                data[name] = draw(values.hostile([data[name]] if name in data else ()))
+            elif action == "drop":
+                data.pop(name, None)
+            else:
+                data[name] = draw(st.lists(values.hostile([data.get(name, "")]), min_size=2, max_size=3))
+        for key in draw(st.lists(st.sampled_from(values.JUNK_KEYS), max_size=2)):
+            data[key] = draw(values.hostile())
+        return data
+
+    return body()
+
+
+def query_strategy(route: Route, query_forms):
+    keys = list(dict.fromkeys([*route.query, *fields_of(query_forms)]))
+    known = {"page": ["1", "2"], "type": ["article", "post"], "by": ["day", "week"], "days": ["7", "30", "90"],
+             "plan": ["lumora-complete", "lumora-pages"], "at": ["2026-06-03T20:00", "2026-06-06T12:00-07:00"],
+             "route": ["callback", "self_service"], "q": ["password", "reset"], "query": ["password"],
+             "status": ["new", "open"], "source": ["request_form"], "next": ["/", "/community/"],
+             "key": ["article:1"], "log": ["1"], "position": ["1"], "per_page": ["5"]}
+    return st.dictionaries(st.sampled_from(keys + values.JUNK_KEYS) if keys else st.sampled_from(values.JUNK_KEYS),
+                           st.just(None), max_size=len(keys) + 1).flatmap(
+        lambda chosen: st.fixed_dictionaries({k: values.value_or_repeated(known.get(k, ())) for k in chosen}))
+
+
+def send(client: Client, method: str, url: str, query: dict, body: dict, encoding: str, headers: dict):
+    if query:
+        url = f"{url}?{urlencode(query, doseq=True)}"
+    if method == "GET":
+        return client.get(url, **headers)
+    if method != "POST":
+        return client.generic(method, url, **headers)
+    if encoding == "multipart":
+        return client.post(url, body, **headers)
+    plain = {k: v for k, v in body.items() if not isinstance(v, SimpleUploadedFile)}
+    if encoding == "urlencoded":
+        return client.post(url, urlencode(plain, doseq=True), content_type="application/x-www-form-urlencoded",
+                           **headers)
+    if encoding == "json":
+        return client.post(url, json.dumps(plain), content_type="application/json", **headers)
+    # Bytes that are no text in the charset claimed (or no charset at all): sent as they are.
+    charset = "utf-8" if len(url) % 2 else "bogus-8"
+    return client.generic("POST", url, b"\xff\xfe=%%%&&=\x00" + urlencode(plain, doseq=True).encode()[:500],
+                          content_type=f"application/x-www-form-urlencoded; charset={charset}", **headers)
+
+
+@pytest.fixture
+def world(db, make_user, whoosh_index, clock, settings, django_capture_on_commit_callbacks):
+    clock(NOW)
+    settings.KB_SERVE_MEDIA = True
+    with django_capture_on_commit_callbacks(execute=True):
+        return build_world(make_user)
+
+
+def examples_for(route: Route) -> int:
+    # Writing routes have more to explore (fields x methods x roles).
+    weight = 2 if "POST" in route.methods else 1
+    return hypothesis_settings.default.max_examples * weight
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_no_hostile_request_breaks_a_page_or_touches_another_users_data(name, world, django_capture_on_commit_callbacks):
+    assert name in KB_URLS, f"{name} is in the catalog but not among the URLs"
+    pattern, route = KB_URLS[name], ROUTES[name]
+    query_forms, post_forms = forms_of(pattern, route)
+    converters = converters_of(pattern)
+    missing = set(converters) - set(route.path)
+    assert not missing, f"fuzz_catalog.ROUTES[{name!r}] has no valid values for {missing}"
+    roles = Roles(world)
+    wrote_any = []
+
+    path_kwargs = st.fixed_dictionaries({
+        kwarg: values.path_segment(conv, route.path.get(kwarg, lambda w: [])(world))
+        for kwarg, conv in converters.items()})
+
+    @hypothesis_settings(max_examples=examples_for(route))
+    @given(role=st.sampled_from(ROLES), kwargs=path_kwargs,
+           method=st.one_of(*[st.sampled_from(route.methods)] * 4, st.sampled_from(METHODS)),
+           query=query_strategy(route, query_forms), body=body_strategy(route, post_forms, world),
+           encoding=st.sampled_from(["multipart"] * 4 + ["urlencoded", "json", "garbage"]),
+           headers=values.headers(), fresh=st.booleans())
+    def fuzz(role, kwargs, method, query, body, encoding, headers, fresh):
+        try:
+            url = reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            assume(False)
+        client = roles.client(role, fresh=fresh)
+        if role != "anonymous":
+            headers.pop("HTTP_COOKIE", None)  # it would sign them out
+        before, others = newest_pks(), other_customers_data(world, role)
+        with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+            response = send(client, method, url, query, body, encoding, headers)
+        assert response.status_code < 500, (role, method, url, response.status_code)
+        event(f"{role} {method} {response.status_code}")  # --hypothesis-show-statistics
+
+        created = [obj for model, pk in before.items() for obj in model.objects.filter(pk__gt=pk)]
+        for obj in created:
+            fetch(roles, pages_of(obj))
+            fetch(roles, [(role, page) for page in session_pages_of(obj)], client=client)
+        wrote = any(re.match(r"\s*(INSERT|UPDATE|DELETE)", q["sql"]) and not any(
+            table in q["sql"].split("(")[0] for table in BOOKKEEPING_TABLES) for q in queries.captured_queries)
+        if wrote:
+            wrote_any.append(True)
+            fetch(roles, [(viewer_of(page), page) for page in route.after(world)])
+        assert other_customers_data(world, role) == others, f"{role} {method} {url} changed another user's data"
+
+    if hypothesis_settings.default.derandomize:
+        fuzz = seed(zlib.crc32(name.encode()))(fuzz)
+    fuzz()
+    if wrote_any:
+        # Whatever the examples stored, the pages that list or count it still render.
+        fetch(roles, SUMMARY_PAGES)
+
+
+# --- Django's admin ---------------------------------------------------------------------
+
+
+def admin_url(name: str, route: str) -> str | None:
+    kwargs = {key: {"app_label": "articles", "object_id": "1", "content_type_id": "1", "url": "x/"}.get(key, "1")
+              for key in re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", route) for key in key if key}
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return None
+
+
+def test_every_admin_page_is_closed_to_customers_and_agents_without_staff_status(client, world):
+    """kb does not fuzz Django's admin itself; it checks that nobody without staff status
+    gets past its sign-in page (agents are not staff: they answer customers, not the admin)."""
+    urls = [url for name, route in ADMIN_URLS if (url := admin_url(name, route))]
+    assert len(urls) > 50  # every registered model's pages
+    roles = Roles(world)
+    login = reverse("admin:login")
+    for role in ROLES:
+        for url in urls:
+            response = roles.client(role).get(url)
+            if url == login or url == reverse("admin:logout"):
+                assert response.status_code in (200, 302, 405), url
+            else:
+                assert response.status_code in (302, 404), (role, url, response.status_code)
+                if response.status_code == 302:
+                    assert response.url.startswith(login), (role, url, response.url)
+
+
+@hypothesis_settings(max_examples=hypothesis_settings.default.max_examples * 3)
+@given(data=st.data())
+def test_hostile_admin_lists_and_pages_do_not_fail_for_staff(data, admin_client, world):
+    """Staff users reach kb's own ModelAdmin classes (search fields, filters, actions):
+    hostile search, ordering, page and filter parameters, and hostile object ids."""
+    model, model_admin = data.draw(st.sampled_from(sorted(admin.site._registry.items(), key=lambda i: i[0].__name__)))
+    info = (model._meta.app_label, model._meta.model_name)
+    filters = [f if isinstance(f, str) else getattr(f, "parameter_name", "x") for f in model_admin.list_filter]
+    # Not "_to_field": Django's own ModelAdmin.get_object fails on an empty one (FieldDoesNotExist,
+    # staff only, in every ModelAdmin); a non-empty unknown one is refused with a 400.
+    keys = ["q", "o", "p", "e", "all", "_changelist_filters", "_popup"] + [
+        f"{f}{suffix}" for f in filters for suffix in ("", "__exact", "__in", "__gte", "__isnull", "__id__exact")]
+    query = data.draw(st.dictionaries(st.sampled_from(keys), values.value_or_repeated(["1", "0", "-1"]), max_size=4))
+    page = data.draw(st.sampled_from(["changelist", "add", "change", "history", "delete"]))
+    if page in ("changelist", "add"):
+        url = reverse(f"admin:{info[0]}_{info[1]}_{page}")
+    else:
+        object_id = data.draw(values.path_segment("str", ["1", "2"]))
+        try:
+            url = reverse(f"admin:{info[0]}_{info[1]}_{page}", args=[object_id])
+        except NoReverseMatch:
+            assume(False)
+    response = admin_client.get(f"{url}?{urlencode(query, doseq=True)}", REMOTE_ADDR="10.0.0.1")
+    assert response.status_code < 500, (url, query)
+
+
+# --- The catalog is complete ------------------------------------------------------------
+
+
+def test_every_url_is_in_the_catalog():
+    """A new URL must get an entry in fuzz_catalog.ROUTES (and so is fuzzed)."""
+    assert set(KB_URLS) - set(ROUTES) == set(), "add these URLs to tests/security_tests/fuzz_catalog.py"
+    assert set(ROUTES) - set(KB_URLS) == set(), "these catalog entries name no URL"
+    assert len(ADMIN_URLS) > 50
+
+
+SOURCES = [p for app in ("kb", "articles", "search", "tickets") for p in sorted((BASE_DIR / app).rglob("*.py"))
+           if "migrations" not in p.parts]
+PARAMETER_READ = re.compile(r"request\.(?:GET|POST)(?:\.get\(|\.getlist\(|\[)\s*(\"[^\"]*\"|'[^']*'|\w+)")
+FORM_BOUND = re.compile(r"\b(\w+Form)\(\s*(?:self\.)?request\.(?:GET|POST)")
+# Reads whose key is a variable, each checked by hand: (file, variable name).
+DYNAMIC_READS = {("tickets/views/requests.py", "name")}
+
+
+def test_every_request_parameter_read_is_in_the_catalog():
+    """A view reading a new parameter (``request.GET.get("x")``) must name it in the catalog."""
+    named = {key for route in ROUTES.values() for key in (*route.query, *route.post)}
+    named |= {field for route in ROUTES.values() for field in fields_of(route.query_forms + route.post_forms)}
+    unknown, dynamic = set(), set()
+    for path in SOURCES:
+        for key in PARAMETER_READ.findall(path.read_text()):
+            if key[0] in "\"'":
+                if key[1:-1] not in named:
+                    unknown.add((str(path.relative_to(BASE_DIR)), key[1:-1]))
+            else:
+                dynamic.add((str(path.relative_to(BASE_DIR)), key))
+    assert unknown == set(), "add these parameters to the views' entries in fuzz_catalog.py"
+    assert dynamic == DYNAMIC_READS, "a parameter read with a variable key: check it is in the catalog"
+
+
+def test_every_form_bound_to_request_data_is_in_the_catalog():
+    listed = {form.__name__ for route in ROUTES.values() for form in route.query_forms + route.post_forms}
+    listed |= {form.__name__ for pattern in KB_URLS.values() for form in forms_of(pattern, Route())[1]}
+    bound = {(str(p.relative_to(BASE_DIR)), name) for p in SOURCES for name in FORM_BOUND.findall(p.read_text())}
+    assert {(path, name) for path, name in bound if name not in listed} == set()
+    assert len(bound) >= 15  # the pattern still finds them
