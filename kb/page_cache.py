@@ -99,9 +99,17 @@ def _cache():
     return caches[_CACHE_ALIAS]
 
 
+def _generation_key(scope: str) -> str:
+    # A scope names a URL's object ("article:<pk>"), and the path converter lets any number
+    # of digits through: a long one is hashed so every cache backend accepts the key.
+    if len(scope) <= 100:
+        return f"gen:{scope}"
+    return "gen:sha256:" + hashlib.sha256(scope.encode()).hexdigest()
+
+
 def _generations(scopes: list[str]) -> list[str]:
     cache = _cache()
-    keys = [f"gen:{s}" for s in scopes]
+    keys = [_generation_key(s) for s in scopes]
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
@@ -127,7 +135,7 @@ def bump(*scopes: str) -> None:
     """
 
     def do_bump():
-        _cache().set_many({f"gen:{s}": uuid.uuid4().hex for s in scopes}, timeout=None)
+        _cache().set_many({_generation_key(s): uuid.uuid4().hex for s in scopes}, timeout=None)
 
     do_bump()
     transaction.on_commit(do_bump, robust=True)

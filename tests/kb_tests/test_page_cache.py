@@ -397,3 +397,12 @@ def test_the_parameters_a_page_reads_key_it_in_one_order_and_encoding(client, ma
         response = Client().get(url + query)
         assert cache_state(response) == "hit", query
         assert without_tokens(response) == without_tokens(second)
+
+
+def test_a_huge_id_in_the_address_makes_a_cache_key_every_backend_accepts(client, db, recwarn):
+    from django.core.cache.backends.base import CacheKeyWarning
+
+    response = client.get(f"/articles/{'9' * 400}-x/")
+
+    assert response.status_code == 404
+    assert not [w for w in recwarn if issubclass(w.category, CacheKeyWarning)]
