@@ -126,3 +126,25 @@ def test_tokens_are_revoked_in_the_admin(client, admin_user, agent):
     assert token.revoked_at is not None
     client.logout()
     assert client.get("/api/v2/help_center/articles.json", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 401
+
+
+def test_a_browser_session_cannot_write_through_the_api_without_a_csrf_token(customer, make_article):
+    """A signed-in visitor's cookies alone must not let another site write in their name."""
+    from django.test import Client
+
+    from articles.models import Comment
+
+    article = make_article()
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(customer)
+    url = f"/api/v2/help_center/articles/{article.pk}/comments.json"
+
+    response = browser.post(url, {"comment": {"body": "Posted by another site"}}, content_type="application/json")
+
+    assert response.status_code == 403
+    assert not Comment.objects.exists()
+    with_token = Client(enforce_csrf_checks=True)
+    _, secret = api_token_create(user=customer)
+    created = with_token.post(url, {"comment": {"body": "From my script"}}, content_type="application/json",
+                              HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert created.status_code == 201, created.content  # a token is not a cookie: no CSRF needed
