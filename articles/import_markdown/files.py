@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from ..importing import LineError
+from ..markdown import markdown_problem
 from ..models import Article
 
 DEFAULT_ID_PREFIX = "md"
@@ -68,7 +69,12 @@ def scan(root: Path) -> tuple[list[str], list[tuple[str, str]]]:
     """The article files under ``root`` (relative, sorted) and (path, reason) of what was
     passed over. Hidden files and folders (".git") are passed over silently."""
     found, passed = [], []
-    for folder, dirs, files in os.walk(root, followlinks=False):
+
+    def unreadable(error: OSError) -> None:
+        where = Path(error.filename).relative_to(root).as_posix() if error.filename else "."
+        passed.append((where, f"cannot be read ({error.strerror})."))
+
+    for folder, dirs, files in os.walk(root, onerror=unreadable, followlinks=False):
         here = Path(folder)
         for name in sorted(dirs):
             if name.startswith("."):
@@ -117,6 +123,8 @@ def split_front_matter(text: str) -> tuple[dict, str]:
         where = getattr(exc, "problem_mark", None)
         at = f" at line {where.line + 2}" if where is not None else ""  # +2: the "---" line
         raise FileError(f"front matter is not valid YAML{at} ({getattr(exc, 'problem', None) or exc}).") from None
+    except RecursionError:
+        raise FileError("front matter is nested too deeply.") from None
     if data is None:
         return {}, body
     if not isinstance(data, dict):
@@ -235,6 +243,11 @@ def parse_document(root: Path, path: str, *, prefix: str, default_category: str,
     title = title or file_title
     if not body.strip():
         raise FileError("the article has no text.")
+    # Refused before links are rewritten, with the message the editor would give: the
+    # rewriting's cost then stays bounded too.
+    problem = markdown_problem(body)
+    if problem:
+        raise FileError(f"body: {problem}")
 
     parts = PurePosixPath(path).parts[:-1]
     category_meta = section_meta = None

@@ -4,6 +4,7 @@ uploads are) and point to their URL, links to other files point to their article
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ def code_spans(text: str) -> list[tuple[int, int]]:
             runs.setdefault(len(run.group()), []).append(run.start())
     position = 0
     inline = []
+    fence_starts = [start for start, _ in spans]
     ordered = sorted((start, length) for length, starts in runs.items() for start in starts)
     for start, length in ordered:
         if start < position:
@@ -63,13 +65,17 @@ def code_spans(text: str) -> list[tuple[int, int]]:
         later = bisect.bisect_right(starts, start)
         if later < len(starts):
             end = starts[later] + length
+            if bisect.bisect_left(fence_starts, start) != bisect.bisect_left(fence_starts, end):
+                continue  # a code span does not run across a code block
             inline.append((start, end))
             position = end
     return sorted(spans + inline)
 
 
 def _within(index: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= index < end for start, end in spans)
+    """Is ``index`` inside one of ``spans`` (sorted, not overlapping)?"""
+    at = bisect.bisect_right(spans, (index, float("inf"))) - 1
+    return at >= 0 and spans[at][0] <= index < spans[at][1]
 
 
 @dataclass(frozen=True)
@@ -92,8 +98,13 @@ def resolve_target(url: str, *, root: Path, base: Path) -> Target | str | None:
     path = unquote(path.partition("?")[0])
     if not path:
         return None
+    if "\x00" in path:
+        return f"{url} is not a file name; left as is."
     candidate = (root / path.lstrip("/")) if path.startswith("/") else (base / path)
-    resolved = candidate.resolve()
+    try:
+        resolved = candidate.resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of symbolic links
+        return f"{url} cannot be followed ({getattr(exc, 'strerror', None) or exc}); left as is."
     if not inside(resolved, root):
         return f"{url} is outside the folder; refused."
     return Target(path=resolved, relative=resolved.relative_to(root).as_posix(), fragment=fragment)
@@ -147,12 +158,16 @@ class BodyRewriter:
             if new is not None:
                 edits.append((match.start("url"), match.end("url"), new))
 
-        for match in _INLINE.finditer(body):
-            handle(match, image=bool(match.group("bang")))
-        for match in _REFERENCE.finditer(body):
-            handle(match, image=None)
-        for match in _HTML_IMG.finditer(body):
-            handle(match, image=True)
+        matches = itertools.chain(
+            ((match, bool(match.group("bang"))) for match in _INLINE.finditer(body)),
+            ((match, None) for match in _REFERENCE.finditer(body)),
+            ((match, True) for match in _HTML_IMG.finditer(body)),
+        )
+        for match, image in matches:
+            try:
+                handle(match, image=image)
+            except OSError as exc:  # e.g. a name too long for the file system
+                warnings.append(f"{match.group('url')} cannot be read ({exc.strerror}); left as is.")
         for start, end, new in sorted(edits, reverse=True):
             body = body[:start] + new + body[end:]
         return body, warnings, pending

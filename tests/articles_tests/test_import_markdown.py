@@ -64,7 +64,8 @@ def docs(tmp_path):
         "---\nlabels: [setup, Install]\npromoted: true\n---\n"
         "# Setting up Acme\n\n"
         "Run the installer.\n\n![The installer](img/screen.png \"Installer\")\n\n"
-        "Then read about [paying](../../billing/invoices.md#paying-by-card).\n\n"
+        "Then read about [paying](../../billing/invoices.md#paying-by-card), "
+        "not `[this](../../billing/invoices.md)`.\n\n"
         "```\n![an example](img/screen.png)\n```\n"
     ))  # fmt: skip
     write(root, "01-getting-started/install/uninstall.md", (
@@ -138,6 +139,7 @@ def test_links_between_files_point_to_the_articles_and_their_headings(docs, agen
     # setup.md links forward to invoices.md, imported after it: rewritten all the same.
     assert f"[paying]({invoices.get_absolute_url()}#h-paying-by-card)" in setup.body
     assert f"[setup]({setup.get_absolute_url()})" in invoices.body
+    assert "`[this](../../billing/invoices.md)`" in setup.body  # code is left as written
     page = client.get(invoices.get_absolute_url()).content.decode()
     assert 'id="h-paying-by-card"' in page
 
