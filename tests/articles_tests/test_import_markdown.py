@@ -218,11 +218,14 @@ def test_bad_files_are_reported_with_reasons_and_the_others_imported(tmp_path, a
     write(root, "faq/empty.md", "---\ntitle: Nothing\n---\n")
     write(root, "faq/brackets.md", "# Brackets\n\n" + "[" * 50 + "\n")
     write(root, "top.md", "No section for me.\n")
+    write(root, "faq/deep.md", "---\ntitle: " + "[" * 5000 + "\n---\nText.\n")
+    write(root, "broken/_index.md", "---\nposition: -1\n---\n")
+    write(root, "broken/child.md", "Text.\n")
 
     out, err, failed = run_import(root)
 
     assert failed
-    assert "created 1, updated 0, unchanged 0, skipped 7" in out
+    assert "created 1, updated 0, unchanged 0, skipped 9" in out
     assert list(Article.objects.values_list("title", flat=True)) == ["Good"]
     lines = set(err.splitlines())
     assert "faq/bad-draft.md: skipped: \"draft\" must be true or false." in lines
@@ -232,7 +235,9 @@ def test_bad_files_are_reported_with_reasons_and_the_others_imported(tmp_path, a
     assert "faq/empty.md: skipped: the article has no text." in lines
     assert any(line.startswith("faq/brackets.md: skipped: body: This text has too many brackets") for line in lines)
     assert 'top.md: skipped: a file at the top of the folder needs a "section" in its front matter.' in lines
-    assert "CommandError: 7 file(s) skipped; the other files were imported." in lines
+    assert "faq/deep.md: skipped: front matter is nested too deeply." in lines
+    assert 'broken/child.md: skipped: broken/_index.md: "position" must be a whole number, 0 or more.' in lines
+    assert "CommandError: 9 file(s) skipped; the other files were imported." in lines
 
 
 def test_a_file_broken_after_its_import_keeps_its_article(tmp_path, agent):
