@@ -60,6 +60,11 @@ class ArticleRecord:
     external_id: str | None = None
     draft: bool = False
     author: str | None = None
+    # None: a new article gets the default (not promoted, position 0) and an existing one
+    # keeps what agents set in kb. The JSON Lines format has no such fields; Markdown
+    # front matter does (articles.import_markdown).
+    promoted: bool | None = None
+    position: int | None = None
 
 
 @dataclass
@@ -182,8 +187,14 @@ def default_author():
 
 
 def author_by_username(username: str):
-    """The named user, who must be able to write articles."""
-    user = get_user_model().objects.filter(username=username).first()
+    """The named user (by username, else by e-mail address), who must be able to write
+    articles."""
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is None and "@" in username:
+        # Only an address that names one user: a shared address must not pick one at random.
+        matches = list(User.objects.filter(email__iexact=username)[:2])
+        user = matches[0] if len(matches) == 1 else None
     if user is None:
         raise LineError(f'no user named "{username}".')
     if not is_agent(user):
@@ -241,16 +252,51 @@ def _describe(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def _unchanged(article: Article, *, record: ArticleRecord, section: Section) -> bool:
+    """Would writing ``record`` leave ``article`` as it is?"""
+    same = (
+        article.title == record.title.strip()
+        and article.body == record.body
+        and article.section_id == section.pk
+        and article.draft == record.draft
+        and (record.promoted is None or article.promoted == record.promoted)
+        and (record.position is None or article.position == record.position)
+    )
+    if not same:
+        return False
+    # Labels as labels_get_or_create would resolve them: by slug.
+    wanted = {slugify(name)[:80] or "label" for name in record.label_names if name.strip()}
+    return wanted == set(article.labels.values_list("slug", flat=True))
+
+
 @transaction.atomic
-def article_import(*, record: ArticleRecord, author) -> tuple[Article, bool]:
-    """Create or update (by external_id) the article a record describes; True if created."""
+def article_import_status(
+    *, record: ArticleRecord, author, skip_unchanged: bool = False
+) -> tuple[Article, str]:
+    """Create or update (by external_id) the article a record describes; returns it with
+    "created", "updated" or (with ``skip_unchanged``, when the record matches what is
+    stored, and nothing is written) "unchanged"."""
     section = section_get_or_create(name=record.section, category=record.category)
+    return article_write(record=record, author=author, section=section, skip_unchanged=skip_unchanged)
+
+
+def article_write(
+    *, record: ArticleRecord, author, section: Section, skip_unchanged: bool = False
+) -> tuple[Article, str]:
+    """``article_import_status`` into a section the caller has chosen."""
     existing = (
         Article.objects.select_for_update().filter(external_id=record.external_id).first()
         if record.external_id
         else None
     )
+    optional = {
+        name: value
+        for name, value in (("promoted", record.promoted), ("position", record.position))
+        if value is not None
+    }
     if existing is not None:
+        if skip_unchanged and _unchanged(existing, record=record, section=section):
+            return existing, "unchanged"
         # The original author keeps the article: re-importing corrects content, not credit.
         article = services.article_update(
             article=existing,
@@ -259,8 +305,9 @@ def article_import(*, record: ArticleRecord, author) -> tuple[Article, bool]:
             section=section,
             draft=record.draft,
             label_names=list(record.label_names),
+            **optional,
         )
-        return article, False
+        return article, "updated"
     article = services.article_create(
         author=author,
         section=section,
@@ -269,8 +316,33 @@ def article_import(*, record: ArticleRecord, author) -> tuple[Article, bool]:
         draft=record.draft,
         label_names=list(record.label_names),
         external_id=record.external_id,
+        **optional,
     )
-    return article, True
+    return article, "created"
+
+
+@transaction.atomic
+def article_import(*, record: ArticleRecord, author) -> tuple[Article, bool]:
+    """Create or update (by external_id) the article a record describes; True if created."""
+    article, status = article_import_status(record=record, author=author)
+    return article, status == "created"
+
+
+#: What importing one item may raise that means "this item cannot be imported" rather
+#: than a bug: callers catch these around each item's savepoint and report
+#: ``failure_message``.
+ITEM_ERRORS = (LineError, ValidationError, DatabaseError)
+
+
+def failure_message(exc: Exception) -> str:
+    """The message for the person who wrote the file, for one of ``ITEM_ERRORS``."""
+    if isinstance(exc, ValidationError):
+        return _describe(exc)
+    if isinstance(exc, DatabaseError):
+        # E.g. another process imported the same external_id at the same moment. The
+        # item's savepoint is rolled back, so the batch goes on.
+        return f"the database refused the article ({exc})."
+    return str(exc)
 
 
 #: Lines committed together. Each line still has its own savepoint (a bad line is rolled
@@ -324,14 +396,8 @@ def import_lines(
             # A savepoint per line: whatever fails, nothing of this line remains.
             with transaction.atomic():
                 _, created = article_import(record=record, author=line_author)
-        except LineError as exc:
-            fail(number, str(exc))
-        except ValidationError as exc:
-            fail(number, _describe(exc))
-        except DatabaseError as exc:
-            # E.g. another process imported the same external_id at the same moment. The
-            # line's savepoint is rolled back, so the batch goes on.
-            fail(number, f"the database refused the article ({exc}).")
+        except ITEM_ERRORS as exc:
+            fail(number, failure_message(exc))
         else:
             if created:
                 result.created += 1

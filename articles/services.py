@@ -5,6 +5,7 @@ permissions, rendering and follow-up work (search index, notifications) live in 
 Functions are named ``<entity>_<action>`` and take keyword arguments only.
 """
 
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -590,3 +591,25 @@ def image_upload_store(*, data: bytes) -> str:
     stored = images.reencoded(data, image_format)
     name = f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{images.UPLOAD_FORMATS[image_format]}"
     return default_storage.url(default_storage.save(name, ContentFile(stored)))
+
+
+def image_import_store(*, data: bytes, save: bool = True) -> str:
+    """Store an image an import brings along (a Markdown folder's); returns its URL.
+
+    Checked like an editor upload (the bytes must be a PNG, JPEG, GIF or WebP image of at
+    most ``MARKDOWNX_UPLOAD_MAX_SIZE`` bytes, else ValidationError) and re-encoded the same
+    way, but named by a hash of its bytes: importing the same image again (a re-run, the
+    same logo in fifty articles) stores one file and gives the same URL, so a re-imported
+    body is unchanged. With ``save=False`` (a dry run) nothing is written; the URL is the
+    one a real run would give.
+    """
+    if len(data) > settings.MARKDOWNX_UPLOAD_MAX_SIZE:
+        raise ValidationError("too large", code="size")
+    image_format = images.checked_format(data)
+    digest = hashlib.sha256(data).hexdigest()[:32]
+    name = f"{settings.MARKDOWNX_MEDIA_PATH}{digest}.{images.UPLOAD_FORMATS[image_format]}"
+    if save and not default_storage.exists(name):
+        # Two imports saving the same image at once: the storage gives the second a
+        # different free name, so use the name it reports.
+        name = default_storage.save(name, ContentFile(images.reencoded(data, image_format)))
+    return default_storage.url(name)
