@@ -93,7 +93,9 @@ def attachment_target(url: str, hosts: set[str]) -> tuple[str, str] | None:
 
 # --- HTML -> plain Markdown (customers' posts and comments) --------------------------
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+# "<" is not escaped: a customer's text is rendered with raw HTML off, so it stays text anyway
+# (and Python-Markdown would keep the backslash).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]>#|])")
 _BLOCKS = {"p", "div", "ul", "ol", "pre", "blockquote", "table", "h1", "h2", "h3", "h4", "h5", "h6"}
 
 
