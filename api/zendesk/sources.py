@@ -107,7 +107,7 @@ class ApiSource:
     signed in with an API token; pages followed through ``next_page``, 429s waited out."""
 
     def __init__(self, base_url: str, *, email: str, token: str, session: requests.Session | None = None,
-                 sleep: Callable[[float], None] = time.sleep):
+                 sleep: Callable[[float], None] | None = None):
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise SourceError(f"--url must look like https://SUBDOMAIN.zendesk.com, not {base_url!r}.")
@@ -116,7 +116,7 @@ class ApiSource:
         self.session = session or requests.Session()
         self.session.auth = (f"{email}/token", token)
         self.session.headers["Accept"] = "application/json"
-        self.sleep = sleep
+        self.sleep = sleep or time.sleep
 
     def __str__(self):
         return self.base
