@@ -52,6 +52,9 @@ class Heading(models.Model):
     slug = models.SlugField(max_length=140, unique=True)
     description = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
+    # Identifier in the system it was imported from (a Zendesk id): re-imports update in
+    # place, and old /hc/... links find it.
+    external_id = models.CharField(max_length=120, null=True, blank=True, unique=True, editable=False)
 
     url_name: str
 
@@ -79,6 +82,7 @@ class Section(StoredCountersModel):
     slug = models.SlugField(max_length=140, unique=True)
     description = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
+    external_id = models.CharField(max_length=120, null=True, blank=True, unique=True, editable=False)
     # How many published articles the section holds, stored so the home page reads one
     # column per section instead of counting each section's rows on every render (about
     # 50 ms per 10,000-article section on SQLite). ``articles.services`` keeps it in the
@@ -189,6 +193,7 @@ class Post(StoredCountersModel):
     # every home, topic and post page.
     comment_total = models.PositiveIntegerField(default=0, editable=False)
     stored_counters = ("comment_total",)
+    external_id = models.CharField(max_length=120, null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -237,6 +242,7 @@ class Comment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    external_id = models.CharField(max_length=120, null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

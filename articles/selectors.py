@@ -438,3 +438,22 @@ def follow_target(*, kind: str, pk: int, include_drafts: bool):
     if kind == "section":
         return get_object_or_404(Section, pk=pk)
     raise Http404("Nothing to follow here.")
+
+
+# --- Old links of an imported help center ------------------------------------------------
+
+#: The kinds of page an old help-center path names (``/hc/en-us/<kind>/<id>``).
+IMPORTED_KINDS = {
+    "articles": Article, "sections": Section, "categories": Category,
+    "community/posts": Post, "community/topics": Topic,
+}
+
+
+def imported_url(*, kind: str, external_id: int, include_drafts: bool) -> str | None:
+    """Where the page imported with this id in the old system is now; None if there is none
+    (or it is a draft and drafts are not to be shown: its title is in its URL)."""
+    rows = IMPORTED_KINDS[kind].objects.filter(external_id=str(external_id))
+    if kind == "articles" and not include_drafts:
+        rows = rows.filter(draft=False)
+    row = rows.first()
+    return row.get_absolute_url() if row else None

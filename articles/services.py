@@ -580,16 +580,19 @@ def vote_set(*, user, article: Article, helpful: bool) -> Vote:
 # --- Editor uploads ---------------------------------------------------------------------
 
 
-def image_upload_store(*, data: bytes) -> str:
+def image_upload_store(*, data: bytes, key: str | None = None) -> str:
     """Store an image an agent dropped into the editor; returns its URL.
 
     Only the bytes count (not the client's content type or file name): they must be a
     PNG, JPEG, GIF or WebP image (else ValidationError), stills are re-encoded, and the
-    server chooses the file name.
+    server chooses the file name. ``key`` (letters, digits, "-"; an importer's id for the
+    image) names the file instead of a random name, so importing it again stores nothing new.
     """
     image_format = images.checked_format(data)
+    name = f"{settings.MARKDOWNX_MEDIA_PATH}{key or uuid.uuid4().hex}.{images.UPLOAD_FORMATS[image_format]}"
+    if key and default_storage.exists(name):
+        return default_storage.url(name)
     stored = images.reencoded(data, image_format)
-    name = f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{images.UPLOAD_FORMATS[image_format]}"
     return default_storage.url(default_storage.save(name, ContentFile(stored)))
 
 

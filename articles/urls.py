@@ -1,7 +1,7 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from .cache import cached
-from .views import agent, community, notifications, reading
+from .views import agent, community, legacy, notifications, reading
 
 app_name = "articles"
 
@@ -34,4 +34,9 @@ urlpatterns = [
     path("notifications/confirm/<str:token>/", notifications.email_follow_confirm,
          name="email_follow_confirm"),
     path("notifications/unsubscribe/<str:token>/", notifications.unsubscribe, name="unsubscribe"),
+    # Old links of a help center imported from Zendesk (/hc/en-us/articles/123-Title): 301s
+    re_path(r"^hc/(?:(?P<locale>[A-Za-z]{2}(?:-[A-Za-z0-9]{2,4})?)/)?(?P<kind>articles|sections|categories|"
+            r"community/posts|community/topics)/(?P<zendesk_id>[0-9]+)(?:-[^/]*)?/?$",
+            legacy.zendesk_redirect, name="zendesk_redirect"),
+    re_path(r"^hc/?(?:(?P<locale>[A-Za-z]{2}(?:-[A-Za-z0-9]{2,4})?)/?)?$", legacy.zendesk_home, name="zendesk_home"),
 ]
