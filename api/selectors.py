@@ -7,6 +7,8 @@ from django.db.models.functions import Coalesce
 from articles.models import Article, Category, Comment, Follow, Label, Post, Section, Topic, Vote
 from kb.permissions import is_agent
 
+from .models import ArticleAttachment
+
 
 def _vote_totals(queryset: QuerySet) -> QuerySet:
     """``vote_count`` (every answer) and ``vote_sum`` (helpful minus not helpful), as
@@ -71,3 +73,11 @@ def follows_on(target, user) -> QuerySet:
     field = type(target).__name__.lower()
     follows = Follow.objects.filter(**{field: target})
     return follows if is_agent(user) else follows.filter(user_id=getattr(user, "pk", None) or 0)
+
+
+def attachments_for(user) -> QuerySet:
+    """Article attachments ``user`` may see: every one for agents (unassociated ones and
+    drafts' included); for others, those of published articles (what a reader of the
+    article sees)."""
+    attachments = ArticleAttachment.objects.all()
+    return attachments if is_agent(user) else attachments.filter(article__draft=False)

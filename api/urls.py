@@ -3,7 +3,7 @@ articles.json`` and ``/api/v2/help_center/en-us/articles.json`` are the same lis
 
 from django.urls import re_path
 
-from .views import community, fallback, help_center, incremental, reactions, translations, users
+from .views import attachments, community, fallback, help_center, incremental, reactions, translations, users
 
 app_name = "api"
 
@@ -35,6 +35,18 @@ urlpatterns = [
     hc(rf"articles/(?P<pk>{ID})/labels\.json", help_center.ArticleLabels, "article_labels"),
     hc(rf"articles/(?P<pk>{ID})/labels/(?P<label_pk>{ID})\.json", help_center.ArticleLabels, "article_label"),
     hc(rf"users/(?P<user_pk>{ID})/articles\.json", help_center.ArticleList, "user_articles"),
+    # Attachments
+    hc(rf"articles/(?P<pk>{ID})/attachments\.json", attachments.ArticleAttachments, "article_attachments"),
+    hc(rf"articles/(?P<pk>{ID})/attachments/inline\.json", attachments.ArticleAttachments,
+       "article_attachments_inline", which="inline"),
+    hc(rf"articles/(?P<pk>{ID})/attachments/block\.json", attachments.ArticleAttachments,
+       "article_attachments_block", which="block"),
+    hc(r"articles/attachments\.json", attachments.UnassociatedAttachments, "attachments_unassociated"),
+    hc(rf"articles/attachments/(?P<pk>{ID})\.json", attachments.AttachmentDetail, "attachment"),
+    hc(rf"articles/attachments/(?P<pk>{ID})", attachments.AttachmentDetail, "attachment_no_suffix"),
+    hc(rf"articles/(?P<pk>{ID})/bulk_attachments\.json", attachments.BulkAttachments, "bulk_attachments"),
+    re_path(rf"^article_attachments/(?P<pk>{ID})/(?P<file_name>[^/]{{1,200}})$",
+            attachments.AttachmentDownload.as_view(), name="attachment_download"),
     hc(r"incremental/articles\.json", incremental.IncrementalArticles, "incremental_articles"),
     # Comments, votes and subscriptions
     hc(rf"articles/(?P<source_pk>{ID})/comments\.json", reactions.ArticleComments, "article_comments"),
