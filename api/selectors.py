@@ -67,6 +67,11 @@ def votes_on(article, user) -> QuerySet:
     return votes if is_agent(user) else votes.filter(user_id=getattr(user, "pk", None) or 0)
 
 
+def votes_by(user) -> QuerySet:
+    """A user's votes on articles."""
+    return Vote.objects.filter(user=user)
+
+
 def follows_on(target, user) -> QuerySet:
     """Who follows ``target`` (Zendesk's subscriptions): all for agents, the caller's own
     for others."""

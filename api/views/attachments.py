@@ -9,7 +9,7 @@ their article exists (``articles/attachments.json``) and attached later
 
 from django.http import FileResponse, HttpResponseRedirect
 from rest_framework import status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import MethodNotAllowed, NotFound
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -64,7 +64,7 @@ class ArticleAttachments(_Uploads):
 
     def post(self, request, pk, locale=None):
         if self.which is not None:
-            return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
+            raise MethodNotAllowed(request.method)
         return self.upload(request, self.get_row(selectors.articles_for(request.user), pk))
 
 
