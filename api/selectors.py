@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from articles.models import Article, Category, Comment, Follow, Label, Post, Section, Topic, Vote
 from kb.permissions import is_agent
 
-from .models import ArticleAttachment
+from .models import ApiToken, ArticleAttachment
 
 
 def _vote_totals(queryset: QuerySet) -> QuerySet:
@@ -86,3 +86,8 @@ def attachments_for(user) -> QuerySet:
     article sees)."""
     attachments = ArticleAttachment.objects.all()
     return attachments if is_agent(user) else attachments.filter(article__draft=False)
+
+
+def tokens_of(user) -> QuerySet:
+    """A person's own API tokens, newest first (revoked ones stay listed, for the record)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
