@@ -33,3 +33,40 @@ class ApiToken(models.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+class ArticleAttachment(models.Model):
+    """A file attached to an article through the API (Zendesk's article attachments).
+
+    Images (PNG, JPEG, GIF, WebP) are checked and re-encoded like the editor's and stored
+    on kb's uploads path, so an article body may show them (``inline``) and anyone with the
+    address may load them, as with every article image. Other files (PDF, text) are stored
+    outside the media folder and served by an access-checked view to whoever may read the
+    article. ``article`` is empty for a file uploaded before its article exists (Zendesk's
+    unassociated attachments), until it is associated.
+    """
+
+    article = models.ForeignKey("articles.Article", null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="api_attachments")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    file_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    inline = models.BooleanField(default=False)
+    # An image: its name in the default storage (under MARKDOWNX_MEDIA_PATH); another
+    # file: its server-chosen name in the private attachments folder.
+    stored_name = models.CharField(max_length=200, unique=True, editable=False)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["article", "created_at"], name="article_attachment_article")]
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -7,6 +7,8 @@ from django.db.models.functions import Coalesce
 from articles.models import Article, Category, Comment, Follow, Label, Post, Section, Topic, Vote
 from kb.permissions import is_agent
 
+from .models import ApiToken, ArticleAttachment
+
 
 def _vote_totals(queryset: QuerySet) -> QuerySet:
     """``vote_count`` (every answer) and ``vote_sum`` (helpful minus not helpful), as
@@ -65,6 +67,11 @@ def votes_on(article, user) -> QuerySet:
     return votes if is_agent(user) else votes.filter(user_id=getattr(user, "pk", None) or 0)
 
 
+def votes_by(user) -> QuerySet:
+    """A user's votes on articles."""
+    return Vote.objects.filter(user=user)
+
+
 def follows_on(target, user) -> QuerySet:
     """Who follows ``target`` (Zendesk's subscriptions): all for agents, the caller's own
     for others."""
@@ -76,3 +83,16 @@ def follows_on(target, user) -> QuerySet:
 def articles_all() -> QuerySet:
     """Every article, drafts included, loaded for its JSON (the export of the help center)."""
     return _vote_totals(Article.objects.all()).prefetch_related("labels")
+
+
+def attachments_for(user) -> QuerySet:
+    """Article attachments ``user`` may see: every one for agents (unassociated ones and
+    drafts' included); for others, those of published articles (what a reader of the
+    article sees)."""
+    attachments = ArticleAttachment.objects.all()
+    return attachments if is_agent(user) else attachments.filter(article__draft=False)
+
+
+def tokens_of(user) -> QuerySet:
+    """A person's own API tokens, newest first (revoked ones stay listed, for the record)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")

@@ -11,6 +11,8 @@ Unknown fields are ignored, as Zendesk does; integers are bounded like kb.params
 
 from datetime import UTC
 
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from rest_framework import serializers
 
@@ -268,6 +270,37 @@ class UserSerializer:
         }
 
 
+class AttachmentSerializer(_Output):
+    """An article attachment. ``content_url`` is absolute (zenpy downloads it);
+    ``relative_path`` is what an article body uses (``<img src="/media/uploads/...">``):
+    images are on kb's uploads path, other files behind the access-checked download."""
+
+    @staticmethod
+    def relative_path(attachment) -> str:
+        if attachment.is_image:
+            return default_storage.url(attachment.stored_name)
+        return reverse("api:attachment_download", kwargs={"pk": attachment.pk, "file_name": attachment.file_name})
+
+    @staticmethod
+    def shape(attachment, request) -> dict:
+        relative = AttachmentSerializer.relative_path(attachment)
+        return {
+            "id": attachment.pk,
+            "url": api_url(request, "attachment", pk=attachment.pk),
+            "article_id": attachment.article_id,
+            "file_name": attachment.file_name,
+            "display_file_name": attachment.file_name,
+            "content_url": request.build_absolute_uri(relative),
+            "relative_path": relative,
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+            "inline": attachment.inline,
+            "legacy": False,
+            "created_at": zendesk_time(attachment.created_at),
+            "updated_at": zendesk_time(attachment.updated_at),
+        }
+
+
 class LabelSerializer(_Output):
     @staticmethod
     def shape(label, request) -> dict:
@@ -347,8 +380,29 @@ class TranslationInput(serializers.Serializer):
     locale = LocaleField(required=False)
 
 
+class AttachmentInput(serializers.Serializer):
+    """The multipart form of an upload: ``file`` and ``inline`` ("true"/"false")."""
+
+    file = serializers.FileField(allow_empty_file=False, max_length=1000)
+    inline = serializers.BooleanField(required=False, default=False)
+
+
+class AssociateInput(serializers.Serializer):
+    attachment_ids = serializers.ListField(child=_id_field(), min_length=1, max_length=20)
+
+
 class LabelInput(serializers.Serializer):
     name = serializers.CharField(max_length=60)
+
+
+def local_upload_links(body: str, request) -> str:
+    """``body`` with this site's absolute image addresses (an attachment's ``content_url``)
+    made relative: kb's sanitiser shows images from its own uploads path only, written
+    ``/media/uploads/...``, so a script that puts ``content_url`` in an ``<img>`` sees it."""
+    uploads = f"{settings.MEDIA_URL}{settings.MARKDOWNX_MEDIA_PATH}"
+    for origin in {request.build_absolute_uri("/").rstrip("/"), settings.KB_SITE_URL.rstrip("/")}:
+        body = body.replace(origin + uploads, uploads)
+    return body
 
 
 def envelope(data, key: str) -> dict:

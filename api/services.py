@@ -1,13 +1,21 @@
-"""Writes of the API app: making, using and revoking API tokens."""
+"""Writes of the API app: API tokens (making, using, revoking) and article attachments."""
 
 import secrets
+import uuid
 from datetime import datetime, timedelta
+from pathlib import Path
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 
+from articles import images
 from kb.hashing import keyed_hash
+from kb.uploads import detect_type, safe_file_name
 
-from .models import ApiToken
+from .models import ApiToken, ArticleAttachment
 
 TOKEN_PURPOSE = "api-token"
 # last_used_at is rewritten at most this often per token.
@@ -48,3 +56,85 @@ def api_token_user(*, raw: str, at: datetime, login: str | None = None):
 def api_token_revoke(*, token: ApiToken, at: datetime) -> None:
     """Stop a token working at once (the row stays, for the record)."""
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=at)
+
+
+# --- Article attachments ----------------------------------------------------------------
+
+# The request form's bound (tickets), for the same kinds of files.
+ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+# zenpy's bulk_attachments sends at most 20, as Zendesk takes.
+ASSOCIATE_MAX = 20
+IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
+
+
+def attachments_dir() -> Path:
+    """Outside MEDIA_ROOT on purpose: a non-image attachment is only ever served by the
+    access-checked view (api.views.attachments.AttachmentDownload)."""
+    return Path(settings.KB_DATA_DIR) / "article_attachments"
+
+
+def _delete_file(stored_name: str, *, is_image: bool) -> None:
+    if is_image:
+        default_storage.delete(stored_name)
+    else:
+        (attachments_dir() / stored_name).unlink(missing_ok=True)
+
+
+def attachment_create(*, uploaded_by, article, file_name: str, data: bytes, inline: bool,
+                      at: datetime) -> ArticleAttachment:
+    """Check and store a file for ``article`` (None: not yet associated).
+
+    The rules are the request form's: only the bytes decide the type (PNG, JPEG, GIF, WebP,
+    PDF, UTF-8 text), the extension must agree, 5 MB at most. Images are also checked by
+    Pillow (pixels, integrity) and re-encoded like the editor's uploads. ValidationError
+    otherwise.
+    """
+    if len(data) > ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"file": ["Attachments are limited to 5 MB."]}, code="too_large")
+    name = safe_file_name(file_name)
+    content_type = detect_type(name, data)
+    if content_type is None:
+        raise ValidationError({"file": [("Attach an image (PNG, JPEG, GIF, WebP), a PDF or a text file "
+                                        "(.txt, .log, .csv) whose name ends as its type.")]}, code="file_type")
+    if content_type.startswith("image/"):
+        try:
+            image_format = images.checked_format(data)
+        except ValidationError:
+            raise ValidationError({"file": ["This image cannot be read, or has too many pixels."]},
+                                  code="file_type") from None
+        data = images.reencoded(data, image_format)
+        content_type = IMAGE_TYPES[image_format]
+        stored = default_storage.save(
+            f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{images.UPLOAD_FORMATS[image_format]}",
+            ContentFile(data))
+    else:
+        stored = secrets.token_hex(16)  # server-chosen: the caller's file name never touches the disk
+        folder = attachments_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / stored).write_bytes(data)
+    try:
+        return ArticleAttachment.objects.create(
+            article=article, uploaded_by=uploaded_by, file_name=name, content_type=content_type, size=len(data),
+            inline=inline, stored_name=stored, created_at=at, updated_at=at)
+    except Exception:
+        _delete_file(stored, is_image=content_type.startswith("image/"))
+        raise
+
+
+def attachment_delete(*, attachment: ArticleAttachment) -> None:
+    """Remove the attachment and, once that is committed, its file (an inline image shown
+    in a body stops showing, as on Zendesk)."""
+    stored, is_image = attachment.stored_name, attachment.is_image
+    attachment.delete()
+    transaction.on_commit(lambda: _delete_file(stored, is_image=is_image))
+
+
+@transaction.atomic
+def attachments_associate(*, article, attachments: list[ArticleAttachment], at: datetime) -> None:
+    """Attach files uploaded without an article to ``article`` (Zendesk's bulk_attachments)."""
+    if len(attachments) > ASSOCIATE_MAX:
+        raise ValidationError({"attachment_ids": [f"At most {ASSOCIATE_MAX} attachments at once."]})
+    taken = [a.pk for a in attachments if a.article_id not in (None, article.pk)]
+    if taken:
+        raise ValidationError({"attachment_ids": [f"Already attached to another article: {taken}."]})
+    ArticleAttachment.objects.filter(pk__in=[a.pk for a in attachments]).update(article=article, updated_at=at)

@@ -1,9 +1,21 @@
 """Zendesk's Help Center paths, each with or without a locale: ``/api/v2/help_center/
 articles.json`` and ``/api/v2/help_center/en-us/articles.json`` are the same list."""
 
-from django.urls import re_path
+from django.urls import path, re_path
 
-from .views import community, fallback, help_center, incremental, reactions, translations, users
+from .views import (
+    attachments,
+    community,
+    developers,
+    fallback,
+    help_center,
+    incremental,
+    reactions,
+    schema,
+    tokens,
+    translations,
+    users,
+)
 
 app_name = "api"
 
@@ -12,12 +24,39 @@ LOCALE = rf"(?:(?P<locale>{LOCALE_CODE})/)?"
 ID = r"[0-9]{1,20}"  # more digits than a key has are a 404 (kb.params.parse_id), not a 500
 
 
+# Where one view class serves a list and its records (or several paths), the methods each
+# path takes; any other method is a 405, and the OpenAPI description lists just these.
+# Paths not named here take every method their view has.
+METHODS = {
+    **dict.fromkeys(["articles", "sections", "category_articles", "user_articles", "article_votes", "user_posts",
+                     "article_attachments_inline", "article_attachments_block", "post_votes",
+                     "article_comment_votes", "post_comment_votes"], ("get",)),
+    **dict.fromkeys(["article_label"], ("delete",)),
+    **dict.fromkeys(["article_vote_up", "article_vote_down", "post_up", "post_down", "article_comment_up",
+                     "article_comment_down", "post_comment_up", "post_comment_down"], ("post",)),
+    **dict.fromkeys(["article_comments", "post_comments", "article_subscriptions", "section_subscriptions",
+                     "post_subscriptions", "topic_subscriptions", "article_translations", "section_translations",
+                     "category_translations"], ("get", "post")),
+    **dict.fromkeys(["article_comment", "post_comment"], ("get", "put", "delete")),
+    **dict.fromkeys(["article_subscription", "section_subscription", "post_subscription", "topic_subscription"],
+                    ("get", "delete")),
+    **dict.fromkeys(["article_translation", "section_translation", "category_translation"], ("get", "put")),
+}
+
+
+def _view(view, name: str, initkwargs: dict):
+    if name in METHODS:
+        methods = METHODS[name]
+        initkwargs["http_method_names"] = [*methods, *(["head"] if "get" in methods else []), "options"]
+    return view.as_view(**initkwargs)
+
+
 def hc(pattern: str, view, name: str, **initkwargs):
-    return re_path(rf"^api/v2/help_center/{LOCALE}{pattern}$", view.as_view(**initkwargs), name=name)
+    return re_path(rf"^api/v2/help_center/{LOCALE}{pattern}$", _view(view, name, initkwargs), name=name)
 
 
 def community_path(pattern: str, view, name: str, **initkwargs):
-    return re_path(rf"^api/v2/community/{pattern}$", view.as_view(**initkwargs), name=name)
+    return re_path(rf"^api/v2/community/{pattern}$", _view(view, name, initkwargs), name=name)
 
 
 urlpatterns = [
@@ -35,6 +74,18 @@ urlpatterns = [
     hc(rf"articles/(?P<pk>{ID})/labels\.json", help_center.ArticleLabels, "article_labels"),
     hc(rf"articles/(?P<pk>{ID})/labels/(?P<label_pk>{ID})\.json", help_center.ArticleLabels, "article_label"),
     hc(rf"users/(?P<user_pk>{ID})/articles\.json", help_center.ArticleList, "user_articles"),
+    # Attachments
+    hc(rf"articles/(?P<pk>{ID})/attachments\.json", attachments.ArticleAttachments, "article_attachments"),
+    hc(rf"articles/(?P<pk>{ID})/attachments/inline\.json", attachments.ArticleAttachments,
+       "article_attachments_inline", which="inline"),
+    hc(rf"articles/(?P<pk>{ID})/attachments/block\.json", attachments.ArticleAttachments,
+       "article_attachments_block", which="block"),
+    hc(r"articles/attachments\.json", attachments.UnassociatedAttachments, "attachments_unassociated"),
+    hc(rf"articles/attachments/(?P<pk>{ID})\.json", attachments.AttachmentDetail, "attachment"),
+    hc(rf"articles/attachments/(?P<pk>{ID})", attachments.AttachmentDetail, "attachment_no_suffix"),
+    hc(rf"articles/(?P<pk>{ID})/bulk_attachments\.json", attachments.BulkAttachments, "bulk_attachments"),
+    re_path(rf"^article_attachments/(?P<pk>{ID})/(?P<file_name>[^/]{{1,200}})$",
+            attachments.AttachmentDownload.as_view(), name="attachment_download"),
     hc(r"incremental/articles\.json", incremental.IncrementalArticles, "incremental_articles"),
     # Comments, votes and subscriptions
     hc(rf"articles/(?P<source_pk>{ID})/comments\.json", reactions.ArticleComments, "article_comments"),
@@ -43,6 +94,21 @@ urlpatterns = [
     hc(rf"articles/(?P<pk>{ID})/votes\.json", reactions.ArticleVotes, "article_votes"),
     hc(rf"articles/(?P<pk>{ID})/up\.json", reactions.ArticleVotes, "article_vote_up", helpful=True),
     hc(rf"articles/(?P<pk>{ID})/down\.json", reactions.ArticleVotes, "article_vote_down", helpful=False),
+    hc(rf"users/(?P<user_pk>{ID})/votes\.json", reactions.UserVotes, "user_votes"),
+    # kb has no votes on posts or comments and no topic follows: these answer so (reactions.py).
+    *[
+        route(rf"{path}/{action}\.json", reactions.UnsupportedVotes, f"{name}_{action}", vote_action=action)
+        for name, path, route in (
+            ("post", rf"posts/(?P<post_pk>{ID})", community_path),
+            ("article_comment", rf"articles/(?P<article_pk>{ID})/comments/(?P<comment_pk>{ID})", hc),
+            ("post_comment", rf"posts/(?P<post_pk>{ID})/comments/(?P<comment_pk>{ID})", community_path),
+        )
+        for action in ("votes", "up", "down")
+    ],
+    community_path(rf"topics/(?P<source_pk>{ID})/subscriptions\.json", reactions.TopicSubscriptions,
+                   "topic_subscriptions"),
+    community_path(rf"topics/(?P<source_pk>{ID})/subscriptions/(?P<pk>{ID})\.json", reactions.TopicSubscriptions,
+                   "topic_subscription"),
     *[
         pattern
         for kind, route in (("article", hc), ("section", hc), ("post", community_path))
@@ -80,6 +146,10 @@ urlpatterns = [
     community_path(rf"posts/(?P<source_pk>{ID})/comments\.json", community.PostComments, "post_comments"),
     community_path(rf"posts/(?P<source_pk>{ID})/comments/(?P<pk>{ID})\.json", community.PostComments,
                    "post_comment"),
+    re_path(r"^api/v2/openapi\.json$", schema.OpenApiDescription.as_view(), name="openapi"),
+    path("developers/", developers.developers, name="developers"),
+    path("accounts/api-tokens/", tokens.tokens, name="tokens"),
+    path("accounts/api-tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
     # Anything else under /api/v2/ is a JSON 404. The search endpoints live in search.urls,
     # included after this URLconf.
     re_path(r"^api/v2/(?!help_center/(?:articles|community_posts)/search\.json$)", fallback.unknown_endpoint,

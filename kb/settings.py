@@ -303,6 +303,17 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = KB_DATA_DIR / "staticfiles"
+# The API's OpenAPI 3 description (api/schema.py) is made by drf-spectacular.
+REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "api.schema.ZendeskSchema"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "kb Help Center API",
+    "DESCRIPTION": "Zendesk's Help Center API v2, as kb serves it (docs/api.md; the page /developers/).",
+    "VERSION": "2",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["api.schema.api_paths_only"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_search_and_errors"],
+}
+
 MEDIA_URL = "/media/"
 KB_SERVE_MEDIA = env_bool("KB_SERVE_MEDIA", True)
 # Several machines: point KB_MEDIA_ROOT at shared storage (an NFS mount) so an image

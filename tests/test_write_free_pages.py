@@ -52,6 +52,7 @@ def public_pages(make_article, make_post, topic, whoosh_index, clock):
         "request form": reverse("tickets:request_create"),
         "request suggestions": reverse("tickets:request_suggest") + "?q=cancel",
         "click link": reverse("search:click") + f"?position=1&key=article:{article.pk}",
+        "API page": reverse("api:developers"),
     }
 
 

@@ -27,6 +27,7 @@ from ..serializers import (
     SectionInput,
     SectionSerializer,
     envelope,
+    local_upload_links,
     validated,
 )
 
@@ -153,7 +154,7 @@ class ArticleList(ZendeskView):
         notify = request.data.get("notify_subscribers", True) is not False
         article = self.write(
             services.article_create, author=request.user, section=section, title=data["title"],
-            body=data.get("body", ""),
+            body=local_upload_links(data.get("body", ""), request),
             # Zendesk publishes what the API creates unless told "draft": true.
             draft=data.get("draft", False), promoted=data.get("promoted", False),
             position=data.get("position", 0), label_names=data.get("label_names", ()), notify=notify)
@@ -170,6 +171,8 @@ class ArticleDetail(ZendeskView):
         article = self.get_row(selectors.articles_for(request.user), pk)
         data = validated(ArticleInput, envelope(request.data, "article"), partial=True)
         fields = {name: data[name] for name in ("title", "body", "draft", "promoted", "position") if name in data}
+        if "body" in fields:
+            fields["body"] = local_upload_links(fields["body"], request)
         if "section_id" in data:
             fields["section"] = self.get_row(selectors.sections_all(), data["section_id"])
         self.write(services.article_update, article=article, label_names=data.get("label_names"),

@@ -10,13 +10,17 @@ everyone's, others their own.
 
 from django.contrib.auth import get_user_model
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import MethodNotAllowed, NotFound, PermissionDenied
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from articles import services
+from articles.models import Follow
+from kb.permissions import is_agent
 
 from .. import selectors
 from ..base import SignedInWrite, ZendeskView, check_author_or_agent
+from ..errors import RecordInvalid
 from ..pagination import Ordering, paginate
 from ..serializers import CommentInput, CommentSerializer, SubscriptionSerializer, VoteSerializer, envelope, validated
 
@@ -120,3 +124,83 @@ class Subscriptions(ZendeskView):
             raise PermissionDenied("Only the subscriber can end a subscription.")
         self.write(services.follow_set, user=request.user, target=follow.target, following=False)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# What kb does not have: votes on posts and comments, follows of topics. Their endpoints
+# answer as if the feature were switched off, never from a store of their own: a list is
+# empty (as the objects' vote_count and follower_count are 0), a write is Zendesk's 422
+# naming why, one subscription is not found. The object itself must still exist and be
+# readable (else 404), and writes still need a signed-in caller (else 401).
+NO_VOTES = "kb has votes on articles only (\"Was this article helpful?\"), not on posts or comments."
+NO_TOPIC_SUBSCRIPTIONS = "kb follows articles, sections and posts, not topics: subscribe to a topic's posts."
+
+
+class _Unsupported(ZendeskView):
+    permission_classes = [SignedInWrite]
+    key = ""
+    reason = ""
+
+    def source(self, request, kwargs):
+        raise NotImplementedError
+
+    def get(self, request, pk=None, **kwargs):
+        self.source(request, kwargs)
+        if pk is not None:
+            raise NotFound()
+        return Response(paginate(request, Follow.objects.none(), key=self.key, ordering=OLDEST_FIRST,
+                                 serialize=lambda rows: []))
+
+    def post(self, request, pk=None, **kwargs):
+        self.source(request, kwargs)
+        raise RecordInvalid({"base": [self.reason]})
+
+    def delete(self, request, pk=None, **kwargs):
+        self.source(request, kwargs)
+        raise NotFound()
+
+
+class UnsupportedVotes(_Unsupported):
+    """Votes of a post (``post_pk``) or of an article's or a post's comment (``comment_pk``)."""
+
+    key, reason = "votes", NO_VOTES
+    vote_action = "votes"  # or "up", "down": which path this is
+
+    def get(self, request, pk=None, **kwargs):
+        if self.vote_action != "votes":
+            raise MethodNotAllowed(request.method)
+        return super().get(request, pk, **kwargs)
+
+    def post(self, request, pk=None, **kwargs):
+        if self.vote_action == "votes":
+            raise MethodNotAllowed(request.method)
+        return super().post(request, pk, **kwargs)
+
+    def source(self, request, kwargs):
+        if "article_pk" in kwargs:
+            parent = self.get_row(selectors.articles_for(request.user), kwargs["article_pk"])
+        else:
+            parent = self.get_row(selectors.posts_all(), kwargs["post_pk"])
+        if "comment_pk" in kwargs:
+            return self.get_row(selectors.comments_on(parent), kwargs["comment_pk"])
+        return parent
+
+
+class TopicSubscriptions(_Unsupported):
+    key, reason = "subscriptions", NO_TOPIC_SUBSCRIPTIONS
+
+    def source(self, request, kwargs):
+        return self.get_row(selectors.topics_all(), kwargs["source_pk"])
+
+
+class UserVotes(ZendeskView):
+    """``/help_center/users/{id}/votes.json``: a user's votes on articles, for agents or
+    that user."""
+
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request, user_pk, locale=None):
+        user = self.get_row(get_user_model().objects.all(), user_pk)
+        if user.pk != request.user.pk and not is_agent(request.user):
+            raise PermissionDenied("Only agents list another user's votes.")
+        return Response(paginate(request, selectors.votes_by(user), key="votes", ordering=OLDEST_FIRST,
+                                 serialize=lambda rows: [VoteSerializer.shape(v, request) for v in rows]))

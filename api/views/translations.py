@@ -13,7 +13,14 @@ from articles import services
 from .. import selectors
 from ..base import ZendeskView
 from ..errors import RecordInvalid
-from ..serializers import LOCALE, TranslationInput, TranslationSerializer, envelope, validated
+from ..serializers import (
+    LOCALE,
+    TranslationInput,
+    TranslationSerializer,
+    envelope,
+    local_upload_links,
+    validated,
+)
 
 ONE_LOCALE = "kb has one locale, en-us: its translation is the object itself."
 
@@ -50,6 +57,8 @@ class Translations(ZendeskView):
         data = validated(TranslationInput, envelope(request.data, "translation"), partial=True)
         if self.kind == "article":
             fields = {name: data[name] for name in ("title", "body", "draft") if name in data}
+            if "body" in fields:
+                fields["body"] = local_upload_links(fields["body"], request)
             self.write(services.article_update, article=source, by=request.user, **fields)
             source = selectors.articles_for(request.user).get(pk=source.pk)
         else:

@@ -43,6 +43,7 @@ def _urls(content):
         reverse("api:user_comments", kwargs={**hc, "user_pk": content["user"].pk}),
         reverse("api:incremental_articles", kwargs=hc),
         reverse("api:article_translations", kwargs={**hc, "source_pk": a}),
+        reverse("api:article_attachments", kwargs={**hc, "pk": a}),
         reverse("api:topics"), reverse("api:posts"), reverse("api:post_comments", kwargs={"source_pk": p}),
         reverse("search:api_articles"), reverse("search:api_posts"),
     ]
@@ -59,7 +60,7 @@ def test_hostile_parameters_never_fail(client, content, agent, basic_auth, param
 
 
 @pytest.mark.parametrize("path", ["/api/v2/help_center/articles/abc.json", "/api/v2/tickets.json",
-                                  "/api/v2/help_center/articles/1/attachments.json"])
+                                  "/api/v2/help_center/user_segments.json"])
 def test_an_unknown_endpoint_is_a_json_404(client, path):
     response = client.get(path)
 

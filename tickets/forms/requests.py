@@ -8,6 +8,7 @@ from django import forms
 
 from kb import params
 from kb.honeypot import HoneypotFormMixin
+from kb.uploads import detect_type, safe_file_name
 
 from ..models import Ticket
 from ..services.requests import Upload
@@ -16,37 +17,6 @@ from .callbacks import BootstrapForm
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 MAX_ATTACHMENTS = 5
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-# Types are decided by the file's first bytes, never by what the browser claims; the
-# extension must agree, so a script renamed to .png is refused.
-_SIGNATURES = [
-    (b"\x89PNG\r\n\x1a\n", "image/png", {".png"}),
-    (b"\xff\xd8\xff", "image/jpeg", {".jpg", ".jpeg"}),
-    (b"GIF87a", "image/gif", {".gif"}),
-    (b"GIF89a", "image/gif", {".gif"}),
-    (b"%PDF-", "application/pdf", {".pdf"}),
-]
-_TEXT_EXTENSIONS = {".txt", ".log", ".csv"}
-
-
-def detect_type(name: str, data: bytes) -> str | None:
-    """The content type of an allowed attachment, or None."""
-    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    for magic, content_type, extensions in _SIGNATURES:
-        if data.startswith(magic):
-            return content_type if extension in extensions else None
-    if data[:12].startswith(b"RIFF") and data[8:12] == b"WEBP":
-        return "image/webp" if extension == ".webp" else None
-    if extension in _TEXT_EXTENSIONS:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        if "\x00" in text:
-            return None
-        return "text/plain"
-    return None
-
 
 def clean_text(value: str) -> str:
     """Plain text kept as written, minus control characters other than tabs and line breaks."""
@@ -130,7 +100,7 @@ class RequestForm(HoneypotFormMixin, BootstrapForm):
                 raise forms.ValidationError(
                     "“%(name)s” is not an image (PNG, JPEG, GIF, WebP), a PDF or a text file.",
                     code="file_type", params={"name": f.name})
-            name = re.sub(r"[^\w.\- ]", "_", f.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1])[:200] or "attachment"
+            name = safe_file_name(f.name)
             uploads.append(Upload(name=name, content_type=content_type, data=data))
         return uploads
 
