@@ -57,6 +57,9 @@ class ArticleAttachment(models.Model):
     # An image: its name in the default storage (under MARKDOWNX_MEDIA_PATH); another
     # file: its server-chosen name in the private attachments folder.
     stored_name = models.CharField(max_length=200, unique=True, editable=False)
+    # The attachment's id on the help center it was imported from (import_zendesk): a
+    # second import finds it instead of storing the file again.
+    external_id = models.CharField(max_length=120, null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 

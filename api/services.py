@@ -65,6 +65,9 @@ ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 # zenpy's bulk_attachments sends at most 20, as Zendesk takes.
 ASSOCIATE_MAX = 20
 IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
+#: How an attachment's image is named on the uploads path, beside the editor's uploads:
+#: housekeeping tells an image left behind by a rolled-back save from an editor upload by it.
+IMAGE_PREFIX = "attachment-"
 
 
 def attachments_dir() -> Path:
@@ -73,7 +76,7 @@ def attachments_dir() -> Path:
     return Path(settings.KB_DATA_DIR) / "article_attachments"
 
 
-def _delete_file(stored_name: str, *, is_image: bool) -> None:
+def attachment_file_delete(stored_name: str, *, is_image: bool) -> None:
     if is_image:
         default_storage.delete(stored_name)
     else:
@@ -81,13 +84,17 @@ def _delete_file(stored_name: str, *, is_image: bool) -> None:
 
 
 def attachment_create(*, uploaded_by, article, file_name: str, data: bytes, inline: bool,
-                      at: datetime) -> ArticleAttachment:
+                      at: datetime, external_id: str | None = None) -> ArticleAttachment:
     """Check and store a file for ``article`` (None: not yet associated).
 
     The rules are the request form's: only the bytes decide the type (PNG, JPEG, GIF, WebP,
     PDF, UTF-8 text), the extension must agree, 5 MB at most. Images are also checked by
     Pillow (pixels, integrity) and re-encoded like the editor's uploads. ValidationError
-    otherwise.
+    otherwise. ``external_id``: its id where it was imported from (import_zendesk).
+
+    The file is written before the row is committed: when the caller's transaction rolls
+    back, the file stays behind with no row, and housekeeping removes it
+    (``api.housekeeping``).
     """
     if len(data) > ATTACHMENT_MAX_BYTES:
         raise ValidationError({"file": ["Attachments are limited to 5 MB."]}, code="too_large")
@@ -105,7 +112,7 @@ def attachment_create(*, uploaded_by, article, file_name: str, data: bytes, inli
         data = images.reencoded(data, image_format)
         content_type = IMAGE_TYPES[image_format]
         stored = default_storage.save(
-            f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{images.UPLOAD_FORMATS[image_format]}",
+            f"{settings.MARKDOWNX_MEDIA_PATH}{IMAGE_PREFIX}{uuid.uuid4().hex}.{images.UPLOAD_FORMATS[image_format]}",
             ContentFile(data))
     else:
         stored = secrets.token_hex(16)  # server-chosen: the caller's file name never touches the disk
@@ -115,18 +122,17 @@ def attachment_create(*, uploaded_by, article, file_name: str, data: bytes, inli
     try:
         return ArticleAttachment.objects.create(
             article=article, uploaded_by=uploaded_by, file_name=name, content_type=content_type, size=len(data),
-            inline=inline, stored_name=stored, created_at=at, updated_at=at)
+            inline=inline, stored_name=stored, external_id=external_id, created_at=at, updated_at=at)
     except Exception:
-        _delete_file(stored, is_image=content_type.startswith("image/"))
+        attachment_file_delete(stored, is_image=content_type.startswith("image/"))
         raise
 
 
 def attachment_delete(*, attachment: ArticleAttachment) -> None:
     """Remove the attachment and, once that is committed, its file (an inline image shown
-    in a body stops showing, as on Zendesk)."""
-    stored, is_image = attachment.stored_name, attachment.is_image
+    in a body stops showing, as on Zendesk): see ``api.signals``, which does the same when
+    a deleted article takes its attachments along."""
     attachment.delete()
-    transaction.on_commit(lambda: _delete_file(stored, is_image=is_image))
 
 
 @transaction.atomic

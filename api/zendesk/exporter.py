@@ -4,8 +4,11 @@ the same JSON the API answers (``api.serializers``) in the files ``import_zendes
 back to Zendesk with Zendesk's own tools.
 
 Bodies are the sanitised HTML kb shows. Links between pages become help-center links
-(``/hc/en-us/articles/<id>``) and uploaded images attachment files
-(``article_attachments/<n>/image.png``), which the importer turns back into kb's URLs.
+(``/hc/en-us/articles/<id>``), uploaded images and article attachments attachment files
+(``article_attachments/<n>/image.png``, ``article_attachments/<n>/<file name>``), listed for
+each article in ``articles/<id>/attachments.json``; the importer turns them back into kb's
+URLs and attachments. ``<n>`` counts the files in the order they are met, so exporting the
+same content gives the same numbers.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -25,8 +28,10 @@ from articles.markdown import is_upload_url
 from articles.models import Category, Comment, Topic, Vote
 
 from .. import selectors
+from ..models import ArticleAttachment
 from ..serializers import (
     ArticleSerializer,
+    AttachmentSerializer,
     CategorySerializer,
     CommentSerializer,
     PostSerializer,
@@ -35,6 +40,7 @@ from ..serializers import (
     UserSerializer,
     VoteSerializer,
 )
+from ..services import attachments_dir
 from .markup import rewrite_urls
 
 PER_PAGE = 100
@@ -56,7 +62,11 @@ class Export:
         self.request = _request(self.base)
         self.counts: Counter = Counter()
         self.user_ids: set[int] = set()
+        self.files = 0  # attachment files written: the last <n>
         self.images: dict[str, str] = {}  # upload URL -> exported attachment URL
+        self.attachments: dict[int, str] = {}  # ArticleAttachment pk -> exported attachment URL
+        self.attachment_rows = {a.pk: a for a in ArticleAttachment.objects.filter(article__isnull=False)
+                                .order_by("created_at", "pk")}
         self.category_slugs = dict(Category.objects.values_list("slug", "pk"))
         self.topic_slugs = dict(Topic.objects.values_list("slug", "pk"))
 
@@ -93,6 +103,9 @@ class Export:
         except Resolver404:
             return None
         kwargs = match.kwargs
+        if match.view_name == "api:attachment_download":
+            attachment = self.attachment_rows.get(kwargs.get("pk"))
+            return None if attachment is None else self._attachment(attachment)
         found = {
             "articles:article": ("articles", kwargs.get("pk")),
             "articles:section": ("sections", kwargs.get("pk")),
@@ -105,19 +118,55 @@ class Export:
         anchor = f"#{parts.fragment}" if parts.fragment else ""
         return f"{self.base}/hc/en-us/{found[0]}/{found[1]}{anchor}"
 
+    def _export_file(self, name: str, read) -> str:
+        """Write the bytes ``read()`` gives as the next ``article_attachments/<n>/<name>``;
+        returns its help-center URL."""
+        self.files += 1
+        target = self.root / "article_attachments" / str(self.files) / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(read())
+        return f"{self.base}/hc/article_attachments/{self.files}/{quote(name)}"
+
     def _image(self, url: str) -> str | None:
         if url not in self.images:
             name = url[len(settings.MEDIA_URL):]
             if not default_storage.exists(name):
                 return None
-            number = len(self.images) + 1
-            file_name = "image" + Path(name).suffix.lower()
-            target = self.root / "article_attachments" / str(number) / file_name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with default_storage.open(name, "rb") as source:
-                target.write_bytes(source.read())
-            self.images[url] = f"{self.base}/hc/article_attachments/{number}/{file_name}"
+
+            def read():
+                with default_storage.open(name, "rb") as source:
+                    return source.read()
+
+            self.images[url] = self._export_file("image" + Path(name).suffix.lower(), read)
         return self.images[url]
+
+    def _attachment(self, attachment: ArticleAttachment) -> str | None:
+        """An article attachment's exported URL (an image's is its upload's)."""
+        if attachment.is_image:
+            return self._image(default_storage.url(attachment.stored_name))
+        if attachment.pk not in self.attachments:
+            path = attachments_dir() / attachment.stored_name
+            if not path.is_file():
+                return None
+            self.attachments[attachment.pk] = self._export_file(attachment.file_name, path.read_bytes)
+        return self.attachments[attachment.pk]
+
+    def _article_attachments(self, article) -> None:
+        rows = []
+        for attachment in (a for a in self.attachment_rows.values() if a.article_id == article.pk):
+            url = self._attachment(attachment)
+            if url is None:
+                continue  # its file is gone
+            number = int(url.split("/hc/article_attachments/", 1)[1].split("/", 1)[0])
+            rows.append({
+                **AttachmentSerializer.shape(attachment, self.request),
+                "id": number,
+                "url": f"{self.base}/api/v2/help_center/articles/attachments/{number}.json",
+                "content_url": url,
+                "relative_path": urlsplit(url).path,
+            })
+        if rows:
+            self._write(f"articles/{article.pk}/attachments", "article_attachments", rows)
 
     # Content -----------------------------------------------------------------------------
 
@@ -145,6 +194,7 @@ class Export:
             row = ArticleSerializer.shape(article, request)
             row["body"] = self._body(row["body"])
             rows.append(row)
+            self._article_attachments(article)
         self._write("articles", "articles", rows)
         comments = Comment.objects.filter(article__isnull=False).order_by("created_at", "pk")
         by_article: dict[int, list] = {}
@@ -175,5 +225,5 @@ class Export:
             self._comments(f"community/posts/{post_id}/comments", thread)
         users = get_user_model().objects.filter(pk__in=self.user_ids).order_by("pk")
         self._write("users", "users", [UserSerializer.shape(u, request, private=True) for u in users])
-        self.counts["attachments"] = len(self.images)
+        self.counts["attachments"] = self.files
         return self.counts

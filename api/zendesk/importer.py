@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from urllib.parse import unquote
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,11 +30,15 @@ from django.utils.text import slugify
 from articles import services
 from articles.markdown import sanitize_html
 from articles.models import Article, Category, Comment, Post, Section, Topic, Vote
+from kb import clock
 from kb.params import ID_MAX, parse_moment
 from kb.permissions import ensure_agents_group, is_agent
 
+from .. import services as api_services
+from ..models import ArticleAttachment
+from ..serializers import AttachmentSerializer
 from .markup import active_content, attachment_target, help_center_target, html_to_markdown, rewrite_urls
-from .sources import SourceError
+from .sources import FileTooLarge, SourceError
 
 POSITION_MAX = 2**31 - 1
 _EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
@@ -57,7 +62,8 @@ class Report:
         self.counts.setdefault(kind, Counter())[outcome] += 1
 
     def summary_lines(self) -> list[str]:
-        order = ["categories", "sections", "articles", "article comments", "topics", "posts", "post comments"]
+        order = ["categories", "sections", "articles", "attachments", "article comments", "topics", "posts",
+                 "post comments"]
         return [
             f"{kind}: {self.counts[kind]['created']} created, {self.counts[kind]['updated']} updated"
             for kind in sorted(self.counts, key=lambda k: order.index(k) if k in order else len(order))
@@ -239,6 +245,7 @@ class People:
 
 Progress = Callable[[str, int, int], None]
 PLURALS = {"category": "categories"}
+IMAGE_NAME = re.compile(r"\.(png|jpe?g|gif|webp)$", re.IGNORECASE)
 
 
 class ZendeskImport:
@@ -251,6 +258,9 @@ class ZendeskImport:
         self.progress = progress or (lambda kind, done, total: None)
         self.hosts: set[str] = {h.lower() for h in source.hosts}
         self.written: dict[str, list[int]] = {"article": [], "post": []}
+        #: Attachments found or stored while the current article is read, by Zendesk id:
+        #: associated with it once it is saved (None: outside an article, none are stored).
+        self.attaching: dict[str, ArticleAttachment] | None = None
 
     # Reading lists ---------------------------------------------------------------------
 
@@ -363,8 +373,9 @@ class ZendeskImport:
     # Articles ------------------------------------------------------------------------------
 
     def _html(self, html: str, where: str) -> str:
-        """An HTML body as kb keeps it: attachments' images replaced by kb's copies, then
-        sanitised (the stored source carries nothing the page would not show)."""
+        """An HTML body as kb keeps it: the help center's attachments replaced by kb's copies
+        (images on the uploads path, other files as article attachments), then sanitised
+        (the stored source carries nothing the page would not show)."""
         removed = active_content(html)
         if removed:
             # Imported without it (the page is safe either way), but reported as a problem
@@ -380,11 +391,17 @@ class ZendeskImport:
                                                "attachments; kb shows only its own uploads, so it was left out.")
                 return None
             attachment_id, name = target
-            if attribute == "href" and re.search(r"\.(png|jpe?g|gif|webp)$", name, re.IGNORECASE) is None:
-                self.report.skipped.append(f"{where}: attachment {name} (not an image) is still linked "
-                                           "at its Zendesk address.")
-                return None
-            data = self.source.attachment(attachment_id, name, url)
+            listed = (self.attaching or {}).get(attachment_id)
+            if listed is not None and (listed.is_image or attribute == "href"):
+                # In the article's attachments.json: the same copy, not a second one.
+                return AttachmentSerializer.relative_path(listed)
+            if attribute == "href" and IMAGE_NAME.search(name) is None:
+                attachment = self._attachment(attachment_id, unquote(name), url, where)
+                return None if attachment is None else AttachmentSerializer.relative_path(attachment)
+            try:
+                data = self.source.attachment(attachment_id, name, url)
+            except FileTooLarge:
+                data = None
             if data is None:
                 self.report.skipped.append(f"{where}: attachment {attachment_id}/{name} was not found; "
                                            "left out.")
@@ -397,6 +414,97 @@ class ZendeskImport:
                 return None
 
         return sanitize_html(rewrite_urls(html, replace))
+
+    # Attachments -------------------------------------------------------------------------
+
+    def _attachment(self, attachment_id: str, name: str, url: str, where: str, *, inline: bool = False,
+                    created: datetime | None = None, updated: datetime | None = None) -> ArticleAttachment | None:
+        """The article attachment imported from Zendesk's ``attachment_id``: found by its id
+        (a re-run stores nothing again), else read from the source and stored under the API's
+        rules (kb.uploads: the bytes decide the type; 5 MB at most). Outside an article (a
+        post's body) only one already imported is used."""
+        attachment = ArticleAttachment.objects.filter(external_id=attachment_id).first()
+        if attachment is None and self.attaching is not None:
+            attachment = self._attachment_store(attachment_id, name, url, where, inline=inline, at=created)
+        elif attachment is None:
+            self.report.skipped.append(f"{where}: attachment {name} belongs to no imported article; its link "
+                                       "still points at Zendesk.")
+        if attachment is None:
+            return None
+        if self.attaching is not None:
+            self.attaching[attachment_id] = attachment
+        if created is not None:
+            ArticleAttachment.objects.filter(pk=attachment.pk).update(
+                created_at=created, updated_at=updated or created, inline=inline)
+        return attachment
+
+    def _attachment_store(self, attachment_id, name, url, where, *, inline, at) -> ArticleAttachment | None:
+        try:
+            data = self.source.attachment(attachment_id, name, url, max_bytes=api_services.ATTACHMENT_MAX_BYTES)
+        except FileTooLarge:
+            self.report.skipped.append(f"{where}: attachment {name} is larger than "
+                                       f"{api_services.ATTACHMENT_MAX_BYTES // 2**20} MB; its link still points "
+                                       "at Zendesk.")
+            return None
+        if data is None:
+            self.report.skipped.append(f"{where}: attachment {attachment_id}/{name} could not be read (not in "
+                                       "the folder, or its download failed); its link still points at Zendesk.")
+            return None
+        try:
+            # A savepoint: a refused file leaves the article's transaction usable.
+            with transaction.atomic():
+                attachment = api_services.attachment_create(
+                    uploaded_by=None, article=None, file_name=name, data=data, inline=inline,
+                    at=at or clock.now(), external_id=attachment_id)
+        except ValidationError as exc:
+            self.report.skipped.append(f"{where}: attachment {name}: {_describe(exc).removeprefix('file: ')} "
+                                       "Its link still points at Zendesk.")
+            return None
+        self.report.count("attachments", "created")
+        return attachment
+
+    def _article_html(self, html: str, where: str, zid: int | None = None) -> tuple[str, dict]:
+        """(``html`` as kb keeps it, the attachments it and the article's attachments.json
+        brought, by Zendesk id) for an article (``zid``) or a comment on one."""
+        self.attaching = {}
+        try:
+            if zid is not None:
+                self._attachments_listed(zid, where)
+            return self._html(html, where), self.attaching
+        finally:
+            self.attaching = None
+
+    @staticmethod
+    def _associate(attachments: dict, article: Article) -> None:
+        loose = [a.pk for a in attachments.values() if a.article_id is None]
+        if loose:
+            ArticleAttachment.objects.filter(pk__in=loose).update(article=article)
+
+    def _attachments_listed(self, zid: int, where: str) -> None:
+        """``articles/<id>/attachments.json``: each file, inline images and block attachments
+        alike, as one of the article's attachments (what the API lists for it)."""
+        for item in self._items(f"articles/{zid}/attachments", "article_attachments"):
+            at = f"{where}, attachment {item.get('id', '?')}"
+            try:
+                self._attachment_listed(item, where, at)
+            except ItemError as exc:
+                # That file alone: the article and its other files are imported.
+                self.report.failed.append(str(exc))
+
+    def _attachment_listed(self, item: dict, where: str, at: str) -> None:
+        attachment_id = str(_id(item, "id", at))
+        name = (_text(item, "file_name", at) or _text(item, "display_file_name", at)).strip()
+        url = _text(item, "content_url", at)
+        target = attachment_target(url, self.hosts) if url else None
+        if target is not None and target[0] == attachment_id:
+            name = name or target[1]
+        else:
+            # Not at the help center's attachment path: read from there all the same.
+            url = f"/hc/article_attachments/{attachment_id}/{name}"
+        if not name:
+            raise ItemError(f'{at}: "file_name" must not be empty.')
+        self._attachment(attachment_id, name, url, where, inline=_bool(item, "inline", at),
+                         created=_time(item, "created_at", at), updated=_time(item, "updated_at", at))
 
     def _article(self, item, where):
         zid = _id(item, "id", where)
@@ -420,7 +528,7 @@ class ZendeskImport:
                   if str(t.get("locale", "")).lower() != locale]
         if others:
             self.report.skipped.append(f"{where}: translations {', '.join(map(str, others))} (kb has one language).")
-        body = self._html(body, where)
+        body, attaching = self._article_html(body, where, zid)
         fields = {"title": title, "body": body, "section": section, "draft": draft, "promoted": promoted, "position": position}
         existing = Article.objects.filter(external_id=str(zid)).first()
         if existing is not None:
@@ -431,6 +539,7 @@ class ZendeskImport:
                                               external_id=str(zid), notify=False, **fields)
             outcome = "created"
         self.written["article"].append(article.pk)
+        self._associate(attaching, article)
         comments = sorted(self._items(f"articles/{zid}/comments", "comments"),
                           key=lambda c: (str(c.get("created_at") or ""), str(c.get("id"))))
         self._each("article comment", comments, lambda c, w: self._comment(c, w, article))
@@ -465,7 +574,13 @@ class ZendeskImport:
         official = _bool(item, "official", where)
         # An agent's HTML is markup, a customer's is shown as text on kb: converted, so the
         # formatting survives without trusting the markup.
-        body = self._html(html, where) if is_agent(author) else html_to_markdown(html)
+        if not is_agent(author):
+            body = html_to_markdown(html)
+        elif isinstance(target, Article):
+            body, attaching = self._article_html(html, where)
+            self._associate(attaching, target)
+        else:
+            body = self._html(html, where)
         if not body.strip():
             raise ItemError(f"{where}: the body has no text kb can show.")
         comment = Comment.objects.filter(external_id=zid).first()

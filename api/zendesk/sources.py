@@ -29,10 +29,16 @@ RETRY_AFTER_MAX = 120
 TIMEOUT = 30
 #: The largest page or file read (a page of 100 articles is a few MB).
 MAX_BYTES = 50 * 1024 * 1024
+#: Longest time one attachment's download may take, however steadily its bytes arrive.
+DOWNLOAD_SECONDS = 120
 
 
 class SourceError(Exception):
     """Input that cannot be read at all (a truncated file, an unreachable API)."""
+
+
+class FileTooLarge(Exception):
+    """An attachment longer than the importer takes (it is not read to its end)."""
 
 
 def _json_type(value) -> str:
@@ -88,18 +94,22 @@ class DirectorySource:
     def users(self, ids: set[int]) -> Iterator[dict]:
         yield from self.pages("users")
 
-    def attachment(self, attachment_id: str, name: str, url: str) -> bytes | None:
+    def attachment(self, attachment_id: str, name: str, url: str, *, max_bytes: int = MAX_BYTES) -> bytes | None:
+        """The file's bytes, or None when it is not there; FileTooLarge past ``max_bytes``."""
         folder = self.root / "article_attachments" / attachment_id
-        path = folder / name
+        # A name from a page's JSON is never a path: it cannot leave the attachment's folder.
+        path = folder / name if name not in ("", ".", "..") and not {"/", "\\", "\0"} & set(name) else folder
         if not path.is_file():
             # Saved under another name (a browser's "file (1).png"): the folder's only file.
             files = [p for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
             if len(files) != 1:
                 return None
             path = files[0]
-        if path.stat().st_size > MAX_BYTES:
-            return None
-        return path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise FileTooLarge(name)
+        return data
 
 
 class ApiSource:
@@ -147,18 +157,25 @@ class ApiSource:
             raise SourceError(f"{url}: the server answered {response.status_code}.")
         return response
 
-    def _read(self, response: requests.Response, where: str) -> bytes:
+    def _read(self, response: requests.Response, where: str, *, max_bytes: int = MAX_BYTES,
+              seconds: float | None = None) -> bytes:
+        deadline = None if seconds is None else time.monotonic() + seconds
         body = b""
         for chunk in response.iter_content(64 * 1024):
             body += chunk
-            if len(body) > MAX_BYTES:
+            if len(body) > max_bytes:
                 response.close()
-                raise SourceError(f"{where}: larger than {MAX_BYTES // 2**20} MB.")
+                raise FileTooLarge(where)
+            if deadline is not None and time.monotonic() > deadline:
+                response.close()
+                raise SourceError(f"{where}: still downloading after {seconds:g} s.")
         return body
 
     def _json(self, response: requests.Response, where: str) -> dict:
         try:
             return _page(json.loads(self._read(response, where)), where)
+        except FileTooLarge:
+            raise SourceError(f"{where}: larger than {MAX_BYTES // 2**20} MB.") from None
         except (json.JSONDecodeError, UnicodeDecodeError):
             raise SourceError(f"{where}: the answer is not JSON (a truncated response?).") from None
 
@@ -190,11 +207,21 @@ class ApiSource:
             chunk = ",".join(map(str, ordered[start:start + 100]))
             yield from self._follow(f"{self.base}/api/v2/users/show_many.json", {"ids": chunk})
 
-    def attachment(self, attachment_id: str, name: str, url: str) -> bytes | None:
-        if urlsplit(url).netloc == "":
-            url = self.base + url
+    def attachment(self, attachment_id: str, name: str, url: str, *, max_bytes: int = MAX_BYTES) -> bytes | None:
+        """The file at ``url``'s path on the help center's own server (a body's link may
+        name its custom domain; the token is sent to no other server), read for at most
+        DOWNLOAD_SECONDS and ``max_bytes`` (a longer file raises FileTooLarge); None when it
+        cannot be had."""
+        parts = urlsplit(url)
+        url = self.base + parts.path + (f"?{parts.query}" if parts.query else "")
         try:
             response = self._get(url, missing_ok=True)
-            return None if response is None else self._read(response, url)
+            if response is None:
+                return None
+            length = response.headers.get("Content-Length", "")
+            if length.isdigit() and int(length) > max_bytes:
+                response.close()
+                raise FileTooLarge(url)  # without downloading it
+            return self._read(response, url, max_bytes=max_bytes, seconds=DOWNLOAD_SECONDS)
         except SourceError:
             return None

@@ -98,7 +98,7 @@ def test_old_done_rows_go_and_everything_pending_recent_or_referenced_stays(
     pruned = housekeeping_run(now=NOW)
 
     assert pruned.counts == {"emails": 2, "task_results": 1, "pending_signups": 0, "notifications": 2, "events": 1,
-                             "attachment_files": 1}
+                             "attachment_files": 1, "loose_article_attachments": 0, "article_attachment_files": 0}
     assert set(OutgoingEmail.objects.values_list("pk", flat=True)) == {
         mail_rows["old pending"].pk, mail_rows["recent sent"].pk}
     notifications = notification_rows["notifications"]
@@ -110,14 +110,16 @@ def test_old_done_rows_go_and_everything_pending_recent_or_referenced_stays(
     assert {name for name, path in attachment_files.items() if path.exists()} == {"orphan-new", "kept-old"}
 
     assert str(housekeeping_run(now=NOW)) == ("0 emails, 0 task results, 0 expired sign-ups, 0 notifications, "
-                                              "0 notification events, 0 orphan attachment files")
+                                              "0 notification events, 0 orphan attachment files, "
+                                              "0 unassociated article attachments, 0 orphan article attachment files")
 
 
 def test_the_command_dry_run_counts_and_deletes_nothing(mail_rows, notification_rows, attachment_files):
     out = StringIO()
     call_command("housekeeping", "--dry-run", stdout=out)
     assert out.getvalue().strip() == ("Would delete 2 emails, 0 task results, 0 expired sign-ups, 2 notifications, "
-                                      "1 notification events, 1 orphan attachment files.")
+                                      "1 notification events, 1 orphan attachment files, "
+                                      "0 unassociated article attachments, 0 orphan article attachment files.")
     assert OutgoingEmail.objects.count() == 4
     assert all(path.exists() for path in attachment_files.values())
 
@@ -134,6 +136,8 @@ def test_kb_prunes_its_own_rows_and_every_app_registers_what_it_writes():
         ("emails", "emails"), ("task_results", "task results"), ("pending_signups", "expired sign-ups"),
         ("notifications", "notifications"), ("events", "notification events"),
         ("attachment_files", "orphan attachment files"),
+        ("loose_article_attachments", "unassociated article attachments"),
+        ("article_attachment_files", "orphan article attachment files"),
     ]
 
 
