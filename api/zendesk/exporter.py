@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -99,12 +99,12 @@ class Export:
         if parts.netloc and f"{parts.scheme}://{parts.netloc}" != self.base:
             return None
         try:
-            match = resolve(parts.path)
+            match = resolve(unquote(parts.path))
         except Resolver404:
             return None
         kwargs = match.kwargs
         if match.view_name == "api:attachment_download":
-            attachment = self.attachment_rows.get(kwargs.get("pk"))
+            attachment = self.attachment_rows.get(int(kwargs["pk"]))
             return None if attachment is None else self._attachment(attachment)
         found = {
             "articles:article": ("articles", kwargs.get("pk")),

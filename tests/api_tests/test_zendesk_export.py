@@ -10,10 +10,15 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from api.models import ArticleAttachment
+from api.serializers import AttachmentSerializer
+from api.services import attachment_create
 from articles import services
 from articles.models import Article, Category, Comment, Follow, Post, Section, Topic, Vote
 
 from . import zendesk_data
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 @pytest.fixture
@@ -33,8 +38,14 @@ def help_center(agent, customer):
     )
     faq = services.article_create(author=agent, section=section, title="Billing FAQ", draft=False,
                                   body=f"Back to [resetting]({reset.get_absolute_url()}#h-steps).")
-    services.article_update(article=reset, body=reset.body.replace("#later", faq.get_absolute_url()),
-                            notify=False)
+    manual = attachment_create(uploaded_by=agent, article=reset, file_name="manual v2.pdf", data=PDF, inline=False,
+                               at=reset.created_at)
+    attachment_create(uploaded_by=agent, article=faq, file_name="diagram.png", data=zendesk_data.png_bytes((0, 0, 9)),
+                      inline=False, at=faq.created_at)
+    attachment_create(uploaded_by=agent, article=None, file_name="loose.txt", data=b"not exported", inline=False,
+                      at=faq.created_at)  # never associated: not part of the help center
+    services.article_update(article=reset, body=reset.body.replace("#later", faq.get_absolute_url())
+                            + f"\n\nThe [manual]({AttachmentSerializer.relative_path(manual)}).", notify=False)
     services.article_create(author=agent, section=section, title="Unfinished", body="<p>Soon</p>")
     services.comment_create(author=customer, target=reset, body="It *worked*, thanks! <b>not bold</b>")
     services.comment_create(author=agent, target=reset, body="Glad to <em>hear</em> it.")
@@ -76,12 +87,13 @@ def content(root: Path) -> dict:
     renamed = {}
     for name, value in normal.items():
         renamed[re.sub(r"/#?[0-9]+/", "/N/", name) if "/" in name else name] = value
-    images = sorted(p.read_bytes() for name, p in files.items() if name.startswith("article_attachments/"))
+    images = sorted((name.rsplit("/", 1)[1], p.read_bytes()) for name, p in files.items()
+                    if name.startswith("article_attachments/"))
     return {"json": normal, "keys": sorted(renamed), "images": images}
 
 
 def empty_the_site():
-    for model in (Comment, Vote, Follow, Article, Section, Category, Post, Topic):
+    for model in (ArticleAttachment, Comment, Vote, Follow, Article, Section, Category, Post, Topic):
         model.objects.all().delete()
     get_user_model().objects.all().delete()
 
@@ -92,7 +104,7 @@ def test_round_trip_keeps_the_content(db, help_center, tmp_path):
     empty_the_site()
     out, err = io.StringIO(), io.StringIO()
     call_command("import_zendesk", "--from-dir", str(first), stdout=out, stderr=err)
-    assert "articles: 3 created" in out.getvalue()
+    assert "articles: 3 created" in out.getvalue() and "attachments: 2 created" in out.getvalue()
     second = export(tmp_path / "two")
     _print_differences(content(first), content(second))
     assert content(second) == content(first)
@@ -108,6 +120,15 @@ def test_export_is_zendesk_shaped(db, help_center, tmp_path):
     faq = next(a for a in articles["articles"] if a["title"] == "Billing FAQ")
     assert f'href="http://127.0.0.1:8000/hc/en-us/articles/{faq["id"]}"' in reset["body"]
     assert 'src="http://127.0.0.1:8000/hc/article_attachments/1/image.png"' in reset["body"]
+    # An article's attachments: listed, their files beside the images, links to them rewritten.
+    assert 'href="http://127.0.0.1:8000/hc/article_attachments/2/manual%20v2.pdf"' in reset["body"]
+    assert (root / "article_attachments/2/manual v2.pdf").read_bytes() == PDF
+    listed = json.loads((root / f"articles/{reset['id']}/attachments.json").read_text())["article_attachments"]
+    assert [(a["id"], a["file_name"], a["content_type"], a["content_url"]) for a in listed] == [
+        (2, "manual v2.pdf", "application/pdf", "http://127.0.0.1:8000/hc/article_attachments/2/manual%20v2.pdf")]
+    listed = json.loads((root / f"articles/{faq['id']}/attachments.json").read_text())["article_attachments"]
+    assert [(a["id"], a["file_name"], a["content_type"]) for a in listed] == [(3, "diagram.png", "image/png")]
+    assert not list(root.rglob("loose.txt"))
     comments = json.loads((root / f"articles/{reset['id']}/comments.json").read_text())["comments"]
     assert [c["official"] for c in comments] == [False, False]
     posts = json.loads((root / "community/posts.json").read_text())["posts"]
