@@ -8,9 +8,10 @@ was pruned: a busy help center grew these tables by the million.
 
 kb prunes its own rows (sent and failed emails, finished task results, expired sign-ups); each app registers
 what it writes from its ``AppConfig.ready()`` (articles: notifications and notification
-events; tickets: orphan attachment files) with :func:`register`, so kb imports no app. A
-pruner is a function ``(*, cutoff, now, dry_run) -> int``: it deletes (or with ``dry_run``
-only counts) what it owns that is done with and older than ``cutoff``, and returns how many.
+events; tickets: orphan attachment files; api: loose article attachments and orphan
+article attachment files) with :func:`register`, so kb imports no app. A pruner is a
+function ``(*, cutoff, now, dry_run) -> int``: it deletes (or with ``dry_run`` only counts)
+what it owns that is done with and older than ``cutoff``, and returns how many.
 
 What is kept: anything still pending (an email not sent yet, a notification waiting for its
 digest, an event not fanned out), failed emails for ``days`` (they are how an operator sees

@@ -23,3 +23,8 @@ def test_nothing_outside_the_uploads_folder_is_served(client):
     (settings.MEDIA_ROOT / "secret.txt").write_text("no")
     assert client.get("/media/secret.txt").status_code == 404
     assert client.get("/media/uploads/../secret.txt").status_code == 400  # a suspicious path
+
+
+def test_a_name_too_long_for_the_file_system_is_not_found(client):
+    (settings.MEDIA_ROOT / "uploads").mkdir(parents=True)
+    assert client.get("/media/uploads/" + "x" * 5000).status_code == 404
