@@ -70,3 +70,28 @@ def test_an_unknown_endpoint_is_a_json_404(client, path):
 def test_the_search_endpoints_are_not_shadowed(client, db):
     assert client.get("/api/v2/help_center/articles/search.json?query=x").status_code == 200
     assert client.get("/api/v2/help_center/community_posts/search.json?query=x").status_code == 200
+
+
+@pytest.mark.parametrize("body", [b"[" * 100_000, b'{"post":' * 50_000])
+def test_json_nested_past_the_recursion_limit_is_a_400(client, customer, basic_auth, body):
+    """Found by the fuzz suite: the JSON decoder's RecursionError is no ValueError, so DRF's
+    parser let it through as a 500."""
+    response = client.post(reverse("api:posts"), body, content_type="application/json", **basic_auth(customer))
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "InvalidJSON"
+
+
+@pytest.mark.parametrize("method", ["get", "post", "put"])
+def test_one_article_label_answers_only_delete(client, agent, make_article, basic_auth, method):
+    """Found by the fuzz suite: GET or POST on .../articles/{id}/labels/{label_id}.json called
+    the list view with an argument it does not take (a 500)."""
+    article = make_article(label_names=["one"])
+    label = article.labels.get()
+    url = reverse("api:article_label", kwargs={"pk": article.pk, "label_pk": label.pk})
+
+    response = getattr(client, method)(url, {}, content_type="application/json", **basic_auth(agent))
+
+    assert response.status_code == 405
+    assert client.delete(url, **basic_auth(agent)).status_code == 204
+    assert not article.labels.exists()
