@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import permissions
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
@@ -14,6 +13,7 @@ from kb.permissions import is_agent
 
 from .authentication import BearerAuthentication, TokenBasicAuthentication
 from .errors import exception_handler, record_invalid
+from .parsers import JSONParser
 from .serializers import LOCALE
 from .throttling import ApiThrottle
 

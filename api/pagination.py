@@ -106,8 +106,22 @@ def decode_cursor(ordering: Ordering, model, text: str, name: str) -> list:
             raise problem
         if isinstance(python, datetime) and python.tzinfo is None:
             raise problem
+        if isinstance(python, str) and not _storable(python):
+            raise problem
         decoded.append(python)
     return decoded
+
+
+def _storable(text: str) -> bool:
+    """Text a database can compare: PostgreSQL refuses NUL characters (SQLite takes them), and
+    neither driver can encode a lone surrogate ("\\ud800", which JSON lets through)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def uses_cursor(request) -> bool:

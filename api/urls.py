@@ -72,7 +72,7 @@ urlpatterns = [
     hc(r"articles/labels\.json", help_center.LabelList, "labels"),
     hc(rf"articles/labels/(?P<pk>{ID})\.json", help_center.LabelDetail, "label"),
     hc(rf"articles/(?P<pk>{ID})/labels\.json", help_center.ArticleLabels, "article_labels"),
-    hc(rf"articles/(?P<pk>{ID})/labels/(?P<label_pk>{ID})\.json", help_center.ArticleLabels, "article_label"),
+    hc(rf"articles/(?P<pk>{ID})/labels/(?P<label_pk>{ID})\.json", help_center.ArticleLabel, "article_label"),
     hc(rf"users/(?P<user_pk>{ID})/articles\.json", help_center.ArticleList, "user_articles"),
     # Attachments
     hc(rf"articles/(?P<pk>{ID})/attachments\.json", attachments.ArticleAttachments, "article_attachments"),

@@ -1,6 +1,9 @@
 """Nothing a caller sends makes an API endpoint fail: every GET of every list, with hostile
 parameters, is answered 200, 400 or 404 in Zendesk's shape, never 500."""
 
+import base64
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -8,12 +11,22 @@ from articles import services
 
 pytestmark = pytest.mark.django_db
 
+
+def _cursor(values) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
 HOSTILE = [
     {"page": "²"}, {"page": "١٢"}, {"page": "-1"}, {"page": "9" * 40}, {"per_page": "1e9"},
     {"page[size]": "0"}, {"page[size]": "9" * 40}, {"page[after]": "A" * 3000}, {"page[before]": "W10"},
     {"page[after]": "WyJ4IiwieCIsIngiXQ"}, {"page[after]": "WzEsIngiLDld"}, {"page[after]": "\x00"},
     {"sort_by": "body"}, {"sort_order": "sideways"}, {"locale": "zz-zz"}, {"label_names": "," * 500},
     {"start_time": "-5"}, {"start_time": "9" * 30}, {"query": "\x00" * 10}, {"created_before": "2026-02-30"},
+    # Cursors of the API's own shape whose text no database compares (found by the fuzz
+    # suite): a NUL character (PostgreSQL refuses it) and a lone surrogate (no driver encodes it).
+    *[{key: _cursor(values)} for key in ("page[after]", "page[before]", "cursor")
+      for values in ([0, "a\x00b", 1], [0, "\ud800", 1], ["2026-06-03T10:00:00\x00", 1])],
+    {"sort_by": "title", "page[after]": _cursor(["a\x00", 1])}, {"sort_by": "title", "page[after]": _cursor(["\udfff", 1])},
 ]
 
 
@@ -71,3 +84,28 @@ def test_an_unknown_endpoint_is_a_json_404(client, path):
 def test_the_search_endpoints_are_not_shadowed(client, db):
     assert client.get("/api/v2/help_center/articles/search.json?query=x").status_code == 200
     assert client.get("/api/v2/help_center/community_posts/search.json?query=x").status_code == 200
+
+
+@pytest.mark.parametrize("body", [b"[" * 100_000, b'{"post":' * 50_000])
+def test_json_nested_past_the_recursion_limit_is_a_400(client, customer, basic_auth, body):
+    """Found by the fuzz suite: the JSON decoder's RecursionError is no ValueError, so DRF's
+    parser let it through as a 500."""
+    response = client.post(reverse("api:posts"), body, content_type="application/json", **basic_auth(customer))
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "InvalidJSON"
+
+
+@pytest.mark.parametrize("method", ["get", "post", "put"])
+def test_one_article_label_answers_only_delete(client, agent, make_article, basic_auth, method):
+    """Found by the fuzz suite: GET or POST on .../articles/{id}/labels/{label_id}.json called
+    the list view with an argument it does not take (a 500)."""
+    article = make_article(label_names=["one"])
+    label = article.labels.get()
+    url = reverse("api:article_label", kwargs={"pk": article.pk, "label_pk": label.pk})
+
+    response = getattr(client, method)(url, {}, content_type="application/json", **basic_auth(agent))
+
+    assert response.status_code == 405
+    assert client.delete(url, **basic_auth(agent)).status_code == 204
+    assert not article.labels.exists()

@@ -21,18 +21,24 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from api import serializers as api_serializers
+from api.services import api_token_create
 from articles import notifications
 from articles import services as article_services
 from articles.forms import ArticleForm, CommentForm, ImageUploadForm, PostForm
-from articles.models import Category, Section, Topic
+from articles.models import Category, Follow, Section, Topic
 from articles.views.notifications import EmailFollowForm
+from kb.accounts import services as account_services
+from kb.accounts.forms import SignUpConfirmForm
 from kb.analytics import BeaconForm
-from search.forms import AnalyticsPeriodForm, ApiSearchForm, ClickForm, SearchForm
+from search import analytics as search_analytics
+from search.forms import AnalyticsPeriodForm, ApiSearchForm, ClickForm, SearchForm, SearchLogForm
 from search.index import index_rebuild
-from tickets.forms.callbacks import CallbackForm, OutcomeForm
+from tickets.forms.callbacks import CallbackForm, FlowEventForm, OutcomeForm
 from tickets.forms.requests import AgentReplyForm, ReplyForm, RequestForm, TicketUpdateForm
 from tickets.models import Plan, PlanLink, Team
 from tickets.office_hours import Slot
+from tickets.selectors import cancel_flow as cancel_flow_selectors
 from tickets.services import callbacks as callback_services
 from tickets.services import requests as request_services
 from tickets.services.requests import Upload
@@ -72,6 +78,15 @@ class World:
     solved: str = ""
     confirm_token: str = ""
     unsubscribe_token: str = ""
+    signup_token: str = ""
+    search_token: str = ""
+    flow_token: str = ""
+    label: object = None
+    article_follow: object = None
+    section_follow: object = None
+    post_follow: object = None
+    # API token secrets of the customer and the agent (HTTP Basic email/token or Bearer).
+    api_tokens: dict = field(default_factory=dict)
 
     def users(self):
         return {"anonymous": None, "customer": self.customer, "agent": self.agent}
@@ -100,6 +115,13 @@ def build_world(make_user) -> World:
     article_services.follow_set(user=other, target=w.article, following=True)
     article_services.vote_set(user=other, article=w.article, helpful=True)
     article_services.follow_set(user=customer, target=w.post, following=True)
+    article_services.follow_set(user=customer, target=w.section, following=True)
+    w.article_follow = Follow.objects.get(user=other, article=w.article)
+    w.post_follow = Follow.objects.get(user=customer, post=w.post)
+    w.section_follow = Follow.objects.get(user=customer, section=w.section)
+    w.label = w.article.labels.get()
+    w.api_tokens = {role: api_token_create(user=user, name="fuzz")[1]
+                    for role, user in (("customer", customer), ("agent", agent))}
 
     w.ticket, w.token = request_services.request_create(
         email=customer.email, subject="Invoice missing", description="May is missing.", category="Other",
@@ -131,6 +153,11 @@ def build_world(make_user) -> World:
     w.confirm_token = signing.dumps({"id": follow.pk, "e": follow.email.lower()}, salt=notifications.CONFIRM_SALT)
     w.unsubscribe_token = notifications.unsubscribe_path(user_id=customer.pk, email=customer.email).rstrip("/").rsplit(
         "/", 1)[-1]
+    pending = account_services.signup_request(username="fuzz_pending", email="pending@example.com", password=PASSWORD,
+                                              at=NOW)
+    w.signup_token = account_services.signup_token(pending)
+    w.search_token = search_analytics.search_token(text="reset password", result_count=1, at=NOW)
+    w.flow_token = cancel_flow_selectors.flow_event_token(route="self_service", plan_id=plan.pk, at=NOW)
     index_rebuild()
     return w
 
@@ -150,6 +177,13 @@ class Route:
     valid: Callable[[World], list[dict]] = lambda w: [{}]
     # Pages that show what this URL changes: fetched after an example wrote to the database.
     after: Callable[[World], list[str]] = lambda w: []
+    # An API endpoint: JSON bodies (``valid`` are whole JSON documents; the fields fuzzed are
+    # those of ``serializers`` inside Zendesk's envelope), sent signed in with an API token
+    # (HTTP Basic or Bearer), the session, a broken Authorization header or nothing.
+    api: bool = False
+    serializers: tuple[type, ...] = ()
+    # Examples, relative to the profile's max_examples (writing routes: twice that).
+    weight: float = 1.0
 
 
 def _ids(*names):
@@ -174,6 +208,133 @@ FOLLOW_KINDS = lambda w: ["article", "post", "section"]
 ANY_TARGET = lambda w: [w.article.pk, w.draft.pk, w.post.pk, w.section.pk]
 NEXT = ("next",)
 
+# --- The Help Center API (api/) -----------------------------------------------------------
+# Its ~50 URLs are thin shells over a few shared parts (pagination, envelopes, serializers,
+# get_row), so each gets half the examples of a site page (API_WEIGHT): the shared parts are
+# still hit hundreds of times per run, and the ci profile stays near 100 s.
+API_WEIGHT = 0.5
+API_LIST = ("page", "per_page", "page[size]", "page[after]", "page[before]", "locale")
+LOCALES = lambda w: [None, "en-us", "EN-us"]  # None: the path without a locale segment
+
+
+def _api_url(name, **kwargs):
+    return reverse(f"api:{name}", kwargs=kwargs)
+
+
+API_HC_PAGES = lambda w: [_api_url("articles"), _api_url("article", pk=w.article.pk), _api_url("sections"),
+                          _api_url("categories"), _api_url("labels"), _api_url("article_comments", source_pk=w.article.pk)]
+API_COMMUNITY_PAGES = lambda w: [_api_url("posts"), _api_url("post", pk=w.post.pk), _api_url("topics"),
+                                 _api_url("post_comments", source_pk=w.post.pk)]
+API_ARTICLE_PAGES = lambda w: ARTICLE_PAGES(w) + API_HC_PAGES(w)
+API_POST_PAGES = lambda w: POST_PAGES(w) + API_COMMUNITY_PAGES(w)
+
+
+def _api(methods=("GET",), *, path=None, query=API_LIST, query_forms=(), serializers=(), valid=lambda w: [{}],
+         after=lambda w: [], locale=True):
+    return Route(tuple(methods), path={**({"locale": LOCALES} if locale else {}), **(path or {})}, query=query,
+                 query_forms=query_forms,
+                 serializers=serializers, valid=valid, after=after, api=True, weight=API_WEIGHT)
+
+
+S = api_serializers
+CATEGORY_BODY = lambda w: [{"category": {"name": "Plans", "description": "All plans.", "position": 2,
+                                         "locale": "en-us"}}, {"category": {"name": "Billing"}}]
+SECTION_BODY = lambda w: [{"section": {"name": "Refunds", "description": "", "position": 1}},
+                          {"section": {"name": "Invoices", "category_id": w.category.pk}}]
+ARTICLE_BODY = lambda w: [
+    {"article": {"title": "Refund times", "body": "<p>Five <b>days</b>.</p>", "draft": False, "promoted": False,
+                 "position": 3, "label_names": ["billing", "refunds"], "locale": "en-us",
+                 "section_id": w.section.pk}, "notify_subscribers": False},
+    {"article": {"title": "How do I reset my password?", "draft": True}}]
+COMMENT_BODY = lambda w: [{"comment": {"body": "Thanks, that helped.", "locale": "en-us"}}]
+TOPIC_BODY = lambda w: [{"topic": {"name": "Tips", "description": "Share them.", "position": 1}}]
+POST_BODY = lambda w: [{"post": {"title": "Where is May's invoice?", "details": "Missing.", "topic_id": w.topic.pk}},
+                       {"post": {"title": "How do I cancel?"}}]
+TRANSLATION_BODY = lambda w: [{"translation": {"title": "How do I reset my password?", "body": "Open Settings.",
+                                               "draft": False, "locale": "en-us"}},
+                              {"translation": {"locale": "de", "title": "Passwort"}}]
+SUBSCRIPTION_BODY = lambda w: [{"subscription": {"source_locale": "en-us", "include_comments": True}}, {}]
+USERS = _ids("customer", "other", "agent")
+ARTICLES = _ids("article", "draft")
+SUBSCRIPTIONS = {"article": ("article", "article_follow"), "section": ("section", "section_follow"),
+                 "post": ("post", "post_follow")}
+TRANSLATED = {"article": _ids("article", "draft"), "section": _ids("section"), "category": _ids("category")}
+
+API_ROUTES: dict[str, Route] = {
+    "api:categories": _api(("GET", "POST"), serializers=(S.CategoryInput,), valid=CATEGORY_BODY,
+                           after=API_HC_PAGES),
+    "api:category": _api(("GET", "PUT", "DELETE"), path={"pk": _ids("category")}, serializers=(S.CategoryInput,),
+                         valid=CATEGORY_BODY, after=API_ARTICLE_PAGES),
+    "api:category_sections": _api(("GET", "POST"), path={"category_pk": _ids("category")},
+                                  serializers=(S.SectionInput,), valid=SECTION_BODY, after=API_HC_PAGES),
+    "api:category_articles": _api(path={"category_pk": _ids("category")}, query=API_LIST + ("sort_by", "sort_order",
+                                                                                            "label_names")),
+    "api:sections": _api(("GET", "POST"), serializers=(S.SectionInput,), valid=SECTION_BODY),
+    "api:section": _api(("GET", "PUT", "DELETE"), path={"pk": _ids("section")}, serializers=(S.SectionInput,),
+                        valid=SECTION_BODY, after=API_ARTICLE_PAGES),
+    "api:section_articles": _api(("GET", "POST"), path={"section_pk": _ids("section")},
+                                 query=API_LIST + ("sort_by", "sort_order", "label_names"),
+                                 serializers=(S.ArticleInput,), valid=ARTICLE_BODY, after=API_ARTICLE_PAGES),
+    "api:articles": _api(query=API_LIST + ("sort_by", "sort_order", "label_names")),
+    "api:article": _api(("GET", "PUT", "DELETE"), path={"pk": ARTICLES}, serializers=(S.ArticleInput,),
+                        valid=ARTICLE_BODY, after=API_ARTICLE_PAGES),
+    "api:labels": _api(),
+    "api:label": _api(path={"pk": _ids("label")}),
+    "api:article_labels": _api(("GET", "POST"), path={"pk": ARTICLES}, serializers=(S.LabelInput,),
+                               valid=lambda w: [{"label": {"name": "Billing"}}, {"label": {"name": "account"}}],
+                               after=API_ARTICLE_PAGES),
+    "api:article_label": _api(("DELETE",), path={"pk": ARTICLES, "label_pk": _ids("label")},
+                              after=API_ARTICLE_PAGES),
+    "api:user_articles": _api(path={"user_pk": USERS}, query=API_LIST + ("sort_by", "sort_order", "label_names")),
+    "api:incremental_articles": _api(query=("start_time", "per_page", "cursor", "locale")),
+    "api:article_comments": _api(("GET", "POST"), path={"source_pk": ARTICLES}, serializers=(S.CommentInput,),
+                                 valid=COMMENT_BODY, after=API_ARTICLE_PAGES),
+    "api:article_comment": _api(("GET", "PUT", "DELETE"), path={"source_pk": ARTICLES, "pk": _ids("comment")},
+                                serializers=(S.CommentInput,), valid=COMMENT_BODY, after=API_ARTICLE_PAGES),
+    "api:user_comments": _api(path={"user_pk": USERS}),
+    "api:article_votes": _api(path={"pk": ARTICLES}),
+    "api:article_vote_up": _api(("POST",), path={"pk": ARTICLES}, after=API_ARTICLE_PAGES),
+    "api:article_vote_down": _api(("POST",), path={"pk": ARTICLES}, after=API_ARTICLE_PAGES),
+    **{f"api:{kind}_subscriptions": _api(("GET", "POST"), path={"source_pk": _ids(source)}, valid=SUBSCRIPTION_BODY,
+                                         locale=kind != "post",
+                                         after=lambda w: [reverse("articles:following")])
+       for kind, (source, _follow) in SUBSCRIPTIONS.items()},
+    **{f"api:{kind}_subscription": _api(("GET", "DELETE"), path={"source_pk": _ids(source), "pk": _ids(follow)},
+                                        locale=kind != "post", after=lambda w: [reverse("articles:following")])
+       for kind, (source, follow) in SUBSCRIPTIONS.items()},
+    **{f"api:{kind}_translations": _api(("GET", "POST"), path={"source_pk": ids}, serializers=(S.TranslationInput,),
+                                        valid=TRANSLATION_BODY) for kind, ids in TRANSLATED.items()},
+    **{f"api:{kind}_missing_translations": _api(path={"source_pk": ids}) for kind, ids in TRANSLATED.items()},
+    **{f"api:{kind}_translation": _api(("GET", "PUT"), path={"source_pk": ids,
+                                                             "translation_locale": lambda w: ["en-us", "de"]},
+                                       serializers=(S.TranslationInput,), valid=TRANSLATION_BODY,
+                                       after=API_ARTICLE_PAGES) for kind, ids in TRANSLATED.items()},
+    "api:translation": _api(("DELETE",), path={"pk": ARTICLES}),
+    "api:me": _api(query=(), locale=False),
+    "api:user": _api(path={"pk": USERS}, query=(), locale=False),
+    "api:topics": _api(("GET", "POST"), serializers=(S.TopicInput,), valid=TOPIC_BODY, locale=False,
+                       after=API_POST_PAGES),
+    "api:topic": _api(("GET", "PUT", "DELETE"), path={"pk": _ids("topic")}, serializers=(S.TopicInput,),
+                      valid=TOPIC_BODY, locale=False, after=API_POST_PAGES),
+    "api:topic_posts": _api(("GET", "POST"), path={"topic_pk": _ids("topic")}, serializers=(S.PostInput,),
+                            valid=POST_BODY, locale=False, after=API_POST_PAGES),
+    "api:posts": _api(("GET", "POST"), serializers=(S.PostInput,), valid=POST_BODY, locale=False,
+                      after=API_POST_PAGES),
+    "api:post": _api(("GET", "PUT", "DELETE"), path={"pk": _ids("post", "other_post")}, serializers=(S.PostInput,),
+                     valid=POST_BODY, locale=False, after=API_POST_PAGES),
+    "api:user_posts": _api(path={"user_pk": USERS}, locale=False),
+    "api:post_comments": _api(("GET", "POST"), path={"source_pk": _ids("post", "other_post")},
+                              serializers=(S.CommentInput,), valid=COMMENT_BODY, locale=False, after=API_POST_PAGES),
+    "api:post_comment": _api(("GET", "PUT", "DELETE"), path={"source_pk": _ids("post", "other_post"),
+                                                             "pk": _ids("agent_comment", "other_comment")},
+                             serializers=(S.CommentInput,), valid=COMMENT_BODY, locale=False, after=API_POST_PAGES),
+    # Anything else under /api/v2/: a JSON 404 whatever the method.
+    "api:unknown": _api(("GET", "POST", "PUT", "DELETE"), query=(), locale=False),
+    # The search API (search/), Zendesk's shape, signed in by session only.
+    "search:api_articles": _api(query=(), query_forms=(ApiSearchForm,), locale=False),
+    "search:api_posts": _api(query=(), query_forms=(ApiSearchForm,), locale=False),
+}
+
 ROUTES: dict[str, Route] = {
     # --- accounts (Django's auth views; their forms are found from form_class) ---------
     "accounts:signup": Route(("GET", "POST"), query=NEXT, post=NEXT, valid=lambda w: [
@@ -183,6 +344,10 @@ ROUTES: dict[str, Route] = {
         {"username": w.customer.username, "password": "not-the-password"},
         {"username": w.other.username, "password": "not-the-password"}]),
     "accounts:logout": Route(("POST",), query=NEXT, post=NEXT),
+    "accounts:signup_sent": Route(),
+    "accounts:signup_confirm": Route(("GET", "POST"), path={"token": lambda w: [w.signup_token]},
+                                     post_forms=(SignUpConfirmForm,),
+                                     valid=lambda w: [{"username": "fuzz_pending"}, {"username": w.other.username}]),
     "accounts:password_reset": Route(("GET", "POST"), post_forms=(PasswordResetForm,),
                                      valid=lambda w: [{"email": w.customer.email}, {"email": w.other.email}]),
     "accounts:password_reset_done": Route(),
@@ -203,6 +368,8 @@ ROUTES: dict[str, Route] = {
                           "plan": "lumora-complete", "account_email": "", "reason": "price",
                           "reason_detail": "Too expensive.", "slot": SLOT, "consent": "on", "website": ""}],
         after=CALLBACK_PAGES),
+    "tickets:cancel_flow_event": Route(("POST",), post_forms=(FlowEventForm,), valid=lambda w: [
+        {"token": w.flow_token}, {"token": w.flow_token, "link": w.plan_link.pk}], after=CALLBACK_PAGES),
     "tickets:callback_done": Route(path={"reference": lambda w: [w.callback.ticket.reference,
                                                                  w.other_callback.ticket.reference]}),
     "tickets:self_service_link": Route(path={"link_id": lambda w: [w.plan_link.pk]}, query=("route",),
@@ -258,7 +425,9 @@ ROUTES: dict[str, Route] = {
     "search:click": Route(("GET", "POST"), query_forms=(ClickForm,), post_forms=(ClickForm,),
                           valid=lambda w: [{"log": 1, "position": 1, "key": f"article:{w.article.pk}"}],
                           after=lambda w: [reverse("search:analytics")]),
-    "search:api_articles": Route(query_forms=(ApiSearchForm,)),
+    "search:log": Route(("POST",), post_forms=(SearchLogForm,),
+                        valid=lambda w: [{"token": w.search_token}, {"token": w.search_token + "x"}],
+                        after=lambda w: [reverse("search:analytics")]),
     "search:analytics": Route(query_forms=(AnalyticsPeriodForm,)),
     "search:explain": Route(query_forms=(SearchForm,)),
     # --- articles: reading ---------------------------------------------------------------
@@ -310,4 +479,5 @@ ROUTES: dict[str, Route] = {
                                   post=("List-Unsubscribe",), valid=lambda w: [{"List-Unsubscribe": "One-Click"}, {}]),
     # --- uploaded article images -----------------------------------------------------------
     "media": Route(path={"path": lambda w: ["missing.png"]}),
+    **API_ROUTES,
 }

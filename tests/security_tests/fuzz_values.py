@@ -5,6 +5,9 @@ Fixed lists hold the values that broke pages before (issue 13) or that sit on an
 (integer limits, calendar limits, DST gaps); Hypothesis mixes them with generated ones.
 """
 
+import base64
+import json
+import re
 import string
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -83,10 +86,20 @@ def uploads() -> st.SearchStrategy[SimpleUploadedFile]:
     return st.builds(lambda n, c: SimpleUploadedFile(n or "blank", c), names, contents)
 
 
-def path_segment(converter: str, known=()) -> st.SearchStrategy[str]:
-    """A value that still matches the URL converter (else the URL is not even reversed)."""
-    known = [str(v) for v in known]
-    if converter == "int":
+# Edges of a regex group's values (those that fit the group are used).
+REGEX_EDGES = ["0", "00", "99999999999999999999", str(2**63 - 1), str(2**63), str(2**64), "1" * 20,
+               "en", "EN-us", "zz-ZZZZ", "de-1234", "en-us", "iw", "xx-00"]
+
+
+def path_segment(converter: str, known=()) -> st.SearchStrategy[str | None]:
+    """A value that still matches the URL converter (else the URL is not even reversed);
+    None in ``known`` leaves an optional regex group out."""
+    known = [v if v is None else str(v) for v in known]
+    if converter.startswith("re:"):
+        regex = converter[3:]
+        generated = st.one_of(st.from_regex(regex, fullmatch=True),
+                              st.sampled_from([v for v in REGEX_EDGES if re.fullmatch(regex, v)] or [None]))
+    elif converter == "int":
         generated = st.one_of(
             st.sampled_from(["0", "00", "007", "99999999999999999999", str(2**63 - 1), str(2**63), str(2**64),
                              "9" * 400, "9" * 5000]),
@@ -109,7 +122,11 @@ def path_segment(converter: str, known=()) -> st.SearchStrategy[str]:
             st.text(min_size=1, max_size=40).filter(lambda t: "/" not in t),
         )
     # Mostly the valid values: past the lookup is where the rest of the request is read.
-    return st.one_of(*[st.sampled_from(known)] * 3, generated) if known else generated
+    # Weighted by a draw (one_of drops repeated branches, so listing one three times does not),
+    # its smallest value the valid one (a short run's first examples are the smallest).
+    if not known:
+        return generated
+    return st.integers(0, 3).flatmap(lambda n: generated if n == 3 else st.sampled_from(known))
 
 
 def remote_addr() -> st.SearchStrategy[str]:
@@ -143,3 +160,53 @@ def headers() -> st.SearchStrategy[dict]:
 def as_wsgi(value: str) -> str:
     """A header as a WSGI server hands it over: its UTF-8 bytes read as Latin-1 (PEP 3333)."""
     return value.encode("utf-8", "surrogatepass").decode("latin-1")
+
+
+# --- The Help Center API ------------------------------------------------------------------
+
+
+def _cursor(value) -> str:
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+
+# Cursors (page[after], page[before], the incremental export's cursor): the API's own shape
+# (base64 of a JSON list of sort values) with values of the wrong type, out of range, or
+# text a database refuses; then plain junk.
+CURSORS = [_cursor(v) for v in (
+    [1], [0, 1], [0, "a", 1], ["x", 1], [None, 1], [[1], 1], [{"a": 1}, 1], [True, "a", 1], [2**63, "a", 2**63],
+    [-2**63, "a", -1], [1e308, "a", 1], [1.5, "a", 1.5], [0, "a\x00b", 1], [0, "\ud800", 1], [0, "a" * 3000, 1],
+    ["9999-12-31T23:59:59+14:00", 1], ["0001-01-01T00:00:00-14:00", 1], ["2026-06-03T10:00:00", 1],
+    ["2026-06-03T10:00:00+00:00", 1], ["2026-02-30T10:00:00Z", 1], ["2026-06-03T10:00:00\x00", 1], [10**30, "x", 1],
+)] + ["", "=", "!!!", "a" * 2001, base64.urlsafe_b64encode(b"\xff\xfe").decode(), _cursor("x"), _cursor({"a": 1}),
+      base64.urlsafe_b64encode(b"[Infinity, NaN, 1]").decode(), base64.urlsafe_b64encode(b"[" * 5000).decode()]
+
+# Query parameters of the API and their valid values (mixed in, to reach past the first check).
+API_KNOWN = {
+    "page": ["1", "2"], "per_page": ["1", "100", "101"], "page[size]": ["1", "2", "100", "101"],
+    "page[after]": CURSORS, "page[before]": CURSORS, "cursor": CURSORS, "locale": ["en-us", "EN-US", "de"],
+    "sort_by": ["position", "title", "created_at", "updated_at"], "sort_order": ["asc", "desc"],
+    "label_names": ["account", "account,billing", ",,,"], "start_time": ["0", "1780476000", "253370764800"],
+    "query": ["password", "reset password"], "category": ["1"], "section": ["1"], "topic": ["1"],
+    **{f"{what}_{when}": ["2026-06-01", "2026-06-03T10:00:00Z"] for what in ("created", "updated")
+       for when in ("before", "after", "at")},
+}
+
+# JSON values of the wrong type or size where a field is expected.
+_JSON_LEAVES = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
+    st.sampled_from([0, -1, 2**31, 2**31 - 1, 2**63, 2**63 - 1, -(2**63) - 1, 10**400, 1e308, -0.0, 1.5]),
+    st.floats(), hostile(),
+)
+HOSTILE_JSON = st.recursive(_JSON_LEAVES, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["", "name", "title", "a", "\x00"]), inner,
+                                                 max_size=3)), max_leaves=6)
+
+# Bodies no JSON encoder writes: as they arrive from a broken client.
+RAW_JSON = [
+    b"", b"null", b"[]", b"{}", b'"x"', b"1e999", b"NaN", b"Infinity", b"[" * 100_000, b'{"a":' * 50_000,
+    b"\xef\xbb\xbf{}", b"\xff\xfe{\x00}\x00", b"{\x00}", b'{"a": 1, "a": 2}', b"9" * 5000,
+    b'{"article": {"title": ' + b"9" * 5000 + b"}}", b'{"article": {"title": "\\ud800"}}',
+    b'{"article": {"title": "a\\u0000b", "body": "\\u0000"}}', b'{"comment": {"body": "\\udfff\\ud800"}}',
+    b'{"category": {"name": "x"}, "category": []}', b'{"post": {"title": "x", "topic_id": 1e400}}',
+    "{\"comment\": {\"body\": \"ü\"}}".encode("utf-16"), b'{"label": {"name": "' + b"a" * 10_000 + b'"}}',
+]
