@@ -48,10 +48,9 @@ def topics_all() -> QuerySet:
 
 
 def posts_all() -> QuerySet:
-    """Community posts (all public), with their follower counts."""
-    followers = Follow.objects.filter(post=OuterRef("pk")).order_by().values("post").annotate(
-        n=Count("pk")).values("n")
-    return Post.objects.annotate(follower_count=Coalesce(Subquery(followers, output_field=IntegerField()), Value(0)))
+    """Community posts (all public), with their follower counts as the post page counts
+    them (signed-in followers and confirmed email followers)."""
+    return Post.objects.annotate(follower_count=follower_count("post"))
 
 
 def comments_on(target) -> QuerySet:

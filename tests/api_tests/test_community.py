@@ -241,3 +241,12 @@ def topic_follow_time():
     from django.utils import timezone
 
     return timezone.now()
+
+
+def test_a_posts_follower_count_is_the_one_its_page_shows(client, make_post):
+    post = make_post()  # the asker follows it
+    EmailFollow.objects.create(email="dana@example.org", post=post, confirmed_at=topic_follow_time())
+    EmailFollow.objects.create(email="pending@example.org", post=post)  # not confirmed: not counted
+
+    assert client.get(f"{COMMUNITY}/posts/{post.pk}.json").json()["post"]["follower_count"] == 2
+    assert "2 followers" in client.get(post.get_absolute_url()).content.decode()
