@@ -5,6 +5,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 
 from articles.models import Article, Category, Comment, Follow, Label, Post, Section, Topic, Vote
+from articles.selectors import follower_count
 from kb.permissions import is_agent
 
 from .models import ApiToken, ArticleAttachment
@@ -41,14 +42,15 @@ def labels_all() -> QuerySet:
 
 
 def topics_all() -> QuerySet:
-    return Topic.objects.all()
+    """Community topics with their follower counts, counted as the topic page counts them
+    (signed-in followers and confirmed email followers)."""
+    return Topic.objects.annotate(follower_count=follower_count("topic"))
 
 
 def posts_all() -> QuerySet:
-    """Community posts (all public), with their follower counts."""
-    followers = Follow.objects.filter(post=OuterRef("pk")).order_by().values("post").annotate(
-        n=Count("pk")).values("n")
-    return Post.objects.annotate(follower_count=Coalesce(Subquery(followers, output_field=IntegerField()), Value(0)))
+    """Community posts (all public), with their follower counts as the post page counts
+    them (signed-in followers and confirmed email followers)."""
+    return Post.objects.annotate(follower_count=follower_count("post"))
 
 
 def comments_on(target) -> QuerySet:

@@ -35,7 +35,7 @@ def zendesk_time(value) -> str | None:
 
 
 # Community paths (/api/v2/community/...) have no locale segment.
-_UNLOCALIZED = {"topic", "post", "post_comment", "post_subscription"}
+_UNLOCALIZED = {"topic", "post", "post_comment", "post_subscription", "topic_subscription"}
 
 
 def api_url(request, name: str, **kwargs) -> str:
@@ -136,7 +136,7 @@ class TopicSerializer(_Output):
             "name": topic.name,
             "description": topic.description,
             "position": topic.position,
-            "follower_count": 0,  # kb's follows are of posts, articles and sections
+            "follower_count": getattr(topic, "follower_count", 0),  # see selectors.topics_all
             "manageable_by": "managers",
             "user_segment_id": None,
             "created_at": None,
@@ -211,14 +211,15 @@ class VoteSerializer(_Output):
 class SubscriptionSerializer(_Output):
     @staticmethod
     def shape(follow, request) -> dict:
-        kind = "article" if follow.article_id else "post" if follow.post_id else "section"
-        content_id = follow.article_id or follow.post_id or follow.section_id
+        kind = ("article" if follow.article_id else "post" if follow.post_id
+                else "topic" if follow.topic_id else "section")
+        content_id = follow.article_id or follow.post_id or follow.topic_id or follow.section_id
         return {
             "id": follow.pk,
             "url": api_url(request, f"{kind}_subscription", source_pk=content_id, pk=follow.pk),
             "user_id": follow.user_id,
             "content_id": content_id,
-            "content_type": {"article": "Article", "post": "Post", "section": "Section"}[kind],
+            "content_type": {"article": "Article", "post": "Post", "section": "Section", "topic": "Topic"}[kind],
             "locale": LOCALE,
             "source_locale": LOCALE,
             "include_comments": True,

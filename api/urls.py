@@ -95,7 +95,7 @@ urlpatterns = [
     hc(rf"articles/(?P<pk>{ID})/up\.json", reactions.ArticleVotes, "article_vote_up", helpful=True),
     hc(rf"articles/(?P<pk>{ID})/down\.json", reactions.ArticleVotes, "article_vote_down", helpful=False),
     hc(rf"users/(?P<user_pk>{ID})/votes\.json", reactions.UserVotes, "user_votes"),
-    # kb has no votes on posts or comments and no topic follows: these answer so (reactions.py).
+    # kb has no votes on posts or comments: these answer so (reactions.py).
     *[
         route(rf"{path}/{action}\.json", reactions.UnsupportedVotes, f"{name}_{action}", vote_action=action)
         for name, path, route in (
@@ -105,13 +105,9 @@ urlpatterns = [
         )
         for action in ("votes", "up", "down")
     ],
-    community_path(rf"topics/(?P<source_pk>{ID})/subscriptions\.json", reactions.TopicSubscriptions,
-                   "topic_subscriptions"),
-    community_path(rf"topics/(?P<source_pk>{ID})/subscriptions/(?P<pk>{ID})\.json", reactions.TopicSubscriptions,
-                   "topic_subscription"),
     *[
         pattern
-        for kind, route in (("article", hc), ("section", hc), ("post", community_path))
+        for kind, route in (("article", hc), ("section", hc), ("post", community_path), ("topic", community_path))
         for pattern in (
             route(rf"{kind}s/(?P<source_pk>{ID})/subscriptions\.json", reactions.Subscriptions,
                   f"{kind}_subscriptions", kind=kind),

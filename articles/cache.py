@@ -5,7 +5,8 @@ adds its synonyms, see search/cache.py) bump the "content" generation, which eve
 page depends on: they are rare, and related articles, breadcrumbs and listings make their
 reach wide. Comments, votes and follows bump only the pages that show them: the page of
 their object; for comments also the community listings and the home page (comment counts,
-recent activity); for follows of a post also its topic's page (follower counts). Votes and
+recent activity); for follows of a post also its topic's page (follower counts); follows of
+a topic bump that topic's page only (not the community listings). Votes and
 follows never touch the home page: readers may change them often (rate-limited, see
 articles.pages), and the busiest pages should not be re-rendered for each.
 """
@@ -56,7 +57,7 @@ def content_changed(sender, instance=None, **kwargs):
 
 def reader_activity(sender, instance, **kwargs):
     """A comment, vote or follow changes counts on its object's page (and listings, see above)."""
-    from .models import Comment, EmailFollow, Post
+    from .models import Comment, EmailFollow, Post, Topic
 
     if sender is EmailFollow and instance.confirmed_at is None:
         return  # pending email follows are counted nowhere
@@ -66,6 +67,11 @@ def reader_activity(sender, instance, **kwargs):
     elif getattr(instance, "post_id", None) is not None:
         # A post's follower count shows on its topic's page (one query; a write is rare).
         topic_slug = Post.objects.filter(pk=instance.post_id).values_list("topic__slug", flat=True).first()
+        if topic_slug is not None:
+            scopes.append(scope("topic", topic_slug))
+    elif getattr(instance, "topic_id", None) is not None:
+        # The topic page's scope is keyed by slug (its URL), hence one query here too.
+        topic_slug = Topic.objects.filter(pk=instance.topic_id).values_list("slug", flat=True).first()
         if topic_slug is not None:
             scopes.append(scope("topic", topic_slug))
     if scopes:

@@ -273,7 +273,7 @@ class Comment(models.Model):
         return f"{self.target.get_absolute_url()}#comment-{self.pk}"
 
 
-FOLLOW_TARGETS = ("article", "post", "section")
+FOLLOW_TARGETS = ("article", "post", "section", "topic")
 
 
 def _follow_target(model, *, related_name: str) -> models.ForeignKey:
@@ -296,15 +296,15 @@ def _follow_constraints(owner: str, *, has_one_target: str, one_per: str) -> lis
 
 
 class FollowTargetMixin:
-    """What a follow points at: exactly one of article, post or section."""
+    """What a follow points at: exactly one of article, post, section or community topic."""
 
     @property
     def target(self):
-        return self.article or self.post or self.section
+        return self.article or self.post or self.section or self.topic
 
 
 class Follow(FollowTargetMixin, models.Model):
-    """A user follows an article, a post or a section (exactly one)."""
+    """A user follows an article, a post, a section or a community topic (exactly one)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
@@ -312,6 +312,7 @@ class Follow(FollowTargetMixin, models.Model):
     article = _follow_target(Article, related_name="follows")
     post = _follow_target(Post, related_name="follows")
     section = _follow_target(Section, related_name="follows")
+    topic = _follow_target(Topic, related_name="follows")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -343,7 +344,7 @@ class Vote(models.Model):
 
 
 class EmailFollow(FollowTargetMixin, models.Model):
-    """A visitor without an account follows an article, post or section by email.
+    """A visitor without an account follows an article, post, section or topic by email.
 
     A separate model (not a nullable ``Follow.user``) keeps every existing query on
     ``Follow`` meaning "a signed-in user follows": pages, counts and the Following list.
@@ -355,6 +356,7 @@ class EmailFollow(FollowTargetMixin, models.Model):
     article = _follow_target(Article, related_name="email_follows")
     post = _follow_target(Post, related_name="email_follows")
     section = _follow_target(Section, related_name="email_follows")
+    topic = _follow_target(Topic, related_name="email_follows")
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
@@ -392,6 +394,7 @@ class NotificationEvent(models.Model):
         OFFICIAL = "official", "Official answer"
         ARTICLE_UPDATED = "article_updated", "Article updated"
         ARTICLE_PUBLISHED = "article_published", "New article"
+        POST_PUBLISHED = "post_published", "New post"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     article = models.ForeignKey(
@@ -438,7 +441,7 @@ class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    # The follow that brought it ("post:12", "section:3"): its unsubscribe link.
+    # The follow that brought it ("post:12", "section:3", "topic:5"): its unsubscribe link.
     via = models.CharField(max_length=40)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Min, Q
+from django.db.models import F, Min, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -47,6 +47,7 @@ from .models import (
     NotificationEvent,
     Post,
     Section,
+    Topic,
 )
 
 logger = logging.getLogger(__name__)
@@ -74,6 +75,8 @@ def _kind_of(target) -> str:
         return "post"
     if isinstance(target, Section):
         return "section"
+    if isinstance(target, Topic):
+        return "topic"
     raise TypeError(f"Cannot follow {type(target).__name__}")
 
 
@@ -81,8 +84,10 @@ def _kind_of(target) -> str:
 
 
 def _followed_where(*, kind: str, post_id: int | None, article_id: int | None,
-                    section_id: int | None) -> Q:
+                    section_id: int | None, topic_id: int | None) -> Q:
     """Which follows (of either model) hear about an event of ``kind`` on this target."""
+    if kind == Kind.POST_PUBLISHED:
+        return Q(topic_id=topic_id)
     if post_id:
         return Q(post_id=post_id)
     if kind == Kind.ARTICLE_PUBLISHED:
@@ -99,6 +104,7 @@ def _anyone_listening(*, kind: str, target, actor) -> bool:
         post_id=target.pk if isinstance(target, Post) else None,
         article_id=target.pk if isinstance(target, Article) else None,
         section_id=target.section_id if isinstance(target, Article) else None,
+        topic_id=target.topic_id if isinstance(target, Post) else None,
     )
     users = Follow.objects.filter(where)
     if actor is not None and actor.is_authenticated:
@@ -163,6 +169,7 @@ def _recipients(event: NotificationEvent) -> list[tuple[str, int | None, str]]:
     where = _followed_where(
         kind=event.kind, post_id=event.post_id, article_id=event.article_id,
         section_id=event.article.section_id if event.article_id else None,
+        topic_id=event.post.topic_id if event.post_id else None,
     )
 
     def via(row) -> str:
@@ -170,23 +177,28 @@ def _recipients(event: NotificationEvent) -> list[tuple[str, int | None, str]]:
             return f"article:{row['article_id']}"
         if row["post_id"]:
             return f"post:{row['post_id']}"
+        if row["topic_id"]:
+            return f"topic:{row['topic_id']}"
         return f"section:{row['section_id']}"
 
     actor_email = (event.actor.email.strip().lower() if event.actor_id and event.actor else "")
     chosen: dict[str, tuple[str, int | None, str]] = {}
-    fields = ("article_id", "post_id", "section_id")
+    fields = ("article_id", "post_id", "section_id", "topic_id")
+    # Article/post follows (section NULL) first, on every database (PostgreSQL puts NULLs
+    # last in ascending order, SQLite first). Topic follows only ever match new posts.
+    specific_first = (F("section_id").asc(nulls_first=True), "pk")
     users = (
         Follow.objects.filter(where, user__is_active=True)
         .exclude(user__email="")
         .values("user_id", "user__email", *fields)
-        .order_by("section_id", "pk")  # article/post follows (section NULL) first
+        .order_by(*specific_first)
     )
     if event.actor_id:
         users = users.exclude(user_id=event.actor_id)
     emails = (
         EmailFollow.objects.filter(where, confirmed_at__isnull=False)
         .values("email", *fields)
-        .order_by("section_id", "pk")
+        .order_by(*specific_first)
     )
     for row in users:
         address = row["user__email"].strip().lower()
@@ -204,7 +216,7 @@ def events_fan_out(*, at: datetime, limit: int = 200) -> int:
     made = 0
     pending = list(
         NotificationEvent.objects.filter(fanned_out_at__isnull=True)
-        .select_related("article", "actor")
+        .select_related("article", "post", "actor")
         .order_by("created_at", "pk")[:limit]
     )
     for event in pending:
@@ -233,15 +245,16 @@ def _item(notification: Notification) -> dict:
     event = notification.event
     target = event.target
     text = ""
-    if event.comment_id:
-        text = plain_text(event.comment.body_html)
+    if event.comment_id or event.kind == Kind.POST_PUBLISHED:
+        text = plain_text(event.comment.body_html if event.comment_id else event.post.body_html)
         if len(text) > EXCERPT_CHARS:
             text = text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
+    if event.comment_id:
         # The permalink endpoint finds the comment's page of its (paginated) thread when
         # the email is read, wherever later comments or an official mark have moved it.
         url = reverse("articles:comment_permalink", kwargs={"pk": event.comment_id})
     else:
-        text = event.summary
+        text = text or event.summary
         url = target.get_absolute_url()
     kind, _, pk = notification.via.partition(":")
     return {
@@ -348,7 +361,7 @@ def unsubscribe_read(token: str) -> dict:
     payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     if not isinstance(payload, dict) or not ("u" in payload or "e" in payload):
         raise signing.BadSignature("Not an unsubscribe token.")
-    if "k" in payload and payload["k"] not in ("article", "post", "section"):
+    if "k" in payload and payload["k"] not in ("article", "post", "section", "topic"):
         raise signing.BadSignature("Not an unsubscribe token.")
     return payload
 
@@ -357,7 +370,7 @@ def unsubscribe_describe(payload: dict) -> str:
     """What the link unsubscribes from, in words, for the confirmation page."""
     if "k" not in payload:
         return "all email notifications from this help center"
-    model = {"article": Article, "post": Post, "section": Section}[payload["k"]]
+    model = {"article": Article, "post": Post, "section": Section, "topic": Topic}[payload["k"]]
     target = model.objects.filter(pk=payload["t"]).first()
     return f"“{target}”" if target else "something that no longer exists"
 
@@ -428,7 +441,7 @@ def email_follow_read(token: str) -> EmailFollow:
     """The email follow a confirmation token names; raises ``signing.BadSignature`` when
     forged or expired and ``EmailFollow.DoesNotExist`` when it is gone."""
     payload = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
-    return EmailFollow.objects.select_related("article", "post", "section").get(
+    return EmailFollow.objects.select_related("article", "post", "section", "topic").get(
         pk=payload["id"], email__iexact=payload["e"]
     )
 

@@ -162,7 +162,7 @@ def follow_box(kind: str, target, *, next_url: str) -> dict:
     }
 
 
-_KIND_LABELS = {"article": "Article", "post": "Community post", "section": "Section"}
+_KIND_LABELS = {"article": "Article", "post": "Community post", "section": "Section", "topic": "Community topic"}
 
 
 def follow_entry(follow) -> dict:
@@ -171,6 +171,8 @@ def follow_entry(follow) -> dict:
         kind, target, place = "article", follow.article, follow.article.section.name
     elif follow.post_id:
         kind, target, place = "post", follow.post, follow.post.topic.name
+    elif follow.topic_id:
+        kind, target, place = "topic", follow.topic, "Community"
     else:
         kind, target, place = "section", follow.section, follow.section.category.name
     return {

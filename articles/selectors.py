@@ -53,6 +53,12 @@ def _follower_count(field: str):
     return _count(Follow, field) + _count(EmailFollow, field, confirmed_at__isnull=False)
 
 
+def follower_count(field: str):
+    """The follower count of the outer row (``field``: "article", "post", "section" or
+    "topic"), as the pages count it: for other apps' listings (the API's)."""
+    return _follower_count(field)
+
+
 def _count(model, field: str, **conditions) -> Coalesce:
     """Number of ``model`` rows whose ``field`` points at the outer row, as a subquery.
 
@@ -360,8 +366,14 @@ def topic_list() -> QuerySet:
     return Topic.objects.annotate(post_count=_count(Post, "topic"))
 
 
-def topic_detail(*, slug: str) -> Topic:
-    return get_object_or_404(Topic, slug=slug)
+def topic_detail(*, slug: str, viewer=None) -> Topic:
+    """The topic with its follower count and, for a signed-in ``viewer``, whether they
+    follow it (``viewer_following``): one query."""
+    annotations = {"follower_count": _follower_count("topic")}
+    following = _viewer_follows(viewer, "topic")
+    if following is not None:
+        annotations["viewer_following"] = following
+    return get_object_or_404(Topic.objects.annotate(**annotations), slug=slug)
 
 
 def topic_posts(*, topic: Topic) -> QuerySet:
@@ -415,7 +427,7 @@ def post_detail(*, pk: int, viewer, for_agent: bool = False) -> Post:
 def follows_of(*, user, include_drafts: bool) -> list[Follow]:
     """What ``user`` follows, newest first, with each target's title and place."""
     follows = Follow.objects.filter(user=user).select_related(
-        "article__section", "post__topic", "section__category"
+        "article__section", "post__topic", "section__category", "topic"
     )
     if not include_drafts:
         # A followed article that went back to draft disappears until it is published.
@@ -424,19 +436,21 @@ def follows_of(*, user, include_drafts: bool) -> list[Follow]:
 
 
 def viewer_follows(*, user, target) -> bool:
-    field = {Article: "article", Post: "post", Section: "section"}[type(target)]
+    field = {Article: "article", Post: "post", Section: "section", Topic: "topic"}[type(target)]
     return Follow.objects.filter(user=user, **{field: target}).exists()
 
 
 def follow_target(*, kind: str, pk: int, include_drafts: bool):
-    """The article, post or section a follow button points at (404 when not visible, or
-    when ``kind`` is none of these)."""
+    """The article, post, section or topic a follow button points at (404 when not
+    visible, or when ``kind`` is none of these)."""
     if kind == "article":
         return get_object_or_404(_articles(include_drafts), pk=pk)
     if kind == "post":
         return get_object_or_404(Post, pk=pk)
     if kind == "section":
         return get_object_or_404(Section, pk=pk)
+    if kind == "topic":
+        return get_object_or_404(Topic, pk=pk)
     raise Http404("Nothing to follow here.")
 
 

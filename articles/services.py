@@ -333,8 +333,9 @@ def section_delete(*, section: Section) -> None:
 
 
 @transaction.atomic
-def post_create(*, author, topic: Topic, title: str, body: str) -> Post:
-    """A signed-in user asks a question in a community topic."""
+def post_create(*, author, topic: Topic, title: str, body: str, notify: bool = True) -> Post:
+    """A signed-in user asks a question in a community topic; the topic's followers hear
+    of it (not the asker)."""
     if not author.is_authenticated:
         raise PermissionDenied("Sign in to post.")
     post = Post(topic=topic, **_written_fields(kind=Post, author=author, title=title, body=body), author=author)
@@ -342,6 +343,9 @@ def post_create(*, author, topic: Topic, title: str, body: str) -> Post:
     post.save()
     # The asker follows their own question, as in every help center: they want answers.
     follow_set(user=author, target=post, following=True)
+    if notify:
+        # Posts have no draft state: a post is public from the moment it exists.
+        notifications.event_record(kind=NotificationEvent.Kind.POST_PUBLISHED, target=post, actor=author)
     return post
 
 
@@ -536,11 +540,13 @@ def _target_kwargs(target) -> dict:
         return {"post": target}
     if isinstance(target, Section):
         return {"section": target}
+    if isinstance(target, Topic):
+        return {"topic": target}
     raise TypeError(f"Cannot follow {type(target).__name__}")
 
 
 def follow_set(*, user, target, following: bool) -> bool:
-    """Follow or unfollow an article, post or section; returns whether a row changed.
+    """Follow or unfollow an article, post, section or topic; returns whether a row changed.
 
     Idempotent and race-free: the unique constraint decides between two concurrent
     follows, and the loser simply finds the row already there.

@@ -78,8 +78,11 @@ class PostList(ZendeskView):
         if topic_id is None:
             raise InvalidParameter("topic_id", "name the topic to post in")
         topic = self.get_row(selectors.topics_all(), topic_id)
+        # Zendesk's "notify_subscribers": false creates the post without telling the
+        # topic's followers (an import script's posts, say).
+        notify = request.data.get("notify_subscribers", True) is not False
         post = self.write(services.post_create, author=request.user, topic=topic, title=data["title"],
-                          body=data.get("details", ""))
+                          body=data.get("details", ""), notify=notify)
         post = selectors.posts_all().get(pk=post.pk)
         return Response({"post": PostSerializer.shape(post, request)}, status=status.HTTP_201_CREATED)
 

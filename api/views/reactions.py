@@ -3,9 +3,9 @@
 Comments: anyone reads those of articles they may read; signed-in users comment on
 published articles; the author or an agent edits or deletes. Votes (Zendesk's up/down,
 kb's "Was this article helpful?"): signed-in users vote on published articles; agents
-list every vote, others their own. Subscriptions are kb's follows of articles, sections
-and posts, counted like the Follow buttons: users subscribe themselves; agents list
-everyone's, others their own.
+list every vote, others their own. Subscriptions are kb's follows of articles, sections,
+posts and community topics, counted like the Follow buttons: users subscribe themselves;
+agents list everyone's, others their own.
 """
 
 from django.contrib.auth import get_user_model
@@ -93,15 +93,15 @@ class ArticleVotes(ZendeskView):
 
 
 class Subscriptions(ZendeskView):
-    """Subscriptions of an article, a section or a post (``kind``); with ``pk``, one
-    subscription (show; delete: its subscriber only)."""
+    """Subscriptions of an article, a section, a post or a topic (``kind``); with ``pk``,
+    one subscription (show; delete: its subscriber only)."""
 
     permission_classes = [SignedInWrite]
     kind = "article"
 
     def target(self, request, source_pk):
         queryset = {"article": selectors.articles_for(request.user), "section": selectors.sections_all(),
-                    "post": selectors.posts_all()}[self.kind]
+                    "post": selectors.posts_all(), "topic": selectors.topics_all()}[self.kind]
         return self.get_row(queryset, source_pk)
 
     def get(self, request, source_pk, pk=None, locale=None):
@@ -126,13 +126,12 @@ class Subscriptions(ZendeskView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-# What kb does not have: votes on posts and comments, follows of topics. Their endpoints
+# What kb does not have: votes on posts and comments. Their endpoints
 # answer as if the feature were switched off, never from a store of their own: a list is
 # empty (as the objects' vote_count and follower_count are 0), a write is Zendesk's 422
 # naming why, one subscription is not found. The object itself must still exist and be
 # readable (else 404), and writes still need a signed-in caller (else 401).
 NO_VOTES = "kb has votes on articles only (\"Was this article helpful?\"), not on posts or comments."
-NO_TOPIC_SUBSCRIPTIONS = "kb follows articles, sections and posts, not topics: subscribe to a topic's posts."
 
 
 class _Unsupported(ZendeskView):
@@ -183,13 +182,6 @@ class UnsupportedVotes(_Unsupported):
         if "comment_pk" in kwargs:
             return self.get_row(selectors.comments_on(parent), kwargs["comment_pk"])
         return parent
-
-
-class TopicSubscriptions(_Unsupported):
-    key, reason = "subscriptions", NO_TOPIC_SUBSCRIPTIONS
-
-    def source(self, request, kwargs):
-        return self.get_row(selectors.topics_all(), kwargs["source_pk"])
 
 
 class UserVotes(ZendeskView):

@@ -621,7 +621,7 @@ class ZendeskImport:
             services.post_update(post=post, by=_CommandLine(), topic=topic, title=title, body=body)
             outcome = "updated"
         else:
-            post = services.post_create(author=author, topic=topic, title=title, body=body)
+            post = services.post_create(author=author, topic=topic, title=title, body=body, notify=False)
             Post.objects.filter(pk=post.pk).update(external_id=str(zid))
             outcome = "created"
         self.written["post"].append(post.pk)

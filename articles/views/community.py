@@ -29,6 +29,7 @@ from ..pages import (
     comment_submit,
     comment_url,
     discussion,
+    follow_box,
     follow_entry,
     user_limited,
 )
@@ -48,7 +49,7 @@ def topic_list(request):
 
 
 def topic_detail(request, slug):
-    topic = selectors.topic_detail(slug=slug)
+    topic = selectors.topic_detail(slug=slug, viewer=request.user)
     page = selectors.topic_post_page(topic=topic, number=request.GET.get("page"))
     return render(
         request,
@@ -59,6 +60,7 @@ def topic_detail(request, slug):
             "posts": page.object_list,
             "can_post": request.user.is_authenticated,
             "ask_url": reverse("articles:post_create", kwargs={"slug": topic.slug}),
+            "follow": follow_box("topic", topic, next_url=topic.get_absolute_url()),
             "breadcrumbs": [
                 (reverse("articles:topics"), "Community"),
                 (None, topic.name),
@@ -179,7 +181,7 @@ def comment_permalink(request, pk):
 
 @require_POST
 def follow_toggle(request, kind, pk):
-    """Follow or unfollow an article, post or section.
+    """Follow or unfollow an article, post, section or community topic.
 
     The button sends the state it wants (``following=on|off``) so a double submit does
     not flip it back; without it, the current state is toggled.

@@ -29,6 +29,14 @@ from ..models import EmailFollow
 EMAIL_FOLLOW_IP_RATE = throttle.Rate(10, timedelta(hours=1))
 EMAIL_FOLLOW_ADDRESS_RATE = throttle.Rate(3, timedelta(days=1))
 
+# What a follower of each kind of page hears about (articles.notifications._followed_where).
+EMAIL_FOLLOW_NEWS = {
+    "article": "gets an official answer, a new comment or an update",
+    "post": "gets an official answer or a new comment",
+    "section": "gets a new article, or one of its articles is updated",
+    "topic": "gets a new question",
+}
+
 
 class EmailFollowForm(HoneypotFormMixin, forms.Form):
     # Kept beside its only view; articles/forms.py is the usual home for forms.
@@ -46,7 +54,7 @@ class EmailFollowForm(HoneypotFormMixin, forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def email_follow(request, kind, pk):
-    """A signed-out visitor follows an article, post or section by email."""
+    """A signed-out visitor follows an article, post, section or topic by email."""
     target = selectors.follow_target(kind=kind, pk=pk, include_drafts=is_agent(request.user))
     form = EmailFollowForm(request.POST or None)
     if request.method == "POST":
@@ -68,6 +76,7 @@ def email_follow(request, kind, pk):
         "form": form,
         "target": target,
         "target_url": target.get_absolute_url(),
+        "news": EMAIL_FOLLOW_NEWS[kind],
         "next": safe_next(request, target.get_absolute_url()),
     }, status=400 if form.is_bound else 200)
 

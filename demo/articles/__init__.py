@@ -235,6 +235,7 @@ def _load_posts(users, topics, articles, sections, created: Counter) -> None:
         post = services.post_create(
             author=author, topic=topic, title=spec.title,
             body=_resolve(spec.body, articles, sections),
+            notify=False,  # the demo's own content emails nobody
         )  # fmt: skip
         created["posts"] += 1
         for c_spec in spec.comments:

@@ -4,7 +4,7 @@ through the Django test client: who may do what, and query counts."""
 import pytest
 
 from articles import services
-from articles.models import Comment, Follow, Post, Topic
+from articles.models import Comment, EmailFollow, Follow, Post, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +155,98 @@ def test_a_moderator_with_the_admins_permission_deletes_a_post(client, admin_use
 
     assert response.status_code == 204
     assert not Post.objects.exists() and not Comment.objects.exists()
+
+
+def test_topic_subscriptions_are_the_topics_follows(client, topic, customer, other_customer, agent, basic_auth):
+    url = f"{COMMUNITY}/topics/{topic.pk}/subscriptions.json"
+    services.follow_set(user=other_customer, target=topic, following=True)
+    EmailFollow.objects.create(email="dana@example.org", topic=topic, confirmed_at=topic_follow_time())
+
+    created = _json(client, "post", url, {"subscription": {"source_locale": "en-us"}}, **basic_auth(customer))
+    again = _json(client, "post", url, {"subscription": {"source_locale": "en-us"}}, **basic_auth(customer))
+
+    assert (created.status_code, again.status_code) == (201, 200)
+    subscription = created.json()["subscription"]
+    follow = Follow.objects.get(user=customer, topic=topic)
+    assert subscription["id"] == follow.pk
+    assert (subscription["content_type"], subscription["content_id"], subscription["user_id"]) == (
+        "Topic", topic.pk, customer.pk)
+    assert subscription["url"] == f"http://testserver{COMMUNITY}/topics/{topic.pk}/subscriptions/{follow.pk}.json"
+    assert client.get(subscription["url"], **basic_auth(customer)).json()["subscription"]["id"] == follow.pk
+    own = client.get(url, **basic_auth(customer)).json()["subscriptions"]
+    everyone = client.get(url, **basic_auth(agent)).json()["subscriptions"]
+    assert [s["user_id"] for s in own] == [customer.pk]
+    assert sorted(s["user_id"] for s in everyone) == sorted([customer.pk, other_customer.pk])
+    # Counted as the topic page counts: signed-in and confirmed email followers.
+    assert client.get(f"{COMMUNITY}/topics/{topic.pk}.json").json()["topic"]["follower_count"] == 3
+
+    theirs = Follow.objects.get(user=other_customer, topic=topic)
+    assert client.delete(f"{COMMUNITY}/topics/{topic.pk}/subscriptions/{theirs.pk}.json",
+                         **basic_auth(customer)).status_code == 404
+    assert client.delete(f"{COMMUNITY}/topics/{topic.pk}/subscriptions/{theirs.pk}.json",
+                         **basic_auth(agent)).status_code == 403  # only the subscriber ends it
+    assert client.delete(subscription["url"], **basic_auth(customer)).status_code == 204
+    assert not Follow.objects.filter(user=customer, topic=topic).exists()
+    assert Follow.objects.filter(user=other_customer, topic=topic).exists()
+
+
+def test_topic_subscriptions_need_a_sign_in_and_an_existing_topic(client, topic, customer, basic_auth):
+    url = f"{COMMUNITY}/topics/{topic.pk}/subscriptions.json"
+
+    assert _json(client, "post", url, {"subscription": {}}).status_code == 401
+    assert client.get(url).json()["subscriptions"] == []  # anonymous callers have none of their own
+    assert client.get(f"{COMMUNITY}/topics/999/subscriptions.json").status_code == 404
+    assert _json(client, "post", f"{COMMUNITY}/topics/999/subscriptions.json", {"subscription": {}},
+                 **basic_auth(customer)).status_code == 404
+    assert client.get(f"{COMMUNITY}/topics/{topic.pk}/subscriptions/999.json",
+                      **basic_auth(customer)).status_code == 404
+    assert client.put(url, **basic_auth(customer)).status_code == 405
+    assert not Follow.objects.filter(topic=topic).exists()
+
+
+def test_a_post_created_through_the_api_tells_topic_subscribers_unless_told_not_to(
+        client, topic, customer, other_customer, basic_auth):
+    from articles.models import NotificationEvent
+
+    services.follow_set(user=other_customer, target=topic, following=True)
+    quiet = _json(client, "post", f"{COMMUNITY}/posts.json",
+                  {"post": {"title": "Imported", "details": "Old", "topic_id": topic.pk}, "notify_subscribers": False},
+                  **basic_auth(customer))
+    loud = _json(client, "post", f"{COMMUNITY}/posts.json",
+                 {"post": {"title": "New question", "details": "New", "topic_id": topic.pk}}, **basic_auth(customer))
+
+    assert (quiet.status_code, loud.status_code) == (201, 201)
+    assert list(NotificationEvent.objects.values_list("kind", "post_id")) == [
+        ("post_published", loud.json()["post"]["id"])]
+
+
+def test_topic_subscription_lists_cost_the_same_queries_for_2_or_12(client, topic, agent, make_user, basic_auth,
+                                                                  django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = f"{COMMUNITY}/topics/{topic.pk}/subscriptions.json"
+    headers = basic_auth(agent)
+    for n in range(2):
+        services.follow_set(user=make_user(f"fan{n}"), target=topic, following=True)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, **headers)
+    for n in range(2, 12):
+        services.follow_set(user=make_user(f"fan{n}"), target=topic, following=True)
+    with django_assert_max_num_queries(len(few)):
+        assert client.get(url, **headers).json()["count"] == 12
+
+
+def topic_follow_time():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def test_a_posts_follower_count_is_the_one_its_page_shows(client, make_post):
+    post = make_post()  # the asker follows it
+    EmailFollow.objects.create(email="dana@example.org", post=post, confirmed_at=topic_follow_time())
+    EmailFollow.objects.create(email="pending@example.org", post=post)  # not confirmed: not counted
+
+    assert client.get(f"{COMMUNITY}/posts/{post.pk}.json").json()["post"]["follower_count"] == 2
+    assert "2 followers" in client.get(post.get_absolute_url()).content.decode()

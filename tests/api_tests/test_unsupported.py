@@ -1,13 +1,13 @@
-"""What kb does not have — votes on posts and comments, follows of topics — answered the
-same documented way on every such endpoint: an empty list, a 422 naming why on writes,
-404 for one record; never stored anywhere. And a user's own votes on articles."""
+"""What kb does not have — votes on posts and comments — answered the same documented way
+on every such endpoint: an empty list, a 422 naming why on writes, 404 for one record;
+never stored anywhere. And a user's own votes on articles. (Topic subscriptions are real:
+kb's topic follows, tested in test_community.py and test_zenpy.py.)"""
 
 import pytest
-from zenpy.lib.api_objects.help_centre_objects import Subscription as ZSubscription
 from zenpy.lib.exception import APIException
 
 from articles import services
-from articles.models import Follow, Vote
+from articles.models import Vote
 
 API = "/api/v2/help_center"
 COMMUNITY = "/api/v2/community"
@@ -58,22 +58,6 @@ def test_votes_of_a_missing_or_hidden_thing_are_not_found(client, make_article, 
 
 
 @pytest.mark.django_db
-def test_topic_subscriptions_are_empty_and_subscribing_is_a_422(client, topic, customer, basic_auth):
-    headers = basic_auth(customer)
-    url = f"{COMMUNITY}/topics/{topic.pk}/subscriptions.json"
-
-    assert client.get(url).json()["subscriptions"] == []
-    response = client.post(url, {"subscription": {"source_locale": "en-us"}}, content_type="application/json",
-                           **headers)
-    assert response.status_code == 422
-    assert "not topics" in response.json()["details"]["base"][0]["description"]
-    assert client.get(f"{COMMUNITY}/topics/{topic.pk}/subscriptions/1.json").status_code == 404
-    assert client.delete(f"{COMMUNITY}/topics/{topic.pk}/subscriptions/1.json", **headers).status_code == 404
-    assert client.get(f"{COMMUNITY}/topics/999/subscriptions.json").status_code == 404
-    assert not Follow.objects.exists()
-
-
-@pytest.mark.django_db
 def test_a_user_lists_their_own_article_votes_and_agents_anyones(client, make_article, customer, other_customer,
                                                                  agent, basic_auth):
     article = make_article()
@@ -89,13 +73,10 @@ def test_a_user_lists_their_own_article_votes_and_agents_anyones(client, make_ar
 
 
 @pytest.mark.django_db(transaction=True)
-def test_zenpy_reports_the_422_of_a_post_vote_and_a_topic_subscription(zendesk, customer, make_post, topic):
+def test_zenpy_reports_the_422_of_a_post_vote(zendesk, customer, make_post):
     post = make_post()
     client = zendesk(customer)
 
     assert list(client.help_center.posts.votes(post.pk)) == []
     with pytest.raises(APIException, match="votes on articles only"):
         client.help_center.posts.vote_up(post.pk)
-    with pytest.raises(APIException, match="not topics"):
-        client.help_center.topics.create_subscription(topic.pk, ZSubscription(source_locale="en-us"))
-    assert list(client.help_center.topics.subscriptions(topic.pk)) == []

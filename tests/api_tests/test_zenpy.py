@@ -227,6 +227,29 @@ def test_article_comments_votes_and_subscriptions_through_zenpy(zendesk, custome
     assert not Follow.objects.filter(user=customer, article=article).exists()
 
 
+def test_topic_subscriptions_through_zenpy(zendesk, customer, other_customer, topic, mailoutbox, settings):
+    """A script subscribes someone to a topic: they hear of its next post (not of their own)."""
+    from zenpy.lib.api_objects.help_centre_objects import Post as ZPost
+    from zenpy.lib.api_objects.help_centre_objects import Subscription as ZSubscription
+
+    from articles.models import Follow
+
+    settings.KB_NOTIFY_BATCH_SECONDS = 0
+    client = zendesk(customer)
+
+    subscription = client.help_center.topics.create_subscription(topic.pk, ZSubscription(source_locale="en-us"))
+
+    assert Follow.objects.get(pk=subscription.id).topic_id == topic.pk
+    assert [(s.user_id, s.content_id, s.content_type) for s in client.help_center.topics.subscriptions(topic.pk)] == [
+        (customer.pk, topic.pk, "Topic")]
+    assert zendesk().help_center.topics(id=topic.pk).follower_count == 1
+    zendesk(other_customer).help_center.posts.create(ZPost(title="Dark mode?", details="Please", topic_id=topic.pk))
+    assert [m.subject for m in mailoutbox if m.to == [customer.email]] == ["New post: Dark mode?"]
+    client.help_center.topics.delete_subscription(topic.pk, subscription.id)
+    assert not Follow.objects.filter(topic=topic).exists()
+    assert list(client.help_center.topics.subscriptions(topic.pk)) == []
+
+
 def test_an_articles_author_is_read_through_the_users_endpoint(zendesk, customer, agent, make_article):
     article = make_article()
 
