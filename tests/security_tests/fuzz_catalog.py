@@ -22,6 +22,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from api import serializers as api_serializers
+from api import services as api_services
+from api.forms import ApiTokenForm
 from api.services import api_token_create
 from articles import notifications
 from articles import services as article_services
@@ -42,6 +44,8 @@ from tickets.selectors import cancel_flow as cancel_flow_selectors
 from tickets.services import callbacks as callback_services
 from tickets.services import requests as request_services
 from tickets.services.requests import Upload
+
+from . import fuzz_values
 
 LA = ZoneInfo("America/Los_Angeles")
 # A Wednesday morning: Business Solutions is open, so the cancel flow takes callbacks.
@@ -87,6 +91,15 @@ class World:
     post_follow: object = None
     # API token secrets of the customer and the agent (HTTP Basic email/token or Bearer).
     api_tokens: dict = field(default_factory=dict)
+    # Their ApiToken rows, and the other customer's (revoked by nobody but them).
+    token_rows: dict = field(default_factory=dict)
+    other_token: object = None
+    # Article attachments: a text file and an inline image of the article, a PDF of the
+    # draft, and a file uploaded before its article exists.
+    file_attachment: object = None
+    image_attachment: object = None
+    draft_attachment: object = None
+    loose_attachment: object = None
 
     def users(self):
         return {"anonymous": None, "customer": self.customer, "agent": self.agent}
@@ -120,8 +133,24 @@ def build_world(make_user) -> World:
     w.post_follow = Follow.objects.get(user=customer, post=w.post)
     w.section_follow = Follow.objects.get(user=customer, section=w.section)
     w.label = w.article.labels.get()
-    w.api_tokens = {role: api_token_create(user=user, name="fuzz")[1]
-                    for role, user in (("customer", customer), ("agent", agent))}
+    made = {role: api_token_create(user=user, name="fuzz") for role, user in (("customer", customer), ("agent", agent))}
+    w.api_tokens = {role: secret for role, (_token, secret) in made.items()}
+    w.token_rows = {role: token for role, (token, _secret) in made.items()}
+    w.other_token = api_token_create(user=other, name="other's script")[0]
+
+    def attach(article, name, data, inline=False):
+        return api_services.attachment_create(uploaded_by=agent, article=article, file_name=name, data=data,
+                                              inline=inline, at=NOW - timedelta(days=1))
+
+    w.file_attachment = attach(w.article, "notes.txt", b"Hello.\n")
+    w.image_attachment = attach(w.article, "photo.png", fuzz_values.PNG, inline=True)
+    w.draft_attachment = attach(w.draft, "plans.pdf", fuzz_values.PDF)
+    w.loose_attachment = attach(None, "later.txt", b"Later.\n")
+    # Pages imported from Zendesk, under their old ids (the same id for each kind, so any
+    # kind in a fuzzed /hc/ path finds one); the draft's is shown to agents only.
+    for row in (w.article, w.section, w.category, w.post, w.topic):
+        type(row).objects.filter(pk=row.pk).update(external_id="360001")
+    type(w.draft).objects.filter(pk=w.draft.pk).update(external_id="360002")
 
     w.ticket, w.token = request_services.request_create(
         email=customer.email, subject="Invoice missing", description="May is missing.", category="Other",
@@ -184,6 +213,9 @@ class Route:
     serializers: tuple[type, ...] = ()
     # Examples, relative to the profile's max_examples (writing routes: twice that).
     weight: float = 1.0
+    # Another URL's name: this one is fuzzed in that URL's test, each example drawing one of
+    # them (thin shells over one view share a test, its examples and its one world).
+    fuzzed_with: str = ""
 
 
 def _ids(*names):
@@ -229,11 +261,25 @@ API_ARTICLE_PAGES = lambda w: ARTICLE_PAGES(w) + API_HC_PAGES(w)
 API_POST_PAGES = lambda w: POST_PAGES(w) + API_COMMUNITY_PAGES(w)
 
 
+ATTACHMENTS = _ids("file_attachment", "image_attachment", "draft_attachment", "loose_attachment")
+
+
+def _download(attachment):
+    return reverse("api:attachment_download", args=[attachment.pk, attachment.file_name])
+
+
+ATTACHMENT_PAGES = lambda w: API_ARTICLE_PAGES(w) + [
+    _api_url("article_attachments", pk=w.article.pk), _api_url("article_attachments", pk=w.draft.pk),
+    _api_url("attachment", pk=w.file_attachment.pk), _download(w.file_attachment), _download(w.image_attachment)]
+# The account page's token list: each role sees its own.
+TOKEN_PAGES = lambda w: [(role, reverse("api:tokens")) for role in ("customer", "agent")]
+
+
 def _api(methods=("GET",), *, path=None, query=API_LIST, query_forms=(), serializers=(), valid=lambda w: [{}],
-         after=lambda w: [], locale=True):
+         after=lambda w: [], locale=True, weight=API_WEIGHT, fuzzed_with=""):
     return Route(tuple(methods), path={**({"locale": LOCALES} if locale else {}), **(path or {})}, query=query,
-                 query_forms=query_forms,
-                 serializers=serializers, valid=valid, after=after, api=True, weight=API_WEIGHT)
+                 query_forms=query_forms, serializers=serializers, valid=valid, after=after, api=True,
+                 weight=weight, fuzzed_with=fuzzed_with)
 
 
 S = api_serializers
@@ -333,6 +379,40 @@ API_ROUTES: dict[str, Route] = {
     # The search API (search/), Zendesk's shape, signed in by session only.
     "search:api_articles": _api(query=(), query_forms=(ApiSearchForm,), locale=False),
     "search:api_posts": _api(query=(), query_forms=(ApiSearchForm,), locale=False),
+    # Article attachments: multipart uploads of hostile files (AttachmentInput has a file
+    # field), then the lists, the records and the downloads of what was stored.
+    "api:article_attachments": _api(("GET", "POST"), path={"pk": ARTICLES}, serializers=(S.AttachmentInput,),
+                                    after=ATTACHMENT_PAGES),
+    "api:attachments_unassociated": _api(("POST",), query=(), serializers=(S.AttachmentInput,),
+                                         after=ATTACHMENT_PAGES, fuzzed_with="api:article_attachments"),
+    "api:attachment": _api(("GET", "DELETE"), path={"pk": ATTACHMENTS}, query=(), after=ATTACHMENT_PAGES, weight=1),
+    **{name: _api(path={"pk": ARTICLES}, fuzzed_with="api:attachment")
+       for name in ("api:article_attachments_inline", "api:article_attachments_block")},
+    "api:attachment_no_suffix": _api(("GET", "DELETE"), path={"pk": ATTACHMENTS}, query=(), after=ATTACHMENT_PAGES,
+                                     fuzzed_with="api:attachment"),
+    "api:bulk_attachments": _api(("POST",), path={"pk": ARTICLES}, query=(), serializers=(S.AssociateInput,),
+                                 valid=lambda w: [{"attachment_ids": [w.loose_attachment.pk]},
+                                                  {"attachment_ids": w.loose_attachment.pk},
+                                                  {"attachment_ids": [w.loose_attachment.pk, w.file_attachment.pk]}],
+                                 after=ATTACHMENT_PAGES, fuzzed_with="api:attachment"),
+    "api:attachment_download": _api(path={"pk": ATTACHMENTS, "file_name": lambda w: ["notes.txt", "photo.png"]},
+                                    query=(), locale=False, fuzzed_with="api:attachment"),
+    # What kb answers as switched off (votes on posts and comments, topic follows), a user's
+    # votes and the OpenAPI description: thin reads sharing one test.
+    "api:user_votes": _api(path={"user_pk": USERS}, weight=1),
+    **{f"api:{kind}_{action}": _api(("GET",) if action == "votes" else ("POST",), path=path, locale=locale,
+                                    after=API_POST_PAGES, fuzzed_with="api:user_votes")
+       for kind, path, locale in (
+           ("post", {"post_pk": _ids("post", "other_post")}, False),
+           ("article_comment", {"article_pk": ARTICLES, "comment_pk": _ids("comment", "agent_comment")}, True),
+           ("post_comment", {"post_pk": _ids("post", "other_post"), "comment_pk": _ids("agent_comment",
+                                                                                      "other_comment")}, False))
+       for action in ("votes", "up", "down")},
+    "api:topic_subscriptions": _api(("GET", "POST"), path={"source_pk": _ids("topic")}, valid=SUBSCRIPTION_BODY,
+                                    locale=False, fuzzed_with="api:user_votes"),
+    "api:topic_subscription": _api(("GET", "DELETE"), path={"source_pk": _ids("topic"), "pk": _ids("post_follow")},
+                                   locale=False, fuzzed_with="api:user_votes"),
+    "api:openapi": _api(query=(), locale=False, fuzzed_with="api:user_votes"),
 }
 
 ROUTES: dict[str, Route] = {
@@ -477,6 +557,18 @@ ROUTES: dict[str, Route] = {
     "articles:email_follow_confirm": Route(("GET", "POST"), path={"token": lambda w: [w.confirm_token]}),
     "articles:unsubscribe": Route(("GET", "POST"), path={"token": lambda w: [w.unsubscribe_token]},
                                   post=("List-Unsubscribe",), valid=lambda w: [{"List-Unsubscribe": "One-Click"}, {}]),
+    # --- API tokens (the account page) and the API's page for people ------------------------
+    "api:tokens": Route(("GET", "POST"), post_forms=(ApiTokenForm,),
+                        valid=lambda w: [{"name": "Nightly export"}, {"name": ""}], after=TOKEN_PAGES),
+    "api:token_revoke": Route(("POST",), path={"pk": lambda w: [w.token_rows["customer"].pk, w.token_rows["agent"].pk,
+                                                                w.other_token.pk]},
+                              after=TOKEN_PAGES, fuzzed_with="api:tokens"),
+    "api:developers": Route(fuzzed_with="api:tokens"),
+    # --- old Zendesk addresses (/hc/...): 301s to the imported pages ------------------------
+    "articles:zendesk_redirect": Route(path={
+        "locale": LOCALES, "kind": lambda w: ["articles", "sections", "categories", "community/posts", "community/topics"],
+        "zendesk_id": lambda w: ["360001", "360002", "1"]}),
+    "articles:zendesk_home": Route(path={"locale": LOCALES}, fuzzed_with="articles:zendesk_redirect"),
     # --- uploaded article images -----------------------------------------------------------
     "media": Route(path={"path": lambda w: ["missing.png"]}),
     **API_ROUTES,

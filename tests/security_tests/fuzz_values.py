@@ -210,3 +210,77 @@ RAW_JSON = [
     b'{"category": {"name": "x"}, "category": []}', b'{"post": {"title": "x", "topic_id": 1e400}}',
     "{\"comment\": {\"body\": \"ü\"}}".encode("utf-16"), b'{"label": {"name": "' + b"a" * 10_000 + b'"}}',
 ]
+
+
+# --- Article attachments (multipart uploads to the API) ---------------------------------
+
+ATTACHMENT_MAX = 5 * 1024 * 1024  # api.services.ATTACHMENT_MAX_BYTES
+
+
+def _png(width=4, height=3) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), "red").save(out, format="PNG")
+    return out.getvalue()
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """A 1x1 PNG whose header claims another size (a decompression bomb's shape)."""
+    import struct
+    import zlib
+
+    data = bytearray(_png(1, 1))
+    header = b"IHDR" + struct.pack(">II", width, height) + bytes(data[24:29])
+    data[12:29] = header
+    data[29:33] = struct.pack(">I", zlib.crc32(header))
+    return bytes(data)
+
+
+PNG = _png()
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# (file name, bytes): valid files first (a short run's first examples are the smallest),
+# then scripts renamed to an allowed type, types that are not allowed, an empty file, files
+# over 5 MB (past the serializer, and past the body's bound) and hostile names.
+ATTACHMENT_FILES = [
+    ("guide.pdf", PDF), ("notes.txt", b"Hello.\n"), ("photo.png", PNG), ("inline.PNG", PNG),
+    ("photo.png", b"#!/bin/sh\nrm -rf /\n"), ("invoice.pdf", b"<?php system($_GET['c']); ?>"),
+    ("photo.png.exe", PNG), ("run.sh", b"#!/bin/sh\n"), ("a.svg", b"<svg onload=alert(1)>"),
+    ("a.html", b"<script>alert(1)</script>"), ("a.gif", b"GIF89a<script>"), ("a.webp", b"RIFF\x00\x00\x00\x00WEBP"),
+    ("bomb.png", _png_claiming(100_000, 100_000)), ("zero.png", _png_claiming(0, 0)),
+    ("truncated.png", PNG[:40]), ("a.txt", b"\xff\xfe\x00 not UTF-8"), ("a.txt", b"a\x00b"), ("a.csv", b"=cmd|'/C calc'!A0"),
+    ("empty.txt", b""), ("big.pdf", PDF + b"\x00" * ATTACHMENT_MAX), ("huge.txt", b"a" * (ATTACHMENT_MAX + 200_000)),
+    ("", b"hello"), (".txt", b"hello"), ("../../etc/passwd.txt", b"x"), ("..\\..\\boot.txt", b"x"),
+    ("x" * 300 + ".txt", b"x"), ("a\x00.txt", b"x"), ("ü\u202etxt.exe", b"x"), ("a\ud800.txt", b"x"),
+    ('a".txt', b"x"), ("a\r\nContent-Type: text/html.txt", b"x"), ("CON.txt", b"x"),
+]
+
+
+def attachment_files() -> st.SearchStrategy[tuple[str, bytes]]:
+    names = sorted({name for name, _ in ATTACHMENT_FILES})
+    contents = [PDF, b"Hello.\n", PNG, b"", b"#!/bin/sh\n", b"GIF89a<script>"]
+    return st.one_of(st.sampled_from(ATTACHMENT_FILES), st.tuples(st.sampled_from(names), st.sampled_from(contents)))
+
+
+BOUNDARY = "kbFuzzBoundary"
+
+
+def multipart(fields: list[tuple[str, object]]) -> tuple[bytes, str]:
+    """A multipart/form-data body, written by hand so the file names arrive as hostile as
+    they are (Django's test client cleans them): a value is text, or (file name, bytes)."""
+    def raw(text: str) -> bytes:
+        return text.encode("utf-8", "surrogatepass")
+
+    out = []
+    for key, value in fields:
+        out.append(b"--" + raw(BOUNDARY))
+        if isinstance(value, tuple):
+            out.append(b'Content-Disposition: form-data; name="' + raw(key) + b'"; filename="' + raw(value[0]) + b'"')
+            out.append(b"Content-Type: application/octet-stream")
+            out += [b"", value[1]]
+        else:
+            out += [b'Content-Disposition: form-data; name="' + raw(key) + b'"', b"", raw(value)]
+    out += [b"--" + raw(BOUNDARY) + b"--", b""]
+    return b"\r\n".join(out), f"multipart/form-data; boundary={BOUNDARY}"

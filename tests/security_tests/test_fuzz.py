@@ -29,6 +29,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -39,7 +40,10 @@ from django.urls.resolvers import RegexPattern
 from hypothesis import assume, event, given, seed
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from rest_framework import serializers as rest_serializers
 
+from api.models import ApiToken, ArticleAttachment
+from api.services import attachments_dir
 from articles.models import Article, Category, Comment, EmailFollow, Follow, Label, Post, Section, Topic, Vote
 from tickets.models import Callback, Ticket, TicketMessage
 
@@ -53,7 +57,9 @@ CONVERTERS = {IntConverter: "int", SlugConverter: "slug", StringConverter: "str"
 # Writes that every request may make (sessions, rate-limit windows, sign-in attempts,
 # analytics counters): not a reason to re-fetch pages.
 BOOKKEEPING_TABLES = ("django_session", "kb_throttlewindow", "axes_", "kb_dailysalt", "kb_visitorday",
-                      "kb_outgoingemail", "django_tasks", "api_apitoken")
+                      "kb_outgoingemail", "django_tasks",
+                      # An API token noting its use (not a token made or revoked):
+                      'api_apitoken" SET "last_used_at"')
 
 
 # --- The URL patterns ------------------------------------------------------------------
@@ -159,6 +165,9 @@ def other_customers_data(world: World, role: str, *, moderating: bool = False) -
         "tickets": list(Ticket.objects.filter(pk__in=[world.other_ticket.pk, world.other_callback.ticket_id])
                         .order_by("pk").values("pk", "requester_id", "requester_email", "subject", "description")),
         "callback": list(Callback.objects.filter(pk=world.other_callback.pk).values("phone", "account_email", "due_at")),
+        # Not last_used_at: that is noted whenever the token signs its owner in.
+        "api_tokens": list(ApiToken.objects.filter(user=other).order_by("pk").values(
+            "pk", "name", "token_hash", "prefix", "revoked_at")),
     }
     if moderating:
         del data["posts"], data["comments"]
@@ -168,10 +177,19 @@ def other_customers_data(world: World, role: str, *, moderating: bool = False) -
         data["messages"] = TicketMessage.objects.filter(ticket__requester=other).count()
         data["callback_state"] = list(Callback.objects.filter(pk=world.other_callback.pk).values(
             "outcome", "claimed_by_id", "due_at"))
+        # Article attachments are agents' to upload, attach and delete: nobody else changes
+        # one, its file included.
+        attachments = list(ArticleAttachment.objects.order_by("pk").values(
+            "pk", "article_id", "file_name", "content_type", "size", "inline", "stored_name", "updated_at"))
+        data["attachments"] = attachments
+        data["attachment_files"] = [
+            default_storage.exists(a["stored_name"]) if a["content_type"].startswith("image/")
+            else (attachments_dir() / a["stored_name"]).is_file() for a in attachments]
     return data
 
 
-TRACKED = (Article, Post, Comment, Ticket, Callback, Category, Section, Topic, Label, Follow)
+TRACKED = (Article, Post, Comment, Ticket, Callback, Category, Section, Topic, Label, Follow, ArticleAttachment,
+           ApiToken)
 
 
 def newest_pks() -> dict:
@@ -214,6 +232,15 @@ def pages_of(obj) -> list[tuple[str, str]]:
         return pages
     if isinstance(obj, Callback):
         return [("agent", reverse("tickets:agent_callback", args=[obj.pk]))]
+    if isinstance(obj, ArticleAttachment):
+        pages = both(api("attachment", pk=obj.pk),
+                     reverse("api:attachment_download", args=[obj.pk, obj.file_name]))
+        if obj.article_id:
+            pages += both(api("article_attachments", pk=obj.article_id),
+                          reverse("articles:article", args=[obj.article_id, "x"]))
+        return pages
+    if isinstance(obj, ApiToken):  # on its owner's account page
+        return [(role, reverse("api:tokens")) for role in ("customer", "agent")]
     return []
 
 
@@ -304,10 +331,38 @@ def serializer_fields(route: Route) -> list[str]:
     return list(dict.fromkeys(name for serializer in route.serializers for name in serializer().fields))
 
 
+def api_upload_strategy(route: Route):
+    """A multipart upload (bytes, content type) for a serializer with a file field: a file
+    (valid, of a wrong type, a renamed script, empty, over 5 MB, a hostile name), none or
+    two, its other fields hostile or dropped, junk keys."""
+    file_fields = [name for serializer in route.serializers for name, f in serializer().fields.items()
+                   if isinstance(f, rest_serializers.FileField)]
+    other_fields = [name for name in serializer_fields(route) if name not in file_fields]
+
+    @st.composite
+    def upload(draw):
+        fields = []
+        for name in file_fields:
+            fields += [(name, draw(values.attachment_files())) for _ in range(draw(st.sampled_from([1, 1, 1, 0, 2])))]
+        for name in other_fields:
+            n = draw(st.integers(0, 5))
+            if n < 5:
+                fields.append((name, draw(st.sampled_from(["false", "true"]) if n < 3 else values.hostile())))
+        for key in draw(st.lists(st.sampled_from(values.JUNK_KEYS), max_size=1)):
+            fields.append((key, draw(st.one_of(values.hostile(), values.attachment_files()))))
+        return values.multipart(fields)
+
+    json_bodies = st.tuples(st.sampled_from(values.RAW_JSON), st.just("application/json"))
+    return st.integers(0, 5).flatmap(lambda n: json_bodies if n == 5 else upload())
+
+
 def api_body_strategy(route: Route, world: World):
     """A JSON request body (bytes, content type): one of the route's valid documents with
     fields inside Zendesk's envelope (``{"article": {...}}``) given hostile JSON values,
     dropped, or the envelope itself replaced; junk keys; or bytes no JSON encoder writes."""
+    if any(isinstance(f, rest_serializers.FileField) for serializer in route.serializers
+           for f in serializer().fields.values()):
+        return api_upload_strategy(route)
     fields = serializer_fields(route)
 
     @st.composite
@@ -403,31 +458,42 @@ def examples_for(route: Route) -> int:
     return max(1, round(hypothesis_settings.default.max_examples * weight * route.weight))
 
 
-@pytest.mark.parametrize("name", sorted(ROUTES))
+def fuzzed_in(name: str) -> list[str]:
+    """The URLs a test fuzzes: its own and those the catalog marks ``fuzzed_with`` it."""
+    return [name] + sorted(other for other, route in ROUTES.items() if route.fuzzed_with == name)
+
+
+@pytest.mark.parametrize("name", sorted(name for name, route in ROUTES.items() if not route.fuzzed_with))
 def test_no_hostile_request_breaks_a_page_or_touches_another_users_data(name, world, django_capture_on_commit_callbacks):
-    assert name in KB_URLS, f"{name} is in the catalog but not among the URLs"
-    pattern, route = KB_URLS[name], ROUTES[name]
-    query_forms, post_forms = forms_of(pattern, route)
-    converters = converters_of(pattern)
-    missing = set(converters) - set(route.path)
-    assert not missing, f"fuzz_catalog.ROUTES[{name!r}] has no valid values for {missing}"
+    names = fuzzed_in(name)
+    strategies = {}
+    for target in names:
+        assert target in KB_URLS, f"{target} is in the catalog but not among the URLs"
+        pattern, route = KB_URLS[target], ROUTES[target]
+        query_forms, post_forms = forms_of(pattern, route)
+        converters = converters_of(pattern)
+        missing = set(converters) - set(route.path)
+        assert not missing, f"fuzz_catalog.ROUTES[{target!r}] has no valid values for {missing}"
+        strategies[target] = st.tuples(
+            st.just(target),
+            st.fixed_dictionaries({kwarg: values.path_segment(conv, route.path.get(kwarg, lambda w: [])(world))
+                                   for kwarg, conv in converters.items()}),
+            st.one_of(*[st.sampled_from(route.methods)] * 4, st.sampled_from(METHODS)),
+            query_strategy(route, query_forms),
+            api_body_strategy(route, world) if route.api else body_strategy(route, post_forms, world))
     roles = Roles(world)
     wrote_any = []
 
-    path_kwargs = st.fixed_dictionaries({
-        kwarg: values.path_segment(conv, route.path.get(kwarg, lambda w: [])(world))
-        for kwarg, conv in converters.items()})
-
-    @hypothesis_settings(max_examples=examples_for(route))
-    @given(role=st.sampled_from(ROLES), kwargs=path_kwargs,
-           method=st.one_of(*[st.sampled_from(route.methods)] * 4, st.sampled_from(METHODS)),
-           query=query_strategy(route, query_forms),
-           body=api_body_strategy(route, world) if route.api else body_strategy(route, post_forms, world),
+    @hypothesis_settings(max_examples=max(examples_for(ROUTES[target]) for target in names))
+    @given(role=st.sampled_from(ROLES),
+           request=strategies[name] if len(names) == 1 else st.sampled_from(names).flatmap(strategies.get),
            encoding=st.sampled_from(["multipart"] * 4 + ["urlencoded", "json", "garbage"]),
            headers=values.headers(), fresh=st.booleans(), data=st.data())
-    def fuzz(role, kwargs, method, query, body, encoding, headers, fresh, data):
+    def fuzz(role, request, encoding, headers, fresh, data):
+        target, kwargs, method, query, body = request
+        route = ROUTES[target]
         try:
-            url = reverse(name, kwargs={k: v for k, v in kwargs.items() if v is not None})
+            url = reverse(target, kwargs={k: v for k, v in kwargs.items() if v is not None})
         except NoReverseMatch:
             assume(False)
         authorization = data.draw(api_auth_strategy(world, role), label="Authorization") if route.api else None
@@ -459,7 +525,9 @@ def test_no_hostile_request_breaks_a_page_or_touches_another_users_data(name, wo
             table in q["sql"].split("(")[0] for table in BOOKKEEPING_TABLES) for q in queries.captured_queries)
         if wrote:
             wrote_any.append(True)
-            fetch(roles, [(viewer_of(page), page) for page in route.after(world)])
+            # A page, seen by whoever sees the most of it, or (role, page).
+            fetch(roles, [page if isinstance(page, tuple) else (viewer_of(page), page)
+                          for page in route.after(world)])
         assert other_customers_data(world, role, moderating=moderating) == others, (
             f"{role} {method} {url} changed another user's data")
 
@@ -534,6 +602,9 @@ def test_every_url_is_in_the_catalog():
     """A new URL must get an entry in fuzz_catalog.ROUTES (and so is fuzzed)."""
     assert set(KB_URLS) - set(ROUTES) == set(), "add these URLs to tests/security_tests/fuzz_catalog.py"
     assert set(ROUTES) - set(KB_URLS) == set(), "these catalog entries name no URL"
+    # fuzzed_with names a URL that has a test of its own.
+    assert {(name, route.fuzzed_with) for name, route in ROUTES.items()
+            if route.fuzzed_with and ROUTES.get(route.fuzzed_with, Route(fuzzed_with="-")).fuzzed_with} == set()
     assert len(ADMIN_URLS) > 50
 
 
