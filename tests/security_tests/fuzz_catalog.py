@@ -236,8 +236,8 @@ TICKET_PAGES = lambda w: [_url("tickets:agent_ticket", w.ticket.reference),
                           reverse("tickets:agent_queue"), reverse("tickets:request_list")]
 CALLBACK_PAGES = lambda w: [_url("tickets:agent_callback", w.callback.pk), reverse("tickets:agent_callbacks"),
                             reverse("tickets:dashboard"), reverse("tickets:dashboard_csv")]
-FOLLOW_KINDS = lambda w: ["article", "post", "section"]
-ANY_TARGET = lambda w: [w.article.pk, w.draft.pk, w.post.pk, w.section.pk]
+FOLLOW_KINDS = lambda w: ["article", "post", "section", "topic"]
+ANY_TARGET = lambda w: [w.article.pk, w.draft.pk, w.post.pk, w.section.pk, w.topic.pk]
 NEXT = ("next",)
 
 # --- The Help Center API (api/) -----------------------------------------------------------

@@ -222,7 +222,7 @@ def pages_of(obj) -> list[tuple[str, str]]:
     if isinstance(obj, Label):
         return both(api("label", pk=obj.pk), api("labels"))
     if isinstance(obj, Follow):
-        kind, source = next((k, getattr(obj, f"{k}_id")) for k in ("article", "post", "section")
+        kind, source = next((k, getattr(obj, f"{k}_id")) for k in ("article", "post", "section", "topic")
                             if getattr(obj, f"{k}_id"))
         return [(role, api(f"{kind}_subscription", source_pk=source, pk=obj.pk)) for role in ("customer", "agent")]
     if isinstance(obj, Ticket):
