@@ -1,9 +1,9 @@
 """What readers add to articles: comments, votes and subscriptions (kb's follows).
 
 Comments: anyone reads those of articles they may read; signed-in users comment on
-published articles; the author or an agent edits or deletes. Votes (Zendesk's up/down,
-kb's "Was this article helpful?"): signed-in users vote on published articles; agents
-list every vote, others their own. Subscriptions are kb's follows of articles, sections
+published articles; the author or an agent edits or deletes. Votes (Zendesk's up/down;
+on articles kb's "Was this article helpful?"): signed-in users vote on published articles,
+on posts and on the comments they can read; agents list every vote, others their own. Subscriptions are kb's follows of articles, sections
 and posts, counted like the Follow buttons: users subscribe themselves; agents list
 everyone's, others their own.
 """
@@ -22,7 +22,15 @@ from .. import selectors
 from ..base import SignedInWrite, ZendeskView, check_author_or_agent
 from ..errors import RecordInvalid
 from ..pagination import Ordering, paginate
-from ..serializers import CommentInput, CommentSerializer, SubscriptionSerializer, VoteSerializer, envelope, validated
+from ..serializers import (
+    CommentInput,
+    CommentSerializer,
+    ItemVoteSerializer,
+    SubscriptionSerializer,
+    VoteSerializer,
+    envelope,
+    validated,
+)
 
 OLDEST_FIRST = Ordering.of("created_at", "id")
 
@@ -92,6 +100,36 @@ class ArticleVotes(ZendeskView):
         return Response({"vote": VoteSerializer.shape(vote, request)}, status=status.HTTP_201_CREATED)
 
 
+class ItemVotes(ZendeskView):
+    """Votes of a post (``post_pk``) or of an article's or a post's comment (``comment_pk``):
+    GET ``votes.json`` lists them; POST ``up.json`` / ``down.json`` (``value``) votes, a
+    second vote changing the first."""
+
+    permission_classes = [SignedInWrite]
+    value: int | None = None
+
+    def item(self, request, kwargs):
+        if "article_pk" in kwargs:
+            parent = self.get_row(selectors.articles_for(request.user), kwargs["article_pk"])
+        else:
+            parent = self.get_row(selectors.posts_all(), kwargs["post_pk"])
+        if "comment_pk" in kwargs:
+            return self.get_row(selectors.comments_on(parent).select_related("article"), kwargs["comment_pk"])
+        return parent
+
+    def get(self, request, locale=None, **kwargs):
+        votes = selectors.item_votes_on(self.item(request, kwargs), request.user)
+        return Response(paginate(request, votes, key="votes", ordering=OLDEST_FIRST,
+                                 serialize=lambda rows: [ItemVoteSerializer.shape(v, request) for v in rows]))
+
+    def post(self, request, locale=None, **kwargs):
+        if self.value is None:
+            raise MethodNotAllowed(request.method)
+        item = self.item(request, kwargs)
+        vote = self.write(services.item_vote_set, user=request.user, item=item, value=self.value)
+        return Response({"vote": ItemVoteSerializer.shape(vote, request)}, status=status.HTTP_201_CREATED)
+
+
 class Subscriptions(ZendeskView):
     """Subscriptions of an article, a section or a post (``kind``); with ``pk``, one
     subscription (show; delete: its subscriber only)."""
@@ -126,12 +164,11 @@ class Subscriptions(ZendeskView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-# What kb does not have: votes on posts and comments, follows of topics. Their endpoints
-# answer as if the feature were switched off, never from a store of their own: a list is
-# empty (as the objects' vote_count and follower_count are 0), a write is Zendesk's 422
-# naming why, one subscription is not found. The object itself must still exist and be
-# readable (else 404), and writes still need a signed-in caller (else 401).
-NO_VOTES = "kb has votes on articles only (\"Was this article helpful?\"), not on posts or comments."
+# What kb does not have: follows of topics. Their endpoints answer as if the feature were
+# switched off, never from a store of their own: a list is empty (as a topic's
+# follower_count is 0), a write is Zendesk's 422 naming why, one subscription is not
+# found. The topic itself must still exist (else 404), and writes still need a signed-in
+# caller (else 401).
 NO_TOPIC_SUBSCRIPTIONS = "kb follows articles, sections and posts, not topics: subscribe to a topic's posts."
 
 
@@ -157,32 +194,6 @@ class _Unsupported(ZendeskView):
     def delete(self, request, pk=None, **kwargs):
         self.source(request, kwargs)
         raise NotFound()
-
-
-class UnsupportedVotes(_Unsupported):
-    """Votes of a post (``post_pk``) or of an article's or a post's comment (``comment_pk``)."""
-
-    key, reason = "votes", NO_VOTES
-    vote_action = "votes"  # or "up", "down": which path this is
-
-    def get(self, request, pk=None, **kwargs):
-        if self.vote_action != "votes":
-            raise MethodNotAllowed(request.method)
-        return super().get(request, pk, **kwargs)
-
-    def post(self, request, pk=None, **kwargs):
-        if self.vote_action == "votes":
-            raise MethodNotAllowed(request.method)
-        return super().post(request, pk, **kwargs)
-
-    def source(self, request, kwargs):
-        if "article_pk" in kwargs:
-            parent = self.get_row(selectors.articles_for(request.user), kwargs["article_pk"])
-        else:
-            parent = self.get_row(selectors.posts_all(), kwargs["post_pk"])
-        if "comment_pk" in kwargs:
-            return self.get_row(selectors.comments_on(parent), kwargs["comment_pk"])
-        return parent
 
 
 class TopicSubscriptions(_Unsupported):

@@ -1,60 +1,16 @@
-"""What kb does not have — votes on posts and comments, follows of topics — answered the
-same documented way on every such endpoint: an empty list, a 422 naming why on writes,
-404 for one record; never stored anywhere. And a user's own votes on articles."""
+"""What kb does not have — follows of topics — answered the documented way: an empty list,
+a 422 naming why on writes, 404 for one record; never stored anywhere. And a user's own
+votes on articles. (Votes on posts and comments are real: test_item_votes.py.)"""
 
 import pytest
 from zenpy.lib.api_objects.help_centre_objects import Subscription as ZSubscription
 from zenpy.lib.exception import APIException
 
 from articles import services
-from articles.models import Follow, Vote
+from articles.models import Follow
 
 API = "/api/v2/help_center"
 COMMUNITY = "/api/v2/community"
-
-
-@pytest.fixture
-def things(make_article, make_post, customer):
-    article, post = make_article(), make_post()
-    return {
-        "article": article, "post": post,
-        "article_comment": services.comment_create(author=customer, target=article, body="Thanks"),
-        "post_comment": services.comment_create(author=customer, target=post, body="Same here"),
-    }
-
-
-def _vote_paths(things):
-    a, p = things["article"].pk, things["post"].pk
-    return [f"{COMMUNITY}/posts/{p}", f"{API}/articles/{a}/comments/{things['article_comment'].pk}",
-            f"{COMMUNITY}/posts/{p}/comments/{things['post_comment'].pk}"]
-
-
-@pytest.mark.django_db
-def test_votes_on_posts_and_comments_are_an_empty_list_and_voting_a_422(client, things, customer, basic_auth):
-    headers = basic_auth(customer)
-    for base in _vote_paths(things):
-        listed = client.get(f"{base}/votes.json", **headers)
-        assert listed.status_code == 200, base
-        assert (listed.json()["votes"], listed.json()["count"]) == ([], 0)
-        for action in ("up", "down"):
-            response = client.post(f"{base}/{action}.json", **headers)
-            assert response.status_code == 422, base
-            assert response.json()["error"] == "RecordInvalid"
-            assert "votes on articles only" in response.json()["details"]["base"][0]["description"]
-        assert client.post(f"{base}/up.json").status_code == 401
-        assert client.get(f"{base}/up.json", **headers).status_code == 405
-    assert not Vote.objects.exists()
-
-
-@pytest.mark.django_db
-def test_votes_of_a_missing_or_hidden_thing_are_not_found(client, make_article, customer, basic_auth):
-    draft = make_article(draft=True)
-    comment = services.comment_create(author=customer, target=make_article(), body="Hi")
-
-    assert client.get(f"{COMMUNITY}/posts/999/votes.json").status_code == 404
-    assert client.get(f"{API}/articles/{draft.pk}/comments/{comment.pk}/votes.json").status_code == 404
-    assert client.post(f"{API}/articles/{comment.article_id}/comments/999/up.json",
-                       **basic_auth(customer)).status_code == 404
 
 
 @pytest.mark.django_db
@@ -89,13 +45,9 @@ def test_a_user_lists_their_own_article_votes_and_agents_anyones(client, make_ar
 
 
 @pytest.mark.django_db(transaction=True)
-def test_zenpy_reports_the_422_of_a_post_vote_and_a_topic_subscription(zendesk, customer, make_post, topic):
-    post = make_post()
+def test_zenpy_reports_the_422_of_a_topic_subscription(zendesk, customer, topic):
     client = zendesk(customer)
 
-    assert list(client.help_center.posts.votes(post.pk)) == []
-    with pytest.raises(APIException, match="votes on articles only"):
-        client.help_center.posts.vote_up(post.pk)
     with pytest.raises(APIException, match="not topics"):
         client.help_center.topics.create_subscription(topic.pk, ZSubscription(source_locale="en-us"))
     assert list(client.help_center.topics.subscriptions(topic.pk)) == []
