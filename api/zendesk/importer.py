@@ -1,7 +1,6 @@
 """Importing a Zendesk Guide help center: categories, sections, articles (with their
-comments, votes and images), community topics, posts and their comments (votes on both
-included), and the people
-who wrote them.
+comments, votes and images), community topics, posts and their comments (with their up
+and down votes), and the people who wrote them.
 
 Every object keeps its Zendesk id in ``external_id``: a second run finds it and updates it
 in place, so re-running after a crash or a fix carries on where the first run stopped.
