@@ -4,7 +4,7 @@ a constant number of queries per page."""
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from articles.models import Article, Category, Comment, Follow, Label, Post, Section, Topic, Vote
+from articles.models import Article, Category, Comment, Follow, ItemVote, Label, Post, Section, Topic, Vote
 from articles.selectors import follower_count
 from kb.permissions import is_agent
 
@@ -72,6 +72,13 @@ def votes_on(article, user) -> QuerySet:
 def votes_by(user) -> QuerySet:
     """A user's votes on articles."""
     return Vote.objects.filter(user=user)
+
+
+def item_votes_on(item, user) -> QuerySet:
+    """A post's or a comment's up and down votes: all for agents, the caller's own for
+    others (as an article's), each with its comment for its URL."""
+    votes = ItemVote.objects.filter(**{type(item).__name__.lower(): item}).select_related("comment")
+    return votes if is_agent(user) else votes.filter(user_id=getattr(user, "pk", None) or 0)
 
 
 def follows_on(target, user) -> QuerySet:

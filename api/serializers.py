@@ -35,7 +35,8 @@ def zendesk_time(value) -> str | None:
 
 
 # Community paths (/api/v2/community/...) have no locale segment.
-_UNLOCALIZED = {"topic", "post", "post_comment", "post_subscription", "topic_subscription"}
+_UNLOCALIZED = {"topic", "post", "post_comment", "post_subscription", "topic_subscription", "post_votes",
+                "post_comment_votes"}
 
 
 def api_url(request, name: str, **kwargs) -> str:
@@ -159,8 +160,8 @@ class PostSerializer(_Output):
             "topic_id": post.topic_id,
             "comment_count": post.comment_total,
             "follower_count": getattr(post, "follower_count", 0),
-            "vote_sum": 0,
-            "vote_count": 0,
+            "vote_sum": post.vote_sum,
+            "vote_count": post.vote_count,
             "pinned": False,
             "featured": False,
             "closed": False,
@@ -186,8 +187,8 @@ class CommentSerializer(_Output):
             "source_type": "Article" if on_article else "Post",
             "official": comment.is_official,
             "locale": LOCALE,
-            "vote_sum": 0,
-            "vote_count": 0,
+            "vote_sum": comment.vote_sum,
+            "vote_count": comment.vote_count,
             "created_at": zendesk_time(comment.created_at),
             "updated_at": zendesk_time(comment.updated_at),
         }
@@ -203,6 +204,33 @@ class VoteSerializer(_Output):
             "value": 1 if vote.helpful else -1,
             "item_id": vote.article_id,
             "item_type": "Article",
+            "created_at": zendesk_time(vote.created_at),
+            "updated_at": zendesk_time(vote.updated_at),
+        }
+
+
+class ItemVoteSerializer(_Output):
+    """An up or down vote on a post or a comment; ``url`` is its item's votes list (kb has
+    no single-vote endpoint). Comments need ``vote.comment`` (loaded by the selector)."""
+
+    @staticmethod
+    def shape(vote, request) -> dict:
+        if vote.post_id:
+            url, item_id, item_type = api_url(request, "post_votes", post_pk=vote.post_id), vote.post_id, "Post"
+        else:
+            comment = vote.comment
+            if comment.article_id:
+                url = api_url(request, "article_comment_votes", article_pk=comment.article_id, comment_pk=comment.pk)
+            else:
+                url = api_url(request, "post_comment_votes", post_pk=comment.post_id, comment_pk=comment.pk)
+            item_id, item_type = comment.pk, "Comment"
+        return {
+            "id": vote.pk,
+            "url": url,
+            "user_id": vote.user_id,
+            "value": vote.value,
+            "item_id": item_id,
+            "item_type": item_type,
             "created_at": zendesk_time(vote.created_at),
             "updated_at": zendesk_time(vote.updated_at),
         }

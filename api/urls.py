@@ -95,15 +95,15 @@ urlpatterns = [
     hc(rf"articles/(?P<pk>{ID})/up\.json", reactions.ArticleVotes, "article_vote_up", helpful=True),
     hc(rf"articles/(?P<pk>{ID})/down\.json", reactions.ArticleVotes, "article_vote_down", helpful=False),
     hc(rf"users/(?P<user_pk>{ID})/votes\.json", reactions.UserVotes, "user_votes"),
-    # kb has no votes on posts or comments: these answer so (reactions.py).
+    # Up and down votes on posts and comments.
     *[
-        route(rf"{path}/{action}\.json", reactions.UnsupportedVotes, f"{name}_{action}", vote_action=action)
+        route(rf"{path}/{action}\.json", reactions.ItemVotes, f"{name}_{action}", **values)
         for name, path, route in (
             ("post", rf"posts/(?P<post_pk>{ID})", community_path),
             ("article_comment", rf"articles/(?P<article_pk>{ID})/comments/(?P<comment_pk>{ID})", hc),
             ("post_comment", rf"posts/(?P<post_pk>{ID})/comments/(?P<comment_pk>{ID})", community_path),
         )
-        for action in ("votes", "up", "down")
+        for action, values in (("votes", {}), ("up", {"value": 1}), ("down", {"value": -1}))
     ],
     *[
         pattern

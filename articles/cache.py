@@ -8,7 +8,9 @@ their object; for comments also the community listings and the home page (commen
 recent activity); for follows of a post also its topic's page (follower counts); follows of
 a topic bump that topic's page only (not the community listings). Votes and
 follows never touch the home page: readers may change them often (rate-limited, see
-articles.pages), and the busiest pages should not be re-rendered for each.
+articles.pages), and the busiest pages should not be re-rendered for each. Up and down
+votes on posts and comments (ItemVote) bump only the page showing their score: the post's,
+or the page of the article or post whose thread holds the comment.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -78,8 +80,24 @@ def reader_activity(sender, instance, **kwargs):
         page_cache.bump(*scopes)
 
 
+def item_vote_activity(sender, instance, **kwargs):
+    """A post's or comment's score changed: only its page shows it."""
+    from .models import Comment
+
+    if instance.post_id is not None:
+        page_cache.bump(scope("post", instance.post_id))
+        return
+    # The comment's instance when the service handed it over; else one query.
+    field = sender._meta.get_field("comment")
+    comment = field.get_cached_value(instance) if field.is_cached(instance) else None
+    if comment is None:
+        comment = Comment.objects.filter(pk=instance.comment_id).only("article_id", "post_id").first()
+    if comment is not None:
+        page_cache.bump(*_target_scopes(comment))
+
+
 def connect() -> None:
-    from .models import Article, Category, Comment, EmailFollow, Follow, Label, Post, Section, Topic, Vote
+    from .models import Article, Category, Comment, EmailFollow, Follow, ItemVote, Label, Post, Section, Topic, Vote
 
     uid = "kb-page-cache"
     for model in (Article, Section, Category, Label, Topic, Post):
@@ -89,3 +107,5 @@ def connect() -> None:
     for model in (Comment, Vote, Follow, EmailFollow):
         post_save.connect(reader_activity, sender=model, dispatch_uid=f"{uid}-save-{model.__name__}")
         post_delete.connect(reader_activity, sender=model, dispatch_uid=f"{uid}-delete-{model.__name__}")
+    post_save.connect(item_vote_activity, sender=ItemVote, dispatch_uid=f"{uid}-save-ItemVote")
+    post_delete.connect(item_vote_activity, sender=ItemVote, dispatch_uid=f"{uid}-delete-ItemVote")

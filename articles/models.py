@@ -192,7 +192,11 @@ class Post(StoredCountersModel):
     # Stored like Article.comment_total: counting a 10,000-comment thread cost ~1 ms on
     # every home, topic and post page.
     comment_total = models.PositiveIntegerField(default=0, editable=False)
-    stored_counters = ("comment_total",)
+    # Up and down votes (ItemVote), stored for the same reason: ``services.item_vote_set``
+    # keeps them with F() updates, ``services.item_vote_totals_recount`` repairs them.
+    vote_sum = models.IntegerField(default=0, editable=False)
+    vote_count = models.PositiveIntegerField(default=0, editable=False)
+    stored_counters = ("comment_total", "vote_sum", "vote_count")
     external_id = models.CharField(max_length=120, null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -220,7 +224,7 @@ def _exactly_one(*fields):
     return condition
 
 
-class Comment(models.Model):
+class Comment(StoredCountersModel):
     # A comment belongs to an article or to a community post: two nullable keys and a
     # check constraint rather than a generic relation, so the database keeps integrity.
     article = models.ForeignKey(
@@ -243,6 +247,10 @@ class Comment(models.Model):
         related_name="+",
     )
     external_id = models.CharField(max_length=120, null=True, blank=True, unique=True, editable=False)
+    # Up and down votes, stored like Post.vote_sum/vote_count.
+    vote_sum = models.IntegerField(default=0, editable=False)
+    vote_count = models.PositiveIntegerField(default=0, editable=False)
+    stored_counters = ("vote_sum", "vote_count")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -341,6 +349,52 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.user_id} on {self.article_id}: {'yes' if self.helpful else 'no'}"
+
+
+VOTE_TARGETS = ("post", "comment")
+
+
+class ItemVote(models.Model):
+    """An up (+1) or down (-1) vote on a community post or on a comment (an article's or
+    a post's): Zendesk's votes on posts and comments. One per user and item.
+
+    Article votes stay in :class:`Vote` ("Was this article helpful?", a yes/no answer with
+    its own page box and history); this model holds the scores readers give to
+    discussions. Two nullable keys and a check, like ``Comment``, so the database keeps
+    integrity; the item's ``vote_sum``/``vote_count`` are stored on it by the services.
+    """
+
+    class Value(models.IntegerChoices):
+        UP = 1, "Up"
+        DOWN = -1, "Down"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="item_votes")
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.CASCADE, related_name="votes")
+    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="votes")
+    value = models.SmallIntegerField(choices=Value.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=_exactly_one(*VOTE_TARGETS), name="item_vote_has_one_target"),
+            models.CheckConstraint(condition=Q(value__in=[1, -1]), name="item_vote_value_up_or_down"),
+            *(
+                models.UniqueConstraint(
+                    fields=["user", target], condition=Q(**{f"{target}__isnull": False}),
+                    name=f"one_item_vote_per_user_{target}",
+                )
+                for target in VOTE_TARGETS
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} on {self.item}: {self.value:+d}"
+
+    @property
+    def item(self):
+        return self.post if self.post_id else self.comment
 
 
 class EmailFollow(FollowTargetMixin, models.Model):

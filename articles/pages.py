@@ -81,13 +81,16 @@ def comment_form_for(request, target) -> CommentForm:
 def comment_thread(request, target, *, viewer_is_agent: bool) -> dict:
     """The comment page the request asks for (``?page=N``), each comment with its flags
     and permalink, for includes/comments.html; ``target`` carries ``comment_count``."""
-    page = selectors.comment_page(target=target, number=request.GET.get("page"))
+    page = selectors.comment_page(target=target, number=request.GET.get("page"), viewer=request.user)
     base_url = target.get_absolute_url()
     here = page_url(base_url, page.number)
+    # A draft's comments take no votes (services refuse them too): their scores show alone.
+    can_vote = not getattr(target, "draft", False)
     for comment in page.object_list:
         # Agents may mark official only comments written by agents (services enforce it too).
         comment.can_mark_official = viewer_is_agent and comment.author_is_agent
         comment.permalink = f"{here}#comment-{comment.pk}"
+        comment.vote = vote_box("comment", comment, can_vote=can_vote)
     return {
         "comments": page.object_list,
         "comment_count": target.comment_count,
@@ -145,6 +148,37 @@ def comment_submit(request, target, render_page):
             return redirect(comment_url(comment, selectors.comment_page_number(comment=comment)))
     messages.error(request, "Your comment was not posted. Please correct the errors below.")
     return render_page(form)
+
+
+# --- Up and down votes on posts and comments ----------------------------------------------
+
+VOTE_CHOICES = {"up": 1, "down": -1, "none": None}
+
+
+def vote_anchor(kind: str, pk: int) -> str:
+    return f"{kind}-{pk}-votes"
+
+
+def vote_box(kind: str, item, *, can_vote: bool = True) -> dict:
+    """What includes/vote_buttons.html needs for a post or comment (``kind``): its stored
+    score and the viewer's vote (``viewer_vote``, annotated by the selector).
+
+    Each button sends the state it asks for ("up", "down", or "none" to take a pressed
+    vote back), so a double submit does not flip it.
+    """
+    viewer_vote = getattr(item, "viewer_vote", None)
+    return {
+        "id": vote_anchor(kind, item.pk),
+        "noun": kind,
+        "action": reverse(f"articles:{kind}_vote", kwargs={"pk": item.pk}),
+        "score": item.vote_sum,
+        "count": item.vote_count,
+        "up": viewer_vote == 1,
+        "down": viewer_vote == -1,
+        "up_value": "none" if viewer_vote == 1 else "up",
+        "down_value": "none" if viewer_vote == -1 else "down",
+        "can_vote": can_vote,
+    }
 
 
 # --- Following ------------------------------------------------------------------------

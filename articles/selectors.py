@@ -35,7 +35,7 @@ from django.utils.functional import cached_property
 
 from kb.permissions import AGENT_PERMISSION
 
-from .models import Article, Category, Comment, EmailFollow, Follow, Post, Section, Topic, Vote
+from .models import Article, Category, Comment, EmailFollow, Follow, ItemVote, Post, Section, Topic, Vote
 
 RELATED_ARTICLES_LIMIT = 5
 PROMOTED_ARTICLES_LIMIT = 6
@@ -102,6 +102,13 @@ def _viewer_follows(viewer, field: str):
     if not _is_authenticated(viewer):
         return None
     return Exists(Follow.objects.filter(user=viewer, **{field: OuterRef("pk")}))
+
+
+def _viewer_item_vote(viewer, field: str):
+    """The viewer's vote (1, -1) on the outer post or comment; None when not voted."""
+    if not _is_authenticated(viewer):
+        return None
+    return Subquery(ItemVote.objects.filter(user=viewer, **{field: OuterRef("pk")}).values("value")[:1])
 
 
 def _articles(include_drafts: bool) -> QuerySet:
@@ -327,14 +334,18 @@ def _target_field(target: Article | Post) -> str:
     return "article" if isinstance(target, Article) else "post"
 
 
-def comment_page(*, target: Article | Post, number=1, per_page: int = COMMENTS_PER_PAGE) -> Page:
+def comment_page(*, target: Article | Post, number=1, per_page: int = COMMENTS_PER_PAGE, viewer=None) -> Page:
     """One page of comments on an article or post: official first (so always on page 1),
-    then oldest first, with authors and ``author_is_agent``, in one query.
+    then oldest first, with authors, ``author_is_agent`` and (for a signed-in ``viewer``)
+    ``viewer_vote``, in one query.
 
     ``target.comment_count`` (annotated by ``article_detail``/``post_detail``) is the total.
     """
     thread = Comment.objects.filter(**{_target_field(target): target}).order_by(*COMMENT_ORDER)
-    rows = Comment.objects.select_related("author").annotate(author_is_agent=_author_is_agent())
+    annotations = {"author_is_agent": _author_is_agent()}
+    if (viewer_vote := _viewer_item_vote(viewer, "comment")) is not None:
+        annotations["viewer_vote"] = viewer_vote
+    rows = Comment.objects.select_related("author").annotate(**annotations)
     return _page(thread, rows=rows, number=number, per_page=per_page, total=target.comment_count)
 
 
@@ -414,6 +425,7 @@ def post_detail(*, pk: int, viewer, for_agent: bool = False) -> Post:
     following = _viewer_follows(viewer, "post")
     if following is not None:
         annotations["viewer_following"] = following
+        annotations["viewer_vote"] = _viewer_item_vote(viewer, "post")
     if for_agent:
         annotations.update({name: expression() for name, expression in AGENT_POST_ANNOTATIONS.items()})
     return get_object_or_404(
@@ -438,6 +450,17 @@ def follows_of(*, user, include_drafts: bool) -> list[Follow]:
 def viewer_follows(*, user, target) -> bool:
     field = {Article: "article", Post: "post", Section: "section", Topic: "topic"}[type(target)]
     return Follow.objects.filter(user=user, **{field: target}).exists()
+
+
+def vote_item(*, kind: str, pk: int, include_drafts: bool) -> Post | Comment:
+    """The post or comment a vote button points at, in one query (404 when it does not
+    exist, or is a comment on a draft the reader may not see)."""
+    if kind == "post":
+        return get_object_or_404(Post, pk=pk)
+    comments = Comment.objects.select_related("article", "post")
+    if not include_drafts:
+        comments = comments.exclude(article__draft=True)
+    return get_object_or_404(comments, pk=pk)
 
 
 def follow_target(*, kind: str, pk: int, include_drafts: bool):

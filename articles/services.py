@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Sum
 from django.utils.text import slugify
 
 from kb.permissions import is_agent
@@ -25,6 +25,7 @@ from .models import (
     Category,
     Comment,
     Follow,
+    ItemVote,
     Label,
     NotificationEvent,
     Post,
@@ -581,6 +582,91 @@ def vote_set(*, user, article: Article, helpful: bool) -> Vote:
             vote.helpful = helpful
             vote.save(update_fields=["helpful"])
     return vote
+
+
+def _vote_item_kwargs(item) -> dict:
+    if isinstance(item, Post):
+        return {"post": item}
+    if isinstance(item, Comment):
+        return {"comment": item}
+    raise TypeError(f"Cannot vote on {type(item).__name__} with item_vote_set (articles: vote_set)")
+
+
+def check_can_vote_on(*, user, item: Post | Comment) -> None:
+    """Signed-in users vote on posts and on comments they can read: not on a draft's."""
+    if not user.is_authenticated:
+        raise PermissionDenied("Sign in to vote.")
+    if isinstance(item, Comment) and item.article_id and item.article.draft:
+        raise PermissionDenied("Drafts take no votes.")
+
+
+def item_vote_set(*, user, item: Post | Comment, value: int | None) -> ItemVote | None:
+    """Vote a post or a comment up (``value`` 1) or down (-1), or take the vote back
+    (None); a second vote changes the first. Returns the vote (None once taken back).
+
+    The item's stored ``vote_sum``/``vote_count`` change with F() updates in the vote's
+    transaction. An unchanged vote writes nothing: each write re-renders the item's
+    cached page (articles.cache).
+    """
+    check_can_vote_on(user=user, item=item)
+    if value not in (ItemVote.Value.UP, ItemVote.Value.DOWN, None):
+        raise ValidationError({"value": "A vote is up (1) or down (-1)."}, code="invalid")
+    target = _vote_item_kwargs(item)
+    try:
+        with transaction.atomic():
+            return _item_vote_write(user=user, item=item, target=target, value=value)
+    except IntegrityError:
+        # Two first votes of one user at once: the unique constraint kept one, and this
+        # one now finds it and changes it (or leaves it) like a second vote.
+        with transaction.atomic():
+            return _item_vote_write(user=user, item=item, target=target, value=value)
+
+
+def _item_vote_write(*, user, item, target: dict, value: int | None) -> ItemVote | None:
+    vote = ItemVote.objects.select_for_update().filter(user=user, **target).first()
+    if vote is None and value is None:
+        return None
+    if vote is None:
+        with transaction.atomic():
+            vote = ItemVote.objects.create(user=user, value=value, **target)
+        _item_vote_totals_add(item, vote_sum=value, vote_count=1)
+    elif value is None:
+        vote.delete()
+        _item_vote_totals_add(item, vote_sum=-vote.value, vote_count=-1)
+        return None
+    elif vote.value != value:
+        old, vote.value = vote.value, value
+        vote.save(update_fields=["value", "updated_at"])
+        _item_vote_totals_add(item, vote_sum=value - old, vote_count=0)
+    return vote
+
+
+def _item_vote_totals_add(item: Post | Comment, *, vote_sum: int, vote_count: int) -> None:
+    type(item).objects.filter(pk=item.pk).update(
+        vote_sum=F("vote_sum") + vote_sum, vote_count=F("vote_count") + vote_count
+    )
+    # The caller's instance shows the new totals too (the API answers with it).
+    item.refresh_from_db(fields=["vote_sum", "vote_count"])
+
+
+def item_vote_totals_recount() -> int:
+    """Recount every post's and comment's vote totals from the rows; returns how many
+    items were wrong. For writes that bypassed the services (``bulk_create``, imports)."""
+    fixed = 0
+    with transaction.atomic():
+        for model, field in ((Post, "post"), (Comment, "comment")):
+            # Rows locked first, then counted (as section_published_counts_recount).
+            stored = {pk: (s, c) for pk, s, c in
+                      model.objects.select_for_update().values_list("pk", "vote_sum", "vote_count")}
+            actual = {pk: (s, c) for pk, s, c in
+                      ItemVote.objects.filter(**{f"{field}__isnull": False}).order_by()
+                      .values_list(f"{field}_id").annotate(s=Sum("value"), c=Count("pk"))}
+            for pk, totals in stored.items():
+                right = actual.get(pk, (0, 0))
+                if totals != right:
+                    model.objects.filter(pk=pk).update(vote_sum=right[0], vote_count=right[1])
+                    fixed += 1
+    return fixed
 
 
 # --- Editor uploads ---------------------------------------------------------------------

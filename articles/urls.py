@@ -19,7 +19,9 @@ urlpatterns = [
     path("community/topics/<slug:slug>/new/", community.post_create, name="post_create"),
     path("community/posts/<int:pk>-<slug:slug>/", cached("post", community.post_detail), name="post"),
     path("community/posts/<int:pk>/comments/", community.post_comment, name="post_comment"),
+    path("community/posts/<int:pk>/vote/", community.item_vote, {"kind": "post"}, name="post_vote"),
     path("comments/<int:pk>/", community.comment_permalink, name="comment_permalink"),
+    path("comments/<int:pk>/vote/", community.item_vote, {"kind": "comment"}, name="comment_vote"),
     path("comments/<int:pk>/official/", community.comment_official, name="comment_official"),
     # Following (articles, posts, sections)
     path("follow/<str:kind>/<int:pk>/", community.follow_toggle, name="follow"),

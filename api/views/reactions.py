@@ -1,28 +1,35 @@
 """What readers add to articles: comments, votes and subscriptions (kb's follows).
 
 Comments: anyone reads those of articles they may read; signed-in users comment on
-published articles; the author or an agent edits or deletes. Votes (Zendesk's up/down,
-kb's "Was this article helpful?"): signed-in users vote on published articles; agents
-list every vote, others their own. Subscriptions are kb's follows of articles, sections,
-posts and community topics, counted like the Follow buttons: users subscribe themselves;
-agents list everyone's, others their own.
+published articles; the author or an agent edits or deletes. Votes (Zendesk's up/down;
+on articles kb's "Was this article helpful?"): signed-in users vote on published articles,
+on posts and on the comments they can read; agents list every vote, others their own.
+Subscriptions are kb's follows of articles, sections, posts and community topics, counted
+like the Follow buttons: users subscribe themselves; agents list everyone's, others their
+own.
 """
 
 from django.contrib.auth import get_user_model
 from rest_framework import status
-from rest_framework.exceptions import MethodNotAllowed, NotFound, PermissionDenied
+from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from articles import services
-from articles.models import Follow
 from kb.permissions import is_agent
 
 from .. import selectors
 from ..base import SignedInWrite, ZendeskView, check_author_or_agent
-from ..errors import RecordInvalid
 from ..pagination import Ordering, paginate
-from ..serializers import CommentInput, CommentSerializer, SubscriptionSerializer, VoteSerializer, envelope, validated
+from ..serializers import (
+    CommentInput,
+    CommentSerializer,
+    ItemVoteSerializer,
+    SubscriptionSerializer,
+    VoteSerializer,
+    envelope,
+    validated,
+)
 
 OLDEST_FIRST = Ordering.of("created_at", "id")
 
@@ -92,6 +99,36 @@ class ArticleVotes(ZendeskView):
         return Response({"vote": VoteSerializer.shape(vote, request)}, status=status.HTTP_201_CREATED)
 
 
+class ItemVotes(ZendeskView):
+    """Votes of a post (``post_pk``) or of an article's or a post's comment (``comment_pk``):
+    GET ``votes.json`` lists them; POST ``up.json`` / ``down.json`` (``value``) votes, a
+    second vote changing the first."""
+
+    permission_classes = [SignedInWrite]
+    value: int | None = None
+
+    def item(self, request, kwargs):
+        if "article_pk" in kwargs:
+            parent = self.get_row(selectors.articles_for(request.user), kwargs["article_pk"])
+        else:
+            parent = self.get_row(selectors.posts_all(), kwargs["post_pk"])
+        if "comment_pk" in kwargs:
+            return self.get_row(selectors.comments_on(parent).select_related("article"), kwargs["comment_pk"])
+        return parent
+
+    def get(self, request, locale=None, **kwargs):
+        votes = selectors.item_votes_on(self.item(request, kwargs), request.user)
+        return Response(paginate(request, votes, key="votes", ordering=OLDEST_FIRST,
+                                 serialize=lambda rows: [ItemVoteSerializer.shape(v, request) for v in rows]))
+
+    def post(self, request, locale=None, **kwargs):
+        if self.value is None:
+            raise MethodNotAllowed(request.method)
+        item = self.item(request, kwargs)
+        vote = self.write(services.item_vote_set, user=request.user, item=item, value=self.value)
+        return Response({"vote": ItemVoteSerializer.shape(vote, request)}, status=status.HTTP_201_CREATED)
+
+
 class Subscriptions(ZendeskView):
     """Subscriptions of an article, a section, a post or a topic (``kind``); with ``pk``,
     one subscription (show; delete: its subscriber only)."""
@@ -124,64 +161,6 @@ class Subscriptions(ZendeskView):
             raise PermissionDenied("Only the subscriber can end a subscription.")
         self.write(services.follow_set, user=request.user, target=follow.target, following=False)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-# What kb does not have: votes on posts and comments. Their endpoints
-# answer as if the feature were switched off, never from a store of their own: a list is
-# empty (as the objects' vote_count and follower_count are 0), a write is Zendesk's 422
-# naming why, one subscription is not found. The object itself must still exist and be
-# readable (else 404), and writes still need a signed-in caller (else 401).
-NO_VOTES = "kb has votes on articles only (\"Was this article helpful?\"), not on posts or comments."
-
-
-class _Unsupported(ZendeskView):
-    permission_classes = [SignedInWrite]
-    key = ""
-    reason = ""
-
-    def source(self, request, kwargs):
-        raise NotImplementedError
-
-    def get(self, request, pk=None, **kwargs):
-        self.source(request, kwargs)
-        if pk is not None:
-            raise NotFound()
-        return Response(paginate(request, Follow.objects.none(), key=self.key, ordering=OLDEST_FIRST,
-                                 serialize=lambda rows: []))
-
-    def post(self, request, pk=None, **kwargs):
-        self.source(request, kwargs)
-        raise RecordInvalid({"base": [self.reason]})
-
-    def delete(self, request, pk=None, **kwargs):
-        self.source(request, kwargs)
-        raise NotFound()
-
-
-class UnsupportedVotes(_Unsupported):
-    """Votes of a post (``post_pk``) or of an article's or a post's comment (``comment_pk``)."""
-
-    key, reason = "votes", NO_VOTES
-    vote_action = "votes"  # or "up", "down": which path this is
-
-    def get(self, request, pk=None, **kwargs):
-        if self.vote_action != "votes":
-            raise MethodNotAllowed(request.method)
-        return super().get(request, pk, **kwargs)
-
-    def post(self, request, pk=None, **kwargs):
-        if self.vote_action == "votes":
-            raise MethodNotAllowed(request.method)
-        return super().post(request, pk, **kwargs)
-
-    def source(self, request, kwargs):
-        if "article_pk" in kwargs:
-            parent = self.get_row(selectors.articles_for(request.user), kwargs["article_pk"])
-        else:
-            parent = self.get_row(selectors.posts_all(), kwargs["post_pk"])
-        if "comment_pk" in kwargs:
-            return self.get_row(selectors.comments_on(parent), kwargs["comment_pk"])
-        return parent
 
 
 class UserVotes(ZendeskView):

@@ -25,7 +25,7 @@ from django.test import RequestFactory
 from django.urls import Resolver404, resolve
 
 from articles.markdown import is_upload_url
-from articles.models import Category, Comment, Topic, Vote
+from articles.models import Category, Comment, ItemVote, Topic, Vote
 
 from .. import selectors
 from ..models import ArticleAttachment
@@ -34,6 +34,7 @@ from ..serializers import (
     AttachmentSerializer,
     CategorySerializer,
     CommentSerializer,
+    ItemVoteSerializer,
     PostSerializer,
     SectionSerializer,
     TopicSerializer,
@@ -180,6 +181,21 @@ class Export:
         if rows:
             self._write(resource, "comments", rows)
 
+    def _item_votes(self) -> None:
+        """Up and down votes on posts and comments, each item's in its ``votes.json``."""
+        by_resource: dict[str, list] = {}
+        for vote in ItemVote.objects.select_related("comment").order_by("created_at", "pk"):
+            self.user_ids.add(vote.user_id)
+            if vote.post_id:
+                resource = f"community/posts/{vote.post_id}/votes"
+            elif vote.comment.article_id:
+                resource = f"articles/{vote.comment.article_id}/comments/{vote.comment_id}/votes"
+            else:
+                resource = f"community/posts/{vote.comment.post_id}/comments/{vote.comment_id}/votes"
+            by_resource.setdefault(resource, []).append(vote)
+        for resource, rows in by_resource.items():
+            self._write(resource, "votes", [ItemVoteSerializer.shape(v, self.request) for v in rows])
+
     def run(self) -> Counter:
         request = self.request
         self.root.mkdir(parents=True, exist_ok=True)
@@ -223,6 +239,7 @@ class Export:
             by_post.setdefault(comment.post_id, []).append(comment)
         for post_id, thread in by_post.items():
             self._comments(f"community/posts/{post_id}/comments", thread)
+        self._item_votes()
         users = get_user_model().objects.filter(pk__in=self.user_ids).order_by("pk")
         self._write("users", "users", [UserSerializer.shape(u, request, private=True) for u in users])
         self.counts["attachments"] = self.files

@@ -1,6 +1,6 @@
 """Importing a Zendesk Guide help center: categories, sections, articles (with their
-comments, votes and images), community topics, posts and their comments, and the people
-who wrote them.
+comments, votes and images), community topics, posts and their comments (with their up
+and down votes), and the people who wrote them.
 
 Every object keeps its Zendesk id in ``external_id``: a second run finds it and updates it
 in place, so re-running after a crash or a fix carries on where the first run stopped.
@@ -29,7 +29,7 @@ from django.utils.text import slugify
 
 from articles import services
 from articles.markdown import sanitize_html
-from articles.models import Article, Category, Comment, Post, Section, Topic, Vote
+from articles.models import Article, Category, Comment, ItemVote, Post, Section, Topic, Vote
 from kb import clock
 from kb.params import ID_MAX, parse_moment
 from kb.permissions import ensure_agents_group, is_agent
@@ -542,31 +542,48 @@ class ZendeskImport:
         self._associate(attaching, article)
         comments = sorted(self._items(f"articles/{zid}/comments", "comments"),
                           key=lambda c: (str(c.get("created_at") or ""), str(c.get("id"))))
-        self._each("article comment", comments, lambda c, w: self._comment(c, w, article))
-        votes = self._items(f"articles/{zid}/votes", "votes")
-        if votes:
-            self._each("vote", votes, lambda v, w: self._vote(v, w, article))
-        elif _count(item, "vote_count", where) and not self.source.has(f"articles/{zid}/votes"):
-            self.report.skipped.append(f"{where}: {item['vote_count']} vote(s) not imported: no "
-                                       f"articles/{zid}/votes.json (kb keeps who voted, not only totals).")
+        self._each("article comment", comments,
+                   lambda c, w: self._comment(c, w, article, parent=f"articles/{zid}"))
+        self._votes(item, where, f"articles/{zid}", article)
         _dates(Article, article.pk, created, updated)
         return outcome
 
-    def _vote(self, item, where, article):
+    def _votes(self, item, where, resource: str, target) -> None:
+        """The votes in ``<resource>/votes.json`` on an article, a post or a comment; when
+        the item counts votes but the file is missing, the report says so.
+
+        Posts and comments are asked for their votes only when their ``vote_count`` says
+        they have some: read live, that spares a request per comment of a big community.
+        """
+        if not isinstance(target, Article) and not _count(item, "vote_count", where):
+            return
+        votes = self._items(f"{resource}/votes", "votes")
+        if votes:
+            self._each("vote", votes, lambda v, w: self._vote(v, w, target))
+        elif _count(item, "vote_count", where) and not self.source.has(f"{resource}/votes"):
+            self.report.skipped.append(f"{where}: {item['vote_count']} vote(s) not imported: no "
+                                       f"{resource}/votes.json (kb keeps who voted, not only totals).")
+
+    def _vote(self, item, where, target):
         value = item.get("value")
         if value not in (1, -1) or isinstance(value, bool):
             raise ItemError(f'{where}: "value" must be 1 or -1, not {value!r:.20}.')
         user = self.people.get(_id(item, "user_id", where))
         created = _time(item, "created_at", where)
-        if article.draft:
-            raise PermissionDenied("a vote on a draft; kb takes none.")
-        vote = services.vote_set(user=user, article=article, helpful=value == 1)
-        _dates(Vote, vote.pk, created, _time(item, "updated_at", where))
-        # counted with the article
+        if isinstance(target, Article):
+            if target.draft:
+                raise PermissionDenied("a vote on a draft; kb takes none.")
+            vote = services.vote_set(user=user, article=target, helpful=value == 1)
+            _dates(Vote, vote.pk, created, _time(item, "updated_at", where))
+        else:
+            # Up and down votes on a post or a comment (a draft's comment is refused there).
+            vote = services.item_vote_set(user=user, item=target, value=value)
+            _dates(ItemVote, vote.pk, created, _time(item, "updated_at", where))
+        # counted with the article, post or comment
 
     # Comments -------------------------------------------------------------------------------
 
-    def _comment(self, item, where, target):
+    def _comment(self, item, where, target, *, parent: str):
         zid = str(_id(item, "id", where))
         html = _text(item, "body", where, required=True)
         author = self.people.get(_id(item, "author_id", where, required=False))
@@ -600,6 +617,7 @@ class ZendeskImport:
             else:
                 self.report.skipped.append(f"{where}: official on Zendesk, but its author is not an agent "
                                            "here; kept as a plain comment.")
+        self._votes(item, where, f"{parent}/comments/{zid}", comment)
         _dates(Comment, comment.pk, created, updated)
         return outcome
 
@@ -628,13 +646,13 @@ class ZendeskImport:
         flags = [name for name in ("pinned", "featured", "closed") if item.get(name) is True]
         if item.get("status") not in (None, "none"):
             flags.append(f'status "{item.get("status")}"')
-        if _count(item, "vote_count", where):
-            flags.append(f"{item['vote_count']} vote(s)")
         if flags:
             self.report.skipped.append(f"{where}: kb posts have no {', '.join(flags)}.")
         comments = sorted(self._items(f"community/posts/{zid}/comments", "comments"),
                           key=lambda c: (str(c.get("created_at") or ""), str(c.get("id"))))
-        self._each("post comment", comments, lambda c, w: self._comment(c, w, post))
+        self._each("post comment", comments,
+                   lambda c, w: self._comment(c, w, post, parent=f"community/posts/{zid}"))
+        self._votes(item, where, f"community/posts/{zid}", post)
         _dates(Post, post.pk, created, updated)
         return outcome
 

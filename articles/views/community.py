@@ -26,12 +26,17 @@ from ..models import Post
 from ..pages import (
     FOLLOW_IP_RATE,
     FOLLOW_RATE,
+    VOTE_CHOICES,
+    VOTE_IP_RATE,
+    VOTE_RATE,
     comment_submit,
     comment_url,
     discussion,
     follow_box,
     follow_entry,
     user_limited,
+    vote_anchor,
+    vote_box,
 )
 
 POST_RATE = throttle.Rate(10, timedelta(hours=1))
@@ -122,6 +127,7 @@ def _post_page(request, pk, *, slug=None, comment_form=None):
             **discussion(request, post, kind="post", viewer_is_agent=viewer_is_agent, comment_form=comment_form),
             "can_comment": True,
             "ask_url": reverse("articles:post_create", kwargs={"slug": post.topic.slug}),
+            "post_vote": vote_box("post", post),
             "escalation": escalation_box(post) if viewer_is_agent else None,
             "breadcrumbs": [
                 (reverse("articles:topics"), "Community"),
@@ -174,6 +180,36 @@ def comment_permalink(request, pk):
     if comment.article_id and comment.article.draft and not is_agent(request.user):
         raise Http404("No such comment.")
     return redirect(comment_url(comment, selectors.comment_page_number(comment=comment)))
+
+
+# --- Up and down votes ---------------------------------------------------------------
+
+
+@require_POST
+def item_vote(request, kind, pk):
+    """Vote a post or a comment up or down, or take the vote back (``vote=up|down|none``).
+
+    Signed-out readers are sent to sign in and back to the item. Rate-limited with the
+    article votes (scope "vote"): each change re-renders the item's cached page.
+    """
+    item = selectors.vote_item(kind=kind, pk=pk, include_drafts=is_agent(request.user))
+    if kind == "post":
+        back = f"{item.get_absolute_url()}#{vote_anchor(kind, item.pk)}"
+    else:
+        back = comment_url(item, selectors.comment_page_number(comment=item))
+    if not request.user.is_authenticated:
+        messages.info(request, "Sign in to vote.")
+        return redirect_to_login(back)
+    if limited := user_limited(request, scope="vote", rate=VOTE_RATE, ip_rate=VOTE_IP_RATE, what="votes"):
+        return limited
+    choice = request.POST.get("vote")
+    if choice not in VOTE_CHOICES:
+        messages.error(request, "Please choose Vote up or Vote down.")
+        return redirect(back)
+    # Raises PermissionDenied (403) for a comment on a draft.
+    services.item_vote_set(user=request.user, item=item, value=VOTE_CHOICES[choice])
+    messages.success(request, "Your vote was taken back." if choice == "none" else "Thank you for your vote.")
+    return redirect(back)
 
 
 # --- Following ------------------------------------------------------------------------

@@ -238,6 +238,7 @@ def _load_posts(users, topics, articles, sections, created: Counter) -> None:
             notify=False,  # the demo's own content emails nobody
         )  # fmt: skip
         created["posts"] += 1
+        thread = [post]
         for c_spec in spec.comments:
             comment = services.comment_create(
                 author=users[c_spec.author],
@@ -245,6 +246,7 @@ def _load_posts(users, topics, articles, sections, created: Counter) -> None:
                 body=_resolve(c_spec.body, articles, sections),
                 notify=False,
             )
+            thread.append(comment)
             created["comments"] += 1
             if c_spec.official:
                 services.comment_set_official(
@@ -255,6 +257,22 @@ def _load_posts(users, topics, articles, sections, created: Counter) -> None:
             created["follows"] += services.follow_set(
                 user=users[username], target=post, following=True
             )
+        _load_item_votes(users, thread, created)
+
+
+def _load_item_votes(users, thread, created: Counter) -> None:
+    """Up and down votes on a new post and its comments, the same way on every machine
+    (crc32 rolls, as for article votes): about half the readers vote, mostly up."""
+    voters = [users[spec.username] for spec in USERS if not spec.agent]
+    for item in thread:
+        for voter in voters:
+            if voter.pk == item.author_id:
+                continue
+            roll = zlib.crc32(f"{type(item).__name__}/{item.pk}/{voter.username}".encode())
+            if roll % 2 == 0:
+                continue
+            services.item_vote_set(user=voter, item=item, value=-1 if roll % 5 == 1 else 1)
+            created["votes"] += 1
 
 
 # --- Votes and follows ------------------------------------------------------------------

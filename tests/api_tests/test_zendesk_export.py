@@ -47,14 +47,18 @@ def help_center(agent, customer):
     services.article_update(article=reset, body=reset.body.replace("#later", faq.get_absolute_url())
                             + f"\n\nThe [manual]({AttachmentSerializer.relative_path(manual)}).", notify=False)
     services.article_create(author=agent, section=section, title="Unfinished", body="<p>Soon</p>")
-    services.comment_create(author=customer, target=reset, body="It *worked*, thanks! <b>not bold</b>")
+    thanks = services.comment_create(author=customer, target=reset, body="It *worked*, thanks! <b>not bold</b>")
     services.comment_create(author=agent, target=reset, body="Glad to <em>hear</em> it.")
+    services.item_vote_set(user=agent, item=thanks, value=1)
     services.vote_set(user=customer, article=reset, helpful=True)
     services.vote_set(user=agent, article=faq, helpful=False)
     topic = services.topic_create(name="Ideas", description="Tell us.")
     post = services.post_create(author=customer, topic=topic, title="Dark mode", body="Please, **soon**.")
     answer = services.comment_create(author=agent, target=post, body="It is planned.")
     services.comment_set_official(comment=answer, by=agent, official=True)
+    services.item_vote_set(user=agent, item=post, value=1)
+    services.item_vote_set(user=customer, item=post, value=-1)
+    services.item_vote_set(user=customer, item=answer, value=-1)
 
 
 def export(path: Path) -> Path:
@@ -104,6 +108,7 @@ def test_round_trip_keeps_the_content(db, help_center, tmp_path):
     commented = Comment.objects.filter(article__isnull=False).values_list("article_id", flat=True).first()
     assert (first / f"articles/{commented}/comments.json").is_file()
     assert list(first.glob("article_attachments/*/image.png"))
+    assert list(first.glob("community/posts/*/comments/*/votes.json"))
     empty_the_site()
     out, err = io.StringIO(), io.StringIO()
     call_command("import_zendesk", "--from-dir", str(first), stdout=out, stderr=err)
@@ -136,7 +141,12 @@ def test_export_is_zendesk_shaped(db, help_center, tmp_path):
     assert [c["official"] for c in comments] == [False, False]
     posts = json.loads((root / "community/posts.json").read_text())["posts"]
     answer = json.loads((root / f"community/posts/{posts[0]['id']}/comments.json").read_text())["comments"]
-    assert answer[0]["official"] is True
+    assert answer[0]["official"] is True and (answer[0]["vote_sum"], answer[0]["vote_count"]) == (-1, 1)
+    assert (posts[0]["vote_sum"], posts[0]["vote_count"]) == (0, 2)
+    votes = json.loads((root / f"community/posts/{posts[0]['id']}/votes.json").read_text())["votes"]
+    assert [(v["value"], v["item_type"]) for v in votes] == [(1, "Post"), (-1, "Post")]
+    comment_votes = json.loads((root / f"articles/{reset['id']}/comments/{comments[0]['id']}/votes.json").read_text())
+    assert [(v["value"], v["item_id"]) for v in comment_votes["votes"]] == [(1, comments[0]["id"])]
     users = json.loads((root / "users.json").read_text())["users"]
     assert {u["email"]: u["role"] for u in users} == {"agent_alex@example.com": "agent",
                                                       "customer_casey@example.com": "end-user"}

@@ -114,7 +114,7 @@ def help_center() -> dict[str, object]:
             comment(5002, 115001, "<p>Second, thanks <em>a lot</em>!</p>", author_id=9003,
                     created_at="2021-01-02T00:00:00Z"),
             comment(5001, 115001, "<p>First! It <b>worked</b>.</p>", author_id=9002,
-                    created_at="2021-01-01T00:00:00Z"),
+                    created_at="2021-01-01T00:00:00Z", vote_sum=1, vote_count=1),
         ], resource="articles/115001/comments"),
         "articles/115001/votes.json": {"votes": [
             {"id": 1, "user_id": 9002, "value": 1, "item_id": 115001, "item_type": "Article",
@@ -138,7 +138,7 @@ def help_center() -> dict[str, object]:
         "community/posts.json": _list_page("posts", [{
             "id": 6001, "title": "Dark mode please",
             "details": "<p>Could we have <strong>dark mode</strong>?</p><div class=\"modal d-block\">x</div>",
-            "author_id": 9002, "vote_sum": 4, "vote_count": 4, "comment_count": 1, "follower_count": 1,
+            "author_id": 9002, "vote_sum": 0, "vote_count": 2, "comment_count": 1, "follower_count": 1,
             "topic_id": 4001, "html_url": f"{BASE}/hc/en-us/community/posts/6001-Dark-mode-please",
             "created_at": "2022-01-01T00:00:00Z", "updated_at": "2022-01-02T00:00:00Z",
             "url": f"{BASE}/api/v2/community/posts/6001.json", "featured": False, "pinned": True,
@@ -146,8 +146,24 @@ def help_center() -> dict[str, object]:
         }], resource="community/posts"),
         "community/posts/6001/comments.json": _list_page("comments", [
             comment(7001, 6001, "<p>It is <em>planned</em>.</p>", author_id=9001,
-                    created_at="2022-01-03T00:00:00Z", source_type="Post", official=True),
+                    created_at="2022-01-03T00:00:00Z", source_type="Post", official=True,
+                    vote_sum=1, vote_count=1),
         ], resource="community/posts/6001/comments"),
+        # Up and down votes on a post and on comments (a post's, an article's).
+        "community/posts/6001/votes.json": {"votes": [
+            {"id": 11, "user_id": 9003, "value": 1, "item_id": 6001, "item_type": "Post",
+             "created_at": "2022-02-01T00:00:00Z", "updated_at": "2022-02-01T00:00:00Z"},
+            {"id": 12, "user_id": 9001, "value": -1, "item_id": 6001, "item_type": "Post",
+             "created_at": "2022-02-01T00:00:00Z", "updated_at": "2022-02-01T00:00:00Z"},
+        ], "next_page": None},
+        "community/posts/6001/comments/7001/votes.json": {"votes": [
+            {"id": 13, "user_id": 9002, "value": 1, "item_id": 7001, "item_type": "Comment",
+             "created_at": "2022-02-01T00:00:00Z", "updated_at": "2022-02-01T00:00:00Z"},
+        ], "next_page": None},
+        "articles/115001/comments/5001/votes.json": {"votes": [
+            {"id": 14, "user_id": 9003, "value": 1, "item_id": 5001, "item_type": "Comment",
+             "created_at": "2021-02-02T00:00:00Z", "updated_at": "2021-02-02T00:00:00Z"},
+        ], "next_page": None},
     }
 
 

@@ -198,3 +198,31 @@ def test_a_permalink_to_a_comment_on_a_later_page_lands_on_that_page(page, make_
     page.get_by_role("navigation", name="Comment pages").get_by_role("link", name=re.compile("Next")).click()
     expect(page).to_have_url(re.compile(r"\?page=2"))
     expect(page.locator(f"#comment-{comments[50].pk}")).to_be_visible()
+
+
+def test_reader_votes_a_post_and_a_comment_up_and_down_with_the_buttons(page, sign_in, make_post, customer,
+                                                                        other_customer):
+    from articles.models import ItemVote
+
+    post = make_post()
+    comment = services.comment_create(author=customer, target=post, body="Same here")
+    sign_in(other_customer)
+    page.goto(post.get_absolute_url())
+    post_votes = page.locator(f"#post-{post.pk}-votes")
+    comment_votes = page.locator(f"#comment-{comment.pk}-votes")
+    expect(post_votes.locator(".vote-score")).to_contain_text("0")
+
+    post_votes.get_by_role("button", name="Vote up").click()
+
+    expect(messages(page)).to_contain_text("Thank you for your vote.")
+    expect(post_votes.get_by_role("button", name="Vote up")).to_have_attribute("aria-pressed", "true")
+    expect(post_votes.locator(".vote-score")).to_contain_text("1 score, 1 vote")
+
+    comment_votes.get_by_role("button", name="Vote down").click()
+    expect(comment_votes.get_by_role("button", name="Vote down")).to_have_attribute("aria-pressed", "true")
+    expect(comment_votes.locator(".vote-score")).to_contain_text("-1 score, 1 vote")
+
+    # Pressing a pressed button takes the vote back.
+    post_votes.get_by_role("button", name="Vote up").click()
+    expect(post_votes.get_by_role("button", name="Vote up")).to_have_attribute("aria-pressed", "false")
+    assert list(ItemVote.objects.values_list("comment_id", "value")) == [(comment.pk, -1)]

@@ -135,6 +135,9 @@ def test_votes_and_follows_make_counts_look_alive():
         Vote.objects.filter(helpful=True).count() > Vote.objects.filter(helpful=False).count() > 0
     )
     assert not Vote.objects.filter(article__draft=True).exists()
+    # Posts and comments have scores too, kept in their stored totals.
+    assert Post.objects.filter(vote_count__gt=0).exists() and Comment.objects.filter(vote_count__gt=0).exists()
+    assert services.item_vote_totals_recount() == 0
     assert Follow.objects.filter(section__isnull=False).exists()
     assert Follow.objects.filter(article__isnull=False).exists()
 

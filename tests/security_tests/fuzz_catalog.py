@@ -538,6 +538,12 @@ ROUTES: dict[str, Route] = {
     "articles:follow": Route(("POST",), path={"kind": FOLLOW_KINDS, "pk": ANY_TARGET}, post=("following", "next"),
                              valid=lambda w: [{"following": "on"}, {"following": "off"}, {}],
                              after=lambda w: [reverse("articles:following")] + ARTICLE_PAGES(w)),
+    "articles:post_vote": Route(("POST",), path={"pk": _ids("post", "other_post")}, post=("vote",),
+                                valid=lambda w: [{"vote": "up"}, {"vote": "down"}, {"vote": "none"}],
+                                after=POST_PAGES),
+    "articles:comment_vote": Route(("POST",), path={"pk": _ids("comment", "agent_comment", "other_comment")},
+                                   post=("vote",), valid=lambda w: [{"vote": "up"}, {"vote": "down"}, {"vote": "none"}],
+                                   after=lambda w: POST_PAGES(w) + ARTICLE_PAGES(w)),
     "articles:following": Route(),
     # --- articles: agents ----------------------------------------------------------------
     "articles:agent_article_create": Route(("GET", "POST"), post_forms=(ArticleForm,), valid=lambda w: [
