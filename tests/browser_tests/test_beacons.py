@@ -1,6 +1,7 @@
 """What pages record, in a real browser: the pages write nothing, their scripts post the
 signed tokens the pages carry (static/js/search.js, static/js/cancel_flow.js)."""
 
+import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -44,6 +45,15 @@ def beacon_answered(page, path):
     return page.context.expect_event("requestfinished", lambda request: request.url.endswith(path))
 
 
+def _eventually(read, seconds=10.0):
+    """What ``read()`` answers once it answers something, within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while (found := read()) is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert found is not None, "the beacon's row never appeared"
+    return found
+
+
 def test_a_search_is_logged_by_its_beacon_and_a_result_click_is_attributed_to_it(page, agent):
     section = Section.objects.create(category=Category.objects.create(name="Security", slug="security"),
                                      name="Keys", slug="keys")
@@ -58,11 +68,11 @@ def test_a_search_is_logged_by_its_beacon_and_a_result_click_is_attributed_to_it
     log = SearchQueryLog.objects.get()
     assert (log.query, log.result_count, log.source) == ("quillmark", 1, "page")
 
-    with beacon_answered(page, reverse("search:click")) as clicked:
-        results.get_by_role("link", name="Rotate the Quillmark keys").click()
-    assert clicked.value.response().status == 204
+    results.get_by_role("link", name="Rotate the Quillmark keys").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Rotate the Quillmark keys")
-    click = SearchClick.objects.get()
+    # A beacon sent as the page is left is not always reported to Playwright as finished:
+    # the row it writes is what counts.
+    click = _eventually(lambda: SearchClick.objects.first())
     assert (click.query_log_id, click.position, click.object_id) == (log.pk, 1, article.pk)
 
 
@@ -82,9 +92,7 @@ def test_the_cancel_flow_records_the_route_shown_and_a_followed_link(page, clock
     shown = FlowEvent.objects.get(kind="route_shown")
     assert (shown.route, shown.plan.slug, shown.at) == ("self_service", "lumora-complete", NIGHT)
 
-    with beacon_answered(page, events) as recorded:
-        page.locator("#plan-links").get_by_role("link", name="Export your data").click()
-    assert recorded.value.response().status == 204
+    page.locator("#plan-links").get_by_role("link", name="Export your data").click()
     expect(page).to_have_url(link.url)
-    clicked = FlowEvent.objects.get(kind="link_clicked")
+    clicked = _eventually(lambda: FlowEvent.objects.filter(kind="link_clicked").first())
     assert (clicked.route, clicked.link_id, clicked.visitor) == ("self_service", link.pk, shown.visitor)
