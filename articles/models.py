@@ -12,6 +12,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
+from kb.i18n import default_locale
+
 # Bounds on user text. Python-Markdown is super-linear on some inputs (thousands of "["
 # take seconds), so every body is bounded before it reaches the renderer.
 TITLE_MAX_LENGTH = 200
@@ -69,7 +71,17 @@ class Heading(models.Model):
         return reverse(self.url_name, kwargs={"slug": self.slug})
 
 
+def _source_locale_field():
+    # No choices: the served languages are a setting (kb.i18n), and a deployment that adds
+    # one must not need a migration. Services check the value against the setting.
+    return models.CharField(
+        max_length=10, default=default_locale, help_text="The language this was written in.",
+    )
+
+
 class Category(Heading):
+    locale = _source_locale_field()
+
     url_name = "articles:category"
 
     class Meta(Heading.Meta):
@@ -83,6 +95,7 @@ class Section(StoredCountersModel):
     description = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
     external_id = models.CharField(max_length=120, null=True, blank=True, unique=True, editable=False)
+    locale = _source_locale_field()
     # How many published articles the section holds, stored so the home page reads one
     # column per section instead of counting each section's rows on every render (about
     # 50 ms per 10,000-article section on SQLite). ``articles.services`` keeps it in the
@@ -135,6 +148,7 @@ class Article(StoredCountersModel):
     position = models.PositiveIntegerField(default=0)
     # Identifier in the system an article was imported from; re-imports update in place.
     external_id = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    locale = _source_locale_field()
     # How many comments the article has, stored like Section.published_count: pages read
     # it instead of counting the thread on every render. ``services.comment_create`` and
     # ``comment_delete`` keep it; ``services.comment_totals_recount`` repairs it.
@@ -198,6 +212,9 @@ class Post(StoredCountersModel):
     vote_count = models.PositiveIntegerField(default=0, editable=False)
     stored_counters = ("comment_total", "vote_sum", "vote_count")
     external_id = models.CharField(max_length=120, null=True, blank=True, unique=True, editable=False)
+    # Posts are not translated: each keeps the language it was written in, and is
+    # searched in it.
+    locale = _source_locale_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -210,6 +227,101 @@ class Post(StoredCountersModel):
 
     def get_absolute_url(self):
         return reverse("articles:post", kwargs={"pk": self.pk, "slug": self.slug})
+
+
+# --- Translations (issue 15) -------------------------------------------------------------
+#
+# Each category, section and article is written in its source ``locale``; a translation is
+# a row of its own per other locale, with its own draft state, authors and dates. When the
+# source's text changes, its translations are marked ``outdated`` (articles.translations
+# .services) until a translator saves them again.
+#
+# Why not django-parler or django-modeltranslation: modeltranslation adds a column per
+# language to the source table (no per-translation draft state, author or dates, and a
+# migration per added language); parler moves every translated field into a translation
+# table, so every existing query, ordering, index (the section listing's partial index on
+# title), service and search document would read through it, and its per-object fallback
+# lookups cost queries on listings. kb keeps the source row as it was and adds translation
+# rows that selectors prefetch in one query per page.
+
+
+class Translation(models.Model):
+    locale = models.CharField(max_length=10)
+    draft = models.BooleanField(default=True, help_text="Drafts are visible to agents only.")
+    outdated = models.BooleanField(
+        default=False, help_text="The source changed since this translation was last saved."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    source_field: str
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.source} [{self.locale}]"
+
+    @property
+    def source(self):
+        return getattr(self, self.source_field)
+
+
+class CategoryTranslation(Translation):
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="translations")
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+
+    source_field = "category"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["category", "locale"], name="category_translation_once"),
+        ]
+
+
+class SectionTranslation(Translation):
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="translations")
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140)
+    description = models.TextField(blank=True)
+
+    source_field = "section"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["section", "locale"], name="section_translation_once"),
+        ]
+
+
+class ArticleTranslation(Translation):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="translations")
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    slug = models.SlugField(max_length=220)
+    body = MarkdownxField(max_length=ARTICLE_BODY_MAX_LENGTH)
+    body_html = models.TextField(editable=False, default="")
+    labels = models.ManyToManyField(Label, blank=True, related_name="article_translations")
+
+    source_field = "article"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "locale"], name="article_translation_once"),
+        ]
+        indexes = [models.Index(fields=["locale", "article"], condition=Q(draft=False),
+                                name="article_translation_published")]
+
+    def get_absolute_url(self):
+        from django.utils import translation
+
+        with translation.override(self.locale):
+            return reverse("articles:article", kwargs={"pk": self.article_id, "slug": self.slug})
 
 
 def _exactly_one(*fields):

@@ -198,12 +198,13 @@ def article_create(
 
 @transaction.atomic
 def article_update(
-    *, article: Article, label_names=None, by=None, notify: bool = True, **fields
+    *, article: Article, label_names=None, by=None, notify: bool = True, minor: bool = False, **fields
 ) -> Article:
     """Change an article's fields; the body is re-rendered when it changes.
 
     Followers of the article and of its section hear what changed (title, body) once it
-    is published; ``by``, the editor, does not.
+    is published; ``by``, the editor, does not. A change of title, body or labels marks the
+    article's translations outdated, unless the editor calls it ``minor`` (a typo fixed).
     """
     allowed = {"section", "title", "body", "draft", "promoted", "position", "external_id"}
     unknown = set(fields) - allowed
@@ -219,8 +220,13 @@ def article_update(
     article.full_clean(exclude=["author", "body_html"])
     article.save()
     _published_count_follow(before=(stored["section_id"], not was_draft), after=_place(article))
+    labels_changed = False
     if label_names is not None:
-        article.labels.set(labels_get_or_create(names=label_names))
+        new_labels = labels_get_or_create(names=label_names)
+        labels_changed = {label.pk for label in new_labels} != set(article.labels.values_list("pk", flat=True))
+        article.labels.set(new_labels)
+    if not minor and (labels_changed or old_title != article.title or old_body != article.body):
+        _translations_mark_outdated(article)
     if notify and not article.draft:
         if was_draft:
             notifications.event_record(
@@ -274,10 +280,21 @@ def _unique_slug(model, name: str, *, exclude_pk=None) -> str:
     return slug
 
 
+def _translations_mark_outdated(source) -> None:
+    # Imported here: the translation services build on this module.
+    from .translations.services import translations_mark_outdated
+
+    translations_mark_outdated(source=source)
+
+
 def _heading_write(row, fields: dict, allowed: set[str]):
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
+    if row.pk is not None and any(
+        name in fields and fields[name] != getattr(row, name) for name in ("name", "description")
+    ):
+        _translations_mark_outdated(row)
     for name, value in fields.items():
         setattr(row, name, value.strip() if name == "name" else value)
     if "name" in fields or not row.slug:

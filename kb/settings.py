@@ -16,6 +16,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_noop
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -294,7 +295,17 @@ def env_rate_limits(name: str) -> dict[str, str]:
 KB_RATE_LIMITS = env_rate_limits("KB_RATE_LIMITS")
 
 # --- I18n / time ----------------------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+# The help center's languages (issue 15). The default language keeps unprefixed URLs; the
+# others are served under /<code>/ (kb.i18n). Content is written in any of them: each
+# category, section and article has a source locale and translations (articles.models).
+# Language names here are the interface's; the switcher shows each in its own language.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", gettext_noop("English")),
+    ("es", gettext_noop("Spanish")),
+    ("de", gettext_noop("German")),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Los_Angeles")
 USE_I18N = True
 USE_TZ = True
