@@ -280,10 +280,16 @@ def _unique_slug(model, name: str, *, exclude_pk=None) -> str:
     return slug
 
 
-def _translations_mark_outdated(source) -> None:
-    # Imported here: the translation services build on this module.
-    from .translations.services import translations_mark_outdated
+def translations_mark_outdated(*, source: Article | Section | Category) -> int:
+    """Mark every translation of ``source`` outdated (its text changed); returns how many
+    were not outdated before. One UPDATE; ``updated_at`` is left alone, since the
+    translation itself did not change. (Here rather than in ``translations.services``,
+    which builds on this module: the sources' updates call it.)"""
+    translations = source.translations.filter(outdated=False)
+    return translations.update(outdated=True)
 
+
+def _translations_mark_outdated(source) -> None:
     translations_mark_outdated(source=source)
 
 

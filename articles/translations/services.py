@@ -20,9 +20,7 @@ from ..models import (
     Section,
     SectionTranslation,
 )
-from ..services import _slug, labels_get_or_create
-
-TRANSLATION_MODELS = {Article: ArticleTranslation, Section: SectionTranslation, Category: CategoryTranslation}
+from ..services import _slug, labels_get_or_create, translations_mark_outdated
 
 
 def check_translation_locale(*, source, locale) -> str:
@@ -107,14 +105,6 @@ def category_translation_save(
 def translation_delete(*, translation) -> None:
     """Delete one translation; readers of that language see the source again."""
     translation.delete()
-
-
-def translations_mark_outdated(*, source) -> int:
-    """Mark every translation of ``source`` outdated (its text changed); returns how many
-    were not outdated before. One UPDATE; ``updated_at`` is left alone, since the
-    translation itself did not change."""
-    model = TRANSLATION_MODELS[type(source)]
-    return model.objects.filter(**{model.source_field: source}, outdated=False).update(outdated=True)
 
 
 __all__ = [
