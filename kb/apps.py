@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_login_failed
+from django.core.signals import request_finished
 from django.db.models.signals import post_migrate
+from django.utils import translation
 
 
 class KbConfig(AppConfig):
@@ -21,3 +23,10 @@ class KbConfig(AppConfig):
         post_migrate.connect(ensure_agents_group, dispatch_uid="kb-agents-group")
         # Failed sign-ins count against the address-wide ceiling (kb.security).
         user_login_failed.connect(count_failed_signin, dispatch_uid="kb-signin-ceiling")
+        # A request's language (LocaleMiddleware activates it for the thread) ends with the
+        # request: whatever the thread runs next (a test, a task) reverses in the default.
+        request_finished.connect(reset_language, dispatch_uid="kb-reset-language")
+
+
+def reset_language(**kwargs):
+    translation.deactivate()

@@ -28,6 +28,10 @@ repeated ``?page=`` share the entry of the canonical URL. The view is then hande
 that query string (``request.GET`` and ``QUERY_STRING``), so the page cannot show what the
 key leaves out (the sign-in link's ``next``, pagination links).
 
+Every key includes the active language (kb.locale): the Spanish and English pages of one
+path never share an entry. The first request's redirect to a visitor's language happens in
+the middleware, before any of this, and is never stored.
+
 Pages that also depend on the time (the cancel flow: open or closed) pass ``variant``,
 whose value for the request (the current minute) is part of the key, and may give entries
 a lifetime (``timeout``).
@@ -71,6 +75,7 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, QueryDict
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
+from django.utils import translation
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 CONTENT = "content"  # articles, sections, categories, labels, topics, posts, synonyms: editorial
@@ -347,7 +352,9 @@ def cache_anonymous_page(view: Callable, *, scopes: Callable[..., Iterable[str]]
         query = _canonical_query(request, read)
         _use_query(request, query)
         generations = _generations([CONTENT, *scopes(**kwargs)] if scopes else [CONTENT])
-        parts = [f"{request.path}?{query}", *generations]
+        # The language too: an unprefixed path outside i18n_patterns is served in the
+        # visitor's (kb.locale), and a Spanish page must never answer an English reader.
+        parts = [f"{request.path}?{query}", translation.get_language() or "", *generations]
         if variant is not None:
             parts.append(variant(request))
         digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]

@@ -122,6 +122,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The page's language (its URL prefix), then ours: the first request's negotiation and
+    # the remembered choice (kb.locale). Before CommonMiddleware, as Django documents.
+    "django.middleware.locale.LocaleMiddleware",
+    "kb.locale.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -145,6 +149,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kb.context_processors.site",
+                "django.template.context_processors.i18n",
+                "kb.context_processors.languages",
             ],
         },
     },
@@ -365,7 +371,7 @@ TASKS = {
         "BACKEND": (
             "django_tasks_db.DatabaseBackend"
             if os.environ.get("KB_TASK_BACKEND") == "database"
-            else "django_tasks.backends.immediate.ImmediateBackend"
+            else "kb.tasks.DefaultLanguageImmediateBackend"  # django-tasks' immediate one, see there
         )
     }
 }

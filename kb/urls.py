@@ -1,18 +1,32 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from kb.views import media
+from kb.views import language_switch, media
 
+# Machine-facing URLs and those every page calls in the same place (the page-view beacon,
+# the language switch) have one address in every language; the API's JSON answers keep the
+# default language whatever the client's Accept-Language (kb.locale). The API app also holds
+# its two pages (/developers/, /accounts/api-tokens/): they stay unprefixed, in the
+# visitor's language, because one namespace cannot sit both inside and outside the prefix.
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/", include("kb.accounts.urls")),
     path("analytics/", include("articles.analytics_urls")),
+    path("language/<str:code>/", language_switch, name="language"),
     path("", include("api.urls")),
+]
+
+# Every page for people: the default language keeps today's unprefixed URLs, the others are
+# served under /<code>/ (README, "Languages"). Order matters as before: api.urls (above)
+# answers its unknown /api/v2/ paths before search.urls sees its two search endpoints.
+urlpatterns += i18n_patterns(
+    path("accounts/", include("kb.accounts.urls")),
     path("", include("tickets.urls")),
     path("", include("search.urls")),
     path("", include("articles.urls")),
-]
+    prefix_default_language=False,
+)
 
 # Article images uploaded by agents. On one machine (`make run`, `make serve`) Django serves
 # them: they are images re-checked by Pillow on upload, under server-chosen names, and every

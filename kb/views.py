@@ -1,6 +1,12 @@
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.static import serve
+
+from kb.http import safe_next
+from kb.i18n import normalize_locale
+from kb.locale import language_home, remember_language
 
 
 def media(request, path):
@@ -11,3 +17,21 @@ def media(request, path):
     except OSError:
         # A name the file system cannot even look up (longer than it allows): no such file.
         raise Http404 from None
+
+
+@require_safe
+@never_cache
+def language_switch(request, code):
+    """The language switcher's links: remember ``code`` (the cookie every later unprefixed
+    page follows, kb.locale) and go to ``next``, the same page in that language. Only a
+    page of this site is followed (``safe_next``: no open redirect); anything else goes to
+    that language's home.
+
+    A GET, so the switcher is plain links (keyboard, no script); what a forged link can do
+    is change the language of someone's next page, which the switcher undoes."""
+    locale = normalize_locale(code)
+    if locale is None:
+        raise Http404
+    response = HttpResponseRedirect(safe_next(request, language_home(locale)))
+    remember_language(response, locale)
+    return response

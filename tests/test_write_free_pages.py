@@ -34,7 +34,7 @@ def public_pages(make_article, make_post, topic, whoosh_index, clock):
     tickets_demo.load()
     link = PlanLink.objects.filter(plan__is_active=True).order_by("pk").first()
     index_rebuild()
-    return {
+    pages = {
         "home": reverse("articles:home"),
         "category": reverse("articles:category", kwargs={"slug": section.category.slug}),
         "section": reverse("articles:section", kwargs={"pk": section.pk, "slug": section.slug}),
@@ -54,11 +54,14 @@ def public_pages(make_article, make_post, topic, whoosh_index, clock):
         "click link": reverse("search:click") + f"?position=1&key=article:{article.pk}",
         "API page": reverse("api:developers"),
     }
+    # The same pages in Spanish (/es/...); the API's page has one address in every language.
+    pages.update({f"{name} (es)": "/es" + url for name, url in pages.items() if name != "API page"})
+    return pages
 
 
-def writes_of(client: Client, url: str) -> tuple[int, list[str]]:
+def writes_of(client: Client, url: str, **headers) -> tuple[int, list[str]]:
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
+        response = client.get(url, **headers)
     return response.status_code, [q["sql"] for q in queries.captured_queries if WRITE.match(q["sql"])]
 
 
@@ -70,9 +73,21 @@ def test_no_public_page_writes_for_anonymous_visitors_cached_or_not(public_pages
             assert writes == [], (name, attempt, writes)
 
 
+def test_the_first_visits_language_redirect_writes_nothing(public_pages):
+    """A Spanish browser's first request is answered with a redirect and a cookie only."""
+    for name, url in public_pages.items():
+        if "(es)" in name or name == "API page":
+            continue
+        client = Client()
+        status, writes = writes_of(client, url, HTTP_ACCEPT_LANGUAGE="es-ES,es;q=0.9")
+        assert status == 302 and writes == [], (name, status, writes)
+        status, writes = writes_of(client, url)  # the cookie, remembered
+        assert status == 302 and writes == [], (name, status, writes)
+
+
 def test_cached_pages_are_served_from_the_cache_the_second_time(public_pages):
     # Guards the test above: the second round really exercises the cache hits.
-    for name in ("home", "article", "post", "topic", "search", "cancel flow"):
+    for name in ("home", "article", "post", "topic", "search", "cancel flow", "home (es)", "article (es)"):
         Client().get(public_pages[name])
         assert Client().get(public_pages[name]).headers.get("X-KB-Page-Cache") == "hit", name
 

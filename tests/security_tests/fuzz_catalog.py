@@ -575,6 +575,8 @@ ROUTES: dict[str, Route] = {
         "locale": LOCALES, "kind": lambda w: ["articles", "sections", "categories", "community/posts", "community/topics"],
         "zendesk_id": lambda w: ["360001", "360002", "1"]}),
     "articles:zendesk_home": Route(path={"locale": LOCALES}, fuzzed_with="articles:zendesk_redirect"),
+    # --- the language switcher: sets the language cookie, redirects to a local ``next`` ---
+    "language": Route(path={"code": lambda w: ["en", "es", "de", "ES"]}, query=("next",)),
     # --- uploaded article images -----------------------------------------------------------
     "media": Route(path={"path": lambda w: ["missing.png"]}),
     **API_ROUTES,

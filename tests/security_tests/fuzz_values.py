@@ -148,12 +148,13 @@ def headers() -> st.SearchStrategy[dict]:
         "HTTP_IF_NONE_MATCH": header(['"x"', "*", 'W/"1"', '"' * 300]),
         "HTTP_USER_AGENT": header(),
         "HTTP_X_FORWARDED_FOR": header(["1.2.3.4, 5.6.7.8", "::1"]),
-        "HTTP_ACCEPT_LANGUAGE": header(["en", "de-DE,de;q=0.9", "*;q=x", "zz-ZZ"]),
+        "HTTP_ACCEPT_LANGUAGE": header(["en", "de-DE,de;q=0.9", "*;q=x", "zz-ZZ", "es-MX,es;q=0.9,en;q=0.1"]),
         # Mostly our own name: a foreign one ends the request before any view (a 400).
         "HTTP_HOST": st.one_of(*[st.just("testserver")] * 4, hostile(["evil.example", "testserver:99999", "[::1"])),
         # Replaces the client's own cookies: applied to anonymous requests only.
         "HTTP_COOKIE": header(["sessionid=" + "x" * 300, "sessionid=\x00; csrftoken=;", "messages=junk:sig",
-                               "sessionid=a; sessionid=b", "=; ;;=="]),
+                               "sessionid=a; sessionid=b", "=; ;;==", "django_language=es",
+                               "django_language=de; sessionid=x", "django_language=\x00zz"]),
     }).map(lambda d: {k: as_wsgi(v) for k, v in d.items() if v is not None})
 
 

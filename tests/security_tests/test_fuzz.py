@@ -320,7 +320,8 @@ def query_strategy(route: Route, query_forms):
     known = {"page": ["1", "2"], "type": ["article", "post"], "by": ["day", "week"], "days": ["7", "30", "90"],
              "plan": ["lumora-complete", "lumora-pages"], "at": ["2026-06-03T20:00", "2026-06-06T12:00-07:00"],
              "route": ["callback", "self_service"], "q": ["password", "reset"], "query": ["password"],
-             "status": ["new", "open"], "source": ["request_form"], "next": ["/", "/community/"],
+             "status": ["new", "open"], "source": ["request_form"],
+             "next": ["/", "/community/", "/es/community/", "//evil.example/", "https://evil.example/"],
              "key": ["article:1"], "log": ["1"], "position": ["1"], "per_page": ["5"]}
     return st.dictionaries(st.sampled_from(keys + values.JUNK_KEYS) if keys else st.sampled_from(values.JUNK_KEYS),
                            st.just(None), max_size=len(keys) + 1).flatmap(
