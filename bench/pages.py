@@ -98,6 +98,8 @@ def seed(data_dir: str) -> None:
     print(json.dumps({
         "home": url("articles:home", "/"),
         "article (50 comments)": article.get_absolute_url(),
+        # The same page under the Spanish prefix (its own cache entries, kb.locale).
+        "article in Spanish (50 comments)": "/es" + article.get_absolute_url(),
         "community post": post.get_absolute_url() if post else None,
         "section (200 articles)": section.get_absolute_url(),
         "search results": url("search:search", "/search/") + "?q=cancel+account",

@@ -17,9 +17,10 @@ the other language. A prefixed URL is always served in its language: it is what 
 search engine asked for. The page cache (kb.page_cache) sits in the views, after this, and
 keys on the active language, so a redirect is never cached and languages never share a page.
 
-Paths outside ``i18n_patterns`` get LocaleMiddleware's choice (cookie, then Accept-Language)
-except the JSON API, which answers in the default language: its links (``html_url``) and
-messages must not change with a client's headers; a view wanting a locale asks for it.
+Paths outside ``i18n_patterns`` (the API, the admin, /developers/) have one address and are
+served in the default language (LocaleMiddleware does so for every unprefixed path when the
+default language has no prefix): the API's links (``html_url``) and messages never change
+with a client's headers; a view wanting a locale asks for it.
 """
 
 from __future__ import annotations
@@ -33,8 +34,6 @@ from django.utils.cache import patch_vary_headers
 from kb.i18n import default_locale, locales, normalize_locale
 
 _SAFE_METHODS = ("GET", "HEAD")
-# Served in the default language whatever the client sends (see the module docstring).
-_DEFAULT_LANGUAGE_ROOTS = ("/api/",)
 
 
 def remember_language(response, code: str) -> None:
@@ -77,22 +76,15 @@ def _localized(match, code: str) -> str | None:
             return None
 
 
-def is_localized(path_info: str) -> bool:
-    """Whether ``path_info`` is a page of ``i18n_patterns``: one whose address changes
-    with the language."""
-    others = [code for code in locales() if code != default_locale()]
-    return bool(others) and localized_url(path_info, others[0]) not in (
-        None, localized_url(path_info, default_locale()))
-
-
 def page_translations(request) -> dict[str, str]:
     """``{locale: path}`` of the page ``request`` shows, for every served locale: the
     same view in each language (``localized_url``). Views of an item that exists in only
-    some languages pass their own (I18N_DESIGN.md, contract 2); a path that resolves to
-    nothing (a 404 page) has only its own language's entry."""
+    some languages pass their own (I18N_DESIGN.md, contract 2)."""
     match = _resolve(request.path_info)
     urls = {code: _localized(match, code) for code in locales()}
-    if None in urls.values():
+    if None in urls.values() or len(set(urls.values())) == 1:
+        # Nothing there, or a page with one address (outside i18n_patterns, in the
+        # default language): the other languages' links go to their homes.
         return {translation.get_language() or default_locale(): request.path}
     return urls
 
@@ -108,10 +100,6 @@ class LanguageMiddleware:
         path_info = request.path_info
         if translation.get_language_from_path(path_info):
             return self.get_response(request)  # a prefixed page: its language, always
-        if path_info.startswith(_DEFAULT_LANGUAGE_ROOTS):
-            translation.activate(default_locale())
-            request.LANGUAGE_CODE = default_locale()
-            return self.get_response(request)
         if request.method in _SAFE_METHODS:
             redirect = self._redirect(request)
             if redirect is not None:
@@ -133,9 +121,12 @@ class LanguageMiddleware:
             remember = True
         else:
             return None  # a crawler, or a client that says nothing: the default language
-        if wanted == default_locale() or not is_localized(request.path_info):
+        if wanted == default_locale():
             return None
-        target = localized_url(request.path_info, wanted)
+        match = _resolve(request.path_info)
+        target = _localized(match, wanted)
+        if target is None or target == _localized(match, default_locale()):
+            return None  # nothing there, or a page with one address (outside i18n_patterns)
         query = request.META.get("QUERY_STRING", "")
         response = HttpResponseRedirect(f"{target}?{query}" if query else target)
         if remember:

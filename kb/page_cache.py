@@ -352,8 +352,8 @@ def cache_anonymous_page(view: Callable, *, scopes: Callable[..., Iterable[str]]
         query = _canonical_query(request, read)
         _use_query(request, query)
         generations = _generations([CONTENT, *scopes(**kwargs)] if scopes else [CONTENT])
-        # The language too: an unprefixed path outside i18n_patterns is served in the
-        # visitor's (kb.locale), and a Spanish page must never answer an English reader.
+        # The language too (kb.locale): prefixed paths already differ, but a key must not
+        # rest on that; a Spanish page must never answer an English reader.
         parts = [f"{request.path}?{query}", translation.get_language() or "", *generations]
         if variant is not None:
             parts.append(variant(request))

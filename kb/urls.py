@@ -6,10 +6,10 @@ from django.urls import include, path, re_path
 from kb.views import language_switch, media
 
 # Machine-facing URLs and those every page calls in the same place (the page-view beacon,
-# the language switch) have one address in every language; the API's JSON answers keep the
-# default language whatever the client's Accept-Language (kb.locale). The API app also holds
-# its two pages (/developers/, /accounts/api-tokens/): they stay unprefixed, in the
-# visitor's language, because one namespace cannot sit both inside and outside the prefix.
+# the language switch) have one address, served in the default language whatever the
+# client's Accept-Language (kb.locale). The API app also holds its two pages (/developers/,
+# /accounts/api-tokens/): they stay unprefixed, in English, because one URL namespace cannot
+# sit both inside and outside the prefix.
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("analytics/", include("articles.analytics_urls")),

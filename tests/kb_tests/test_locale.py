@@ -130,6 +130,16 @@ def test_the_api_answers_in_the_default_language_whatever_the_client_sends(clien
     assert "/es/" not in article.get_absolute_url()
 
 
+def test_a_page_with_one_address_is_english_and_its_switcher_leads_to_the_other_homes(client):
+    """/developers/ sits outside the prefixes (kb/urls.py)."""
+    client.cookies[COOKIE] = "es"
+    response = client.get(reverse("api:developers"), HTTP_ACCEPT_LANGUAGE="de")
+    assert response.status_code == 200 and response["Content-Language"] == "en"
+    nav = switcher(response)
+    assert "/language/es/?next=%2Fes%2F" in nav and "/language/de/?next=%2Fde%2F" in nav
+    assert "/language/en/?next=%2Fdevelopers%2F" in nav
+
+
 # --- Every page kind has its address in each language -----------------------------------
 
 @pytest.fixture
