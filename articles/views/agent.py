@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kb.permissions import agent_required
@@ -51,9 +52,9 @@ def _article_form(request, *, article):
 
 
 def _saved_message(article, *, created: bool) -> str:
-    verb = "created" if created else "saved"
-    state = "It is a draft: only agents can see it." if article.draft else "It is published."
-    return f"Article {verb}. {state}"
+    done = _("Article created.") if created else _("Article saved.")
+    state = _("It is a draft: only agents can see it.") if article.draft else _("It is published.")
+    return f"{done} {state}"
 
 
 def _editor(request, form, *, article):
