@@ -20,7 +20,7 @@ from .models import (
     Section,
 )
 
-MARKDOWN_HELP = "Markdown is supported: **bold**, *italic*, [links](https://example.com), lists."
+MARKDOWN_HELP = _("Markdown is supported: **bold**, *italic*, [links](https://example.com), lists.")
 
 
 def _checked_markdown(text: str) -> str:
@@ -93,26 +93,29 @@ class ArticleForm(forms.Form):
     """The agent-facing article editor (Markdown with live preview and image upload)."""
 
     section = forms.ModelChoiceField(
+        label=_("Section"),
         queryset=Section.objects.select_related("category").order_by(
             "category__position", "category__name", "position", "name"
         ),
     )
-    title = forms.CharField(max_length=TITLE_MAX_LENGTH, error_messages={"required": _("Please give the article a title.")})
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH, error_messages={"required": _("Please give the article a title.")})
     body = MarkdownxFormField(
+        label=_("Body"),
         max_length=ARTICLE_BODY_MAX_LENGTH,
-        help_text="Markdown. The preview shows exactly what readers will see. "
-        "Drag an image (PNG, JPEG, GIF, WebP) into the text to upload it.",
+        help_text=_("Markdown. The preview shows exactly what readers will see. "
+                    "Drag an image (PNG, JPEG, GIF, WebP) into the text to upload it."),
     )
     labels = forms.CharField(
+        label=_("Labels"),
         required=False,
         max_length=500,
         help_text=_("Comma-separated, e.g. billing, cancel"),
     )
     draft = forms.BooleanField(
-        required=False, initial=True, help_text=_("Drafts are visible to agents only.")
+        label=_("Draft"), required=False, initial=True, help_text=_("Drafts are visible to agents only.")
     )
-    promoted = forms.BooleanField(required=False, help_text=_("Shown on the home page."))
-    position = forms.IntegerField(min_value=0, initial=0, help_text=_("Lower comes first."))
+    promoted = forms.BooleanField(label=_("Promoted"), required=False, help_text=_("Shown on the home page."))
+    position = forms.IntegerField(label=_("Position"), min_value=0, initial=0, help_text=_("Lower comes first."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

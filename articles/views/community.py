@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from kb import throttle
@@ -50,7 +51,7 @@ def topic_list(request):
     return render(
         request,
         "articles/topic_list.html",
-        {"topics": selectors.topic_list(), "breadcrumbs": [(None, "Community")]},
+        {"topics": selectors.topic_list(), "breadcrumbs": [(None, _("Community"))]},
     )
 
 
@@ -68,7 +69,7 @@ def topic_detail(request, slug):
             "ask_url": reverse("articles:post_create", kwargs={"slug": topic.slug}),
             "follow": follow_box("topic", topic, next_url=topic.get_absolute_url()),
             "breadcrumbs": [
-                (reverse("articles:topics"), "Community"),
+                (reverse("articles:topics"), _("Community")),
                 (None, topic.name),
             ],
         },
@@ -103,9 +104,9 @@ def post_create(request, slug):
             "topic": topic,
             "form": form,
             "breadcrumbs": [
-                (reverse("articles:topics"), "Community"),
+                (reverse("articles:topics"), _("Community")),
                 (topic.get_absolute_url(), topic.name),
-                (None, "Ask a question"),
+                (None, _("Ask a question")),
             ],
         },
     )
@@ -131,7 +132,7 @@ def _post_page(request, pk, *, slug=None, comment_form=None):
             "post_vote": vote_box("post", post),
             "escalation": escalation_box(post) if viewer_is_agent else None,
             "breadcrumbs": [
-                (reverse("articles:topics"), "Community"),
+                (reverse("articles:topics"), _("Community")),
                 (post.topic.get_absolute_url(), post.topic.name),
                 (None, post.title),
             ],
@@ -252,7 +253,7 @@ def following_list(request):
         {
             "entries": entries,
             "next": reverse("articles:following"),
-            "breadcrumbs": [(None, "Following")],
+            "breadcrumbs": [(None, pgettext_lazy("nav", "Following"))],
         },
     )
 

@@ -103,7 +103,7 @@ class SignUpConfirmView(FormView):
         except services.SignUpTaken as taken:
             if taken.field == "email":
                 return self.render_to_response(self.get_context_data(form=form, email_taken=True))
-            form.add_error("username", "Someone took this username meanwhile. Please choose another.")
+            form.add_error("username", _("Someone took this username meanwhile. Please choose another."))
             return self.form_invalid(form)
         # Signing in keeps the session data (a kept comment draft survives).
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")

@@ -367,7 +367,7 @@ class PlanPickerForm(forms.Form):
         super().__init__(*args, initial={"plan": current.slug if current else ""}, **kwargs)
         empty = [] if current else [("", _("Choose your plan…"))]
         self.fields["plan"].choices = [*empty, *((p.slug, p.name) for p in plans)]
-        self.fields["plan"].label = "Which plan do you have?"
+        self.fields["plan"].label = _("Which plan do you have?")
         self.fields["plan"].widget.attrs.update({"id": "plan-picker", "class": "form-select"})
 
 

@@ -84,7 +84,7 @@ class RequestForm(HoneypotFormMixin, BootstrapForm):
         return value
 
     def clean_description(self):
-        return required_text(self.cleaned_data["description"], "Please tell us how we can help.")
+        return required_text(self.cleaned_data["description"], _("Please tell us how we can help."))
 
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []
@@ -118,7 +118,7 @@ class ReplyForm(forms.Form):
     body = forms.CharField(label=_("Your reply"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
 
     def clean_body(self):
-        return required_text(self.cleaned_data["body"], "Write a reply first.")
+        return required_text(self.cleaned_data["body"], _("Write a reply first."))
 
 
 class AgentReplyForm(ReplyForm):
@@ -126,9 +126,9 @@ class AgentReplyForm(ReplyForm):
 
 
 class TicketUpdateForm(forms.Form):
-    status = forms.ChoiceField(choices=Ticket.Status.choices)
-    priority = forms.ChoiceField(choices=Ticket.Priority.choices)
-    assignee = forms.ChoiceField(required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=Ticket.Status.choices)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Ticket.Priority.choices)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
 
     def __init__(self, *args, agents: list, **kwargs):
         super().__init__(*args, **kwargs)
