@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.urls import reverse
-from django.utils import dateformat
+from django.utils import dateformat, formats
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -66,11 +66,12 @@ def _label(bucket: Bucket, by: str) -> str:
 
 
 def _percent(ratio: float | None) -> str:
-    return "—" if ratio is None else f"{ratio * 100:.1f} %"
+    # The decimal separator of the active language ("12.5 %", "12,5 %").
+    return "—" if ratio is None else f"{formats.number_format(ratio * 100, 1)} %"
 
 
 def _score(ratio: float | None) -> str:
-    return "—" if ratio is None else f"{ratio:.1f}"
+    return "—" if ratio is None else formats.number_format(ratio, 1)
 
 
 def _csv_number(value) -> str:
