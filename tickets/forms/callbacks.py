@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
+from django.utils import dateformat, formats
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from kb import params
@@ -124,7 +125,7 @@ class WidgetRenderer(DjangoTemplates):
         parts = [f'<select name="{_escape(widget["name"])}"{_attributes(widget["attrs"])}>']
         for group_name, options, _index in widget["optgroups"]:
             if group_name:
-                parts.append(f'\n  <optgroup label=_("{_escape(group_name)}")>')
+                parts.append(f'\n  <optgroup label="{_escape(group_name)}">')
             parts.extend(
                 f'\n  <option value="{_escape(str(option["value"]))}"{_attributes(option["attrs"])}>'
                 f'{_escape(option["label"])}</option>'
@@ -251,7 +252,9 @@ class SlotField(forms.Field):
             raise invalid
         if moment.tzinfo is None:
             problem = office_hours.local_time_problem(tz, moment)
-            when = f"{moment:%-I:%M %p} on {moment:%A, %B} {moment.day}"
+            when = _("%(time)s on %(day)s") % {
+                "time": formats.time_format(moment),
+                "day": dateformat.format(moment, pgettext("weekday and date format", "l, F j"))}
             if problem == "nonexistent":
                 raise forms.ValidationError(
                     _("%(when)s does not exist: the clocks skip that hour. Choose another time."),
