@@ -18,7 +18,7 @@ export KB_DATA_DIR
 DATABASE_URL ?=
 export DATABASE_URL
 
-.PHONY: run test browser-deps serve bench-pages bench-load venv dev-venv migrate demo index check-deploy clean
+.PHONY: run test browser-deps serve bench-pages bench-load venv dev-venv migrate demo index check-deploy clean messages
 
 # Re-install only when the requirements change (stamp files).
 $(VENV)/.stamp-runtime: requirements.txt requirements-model.txt
@@ -43,7 +43,22 @@ node_modules/axe-core/axe.min.js:
 venv: $(VENV)/.stamp-runtime
 dev-venv: $(VENV)/.stamp-dev node_modules/axe-core/axe.min.js
 
-migrate: venv
+# The interface's translations: locale/<lang>/LC_MESSAGES/django.po (committed) compiled to
+# django.mo (not committed), again whenever a .po changes. msgfmt comes from GNU gettext:
+# installed with apt-get when run as root, else make stops with one line saying so.
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+messages: $(MO_FILES)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(VENV)/.stamp-runtime
+	@command -v msgfmt >/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null \
+	  || { echo "make: installing gettext with apt-get" >&2; DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+	       && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
+	@command -v msgfmt >/dev/null || { echo "make needs GNU gettext's msgfmt to compile translations: run \"sudo apt-get install gettext\" (Debian/Ubuntu), then run make again." >&2; exit 1; }
+	$(PY) manage.py compilemessages --locale $* --ignore .venv --ignore node_modules --ignore var -v0
+
+migrate: venv messages
 	mkdir -p $(KB_DATA_DIR)
 	$(PY) manage.py migrate --noinput
 
@@ -63,13 +78,13 @@ run: index
 browser-deps:
 	@bin/ensure-browser
 
-test: browser-deps dev-venv
+test: browser-deps dev-venv messages
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
 
 # Production on one machine (bin/serve): same KB_DATA_DIR and demo as `make run`, but
 # gunicorn with 2 x cores workers, DEBUG off, KB_HTTPS=false for http://127.0.0.1, the secret
 # key generated once into $(KB_DATA_DIR)/secret_key (as by `make run`), and the task worker alongside.
-serve: venv
+serve: venv messages
 	PY=$(PY) PORT=$(PORT) bin/serve --demo
 
 # `manage.py check --deploy` as a real deployment would run it (HTTPS, a long random key).
@@ -86,4 +101,4 @@ bench-load: dev-venv
 	$(PY) bench/load.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache
+	rm -rf $(VENV) node_modules .pytest_cache $(MO_FILES)

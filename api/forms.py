@@ -1,6 +1,7 @@
 """The account page's API token form: validation only."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 # A person needs a handful (one per script or integration); a cap keeps a hijacked
 # session from minting thousands.
@@ -8,8 +9,8 @@ MAX_ACTIVE_TOKENS = 20
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label="What is it for?", max_length=100, required=False,
-                           help_text="So you can tell your tokens apart, e.g. “nightly export script”.",
+    name = forms.CharField(label=_("What is it for?"), max_length=100, required=False,
+                           help_text=_("So you can tell your tokens apart, e.g. “nightly export script”."),
                            widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
     def __init__(self, *args, active_count: int, **kwargs):
@@ -21,6 +22,6 @@ class ApiTokenForm(forms.Form):
 
     def clean(self):
         if self.active_count >= MAX_ACTIVE_TOKENS:
-            raise forms.ValidationError("You have %(n)s active tokens: revoke one first.", code="too_many",
+            raise forms.ValidationError(_("You have %(n)s active tokens: revoke one first."), code="too_many",
                                         params={"n": MAX_ACTIVE_TOKENS})
         return super().clean()

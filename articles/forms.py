@@ -8,6 +8,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from markdownx.fields import MarkdownxFormField
 
 from .markdown import markdown_problem
@@ -19,7 +20,7 @@ from .models import (
     Section,
 )
 
-MARKDOWN_HELP = "Markdown is supported: **bold**, *italic*, [links](https://example.com), lists."
+MARKDOWN_HELP = _("Markdown is supported: **bold**, *italic*, [links](https://example.com), lists.")
 
 
 def _checked_markdown(text: str) -> str:
@@ -50,7 +51,7 @@ def _helper(*fields) -> FormHelper:
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label="Your comment",
+        label=_("Your comment"),
         max_length=COMMENT_BODY_MAX_LENGTH,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -67,14 +68,14 @@ class CommentForm(forms.Form):
 
 class PostForm(forms.Form):
     title = forms.CharField(
-        label="Question",
+        label=_("Question"),
         max_length=TITLE_MAX_LENGTH,
-        help_text="One sentence: what do you want to know?",
+        help_text=_("One sentence: what do you want to know?"),
         # The field strips white space first, so a title of spaces is missing too.
-        error_messages={"required": "Please write your question."},
+        error_messages={"required": _("Please write your question.")},
     )
     body = forms.CharField(
-        label="Details",
+        label=_("Details"),
         max_length=POST_BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=MARKDOWN_HELP,
@@ -92,26 +93,29 @@ class ArticleForm(forms.Form):
     """The agent-facing article editor (Markdown with live preview and image upload)."""
 
     section = forms.ModelChoiceField(
+        label=_("Section"),
         queryset=Section.objects.select_related("category").order_by(
             "category__position", "category__name", "position", "name"
         ),
     )
-    title = forms.CharField(max_length=TITLE_MAX_LENGTH, error_messages={"required": "Please give the article a title."})
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH, error_messages={"required": _("Please give the article a title.")})
     body = MarkdownxFormField(
+        label=_("Body"),
         max_length=ARTICLE_BODY_MAX_LENGTH,
-        help_text="Markdown. The preview shows exactly what readers will see. "
-        "Drag an image (PNG, JPEG, GIF, WebP) into the text to upload it.",
+        help_text=_("Markdown. The preview shows exactly what readers will see. "
+                    "Drag an image (PNG, JPEG, GIF, WebP) into the text to upload it."),
     )
     labels = forms.CharField(
+        label=_("Labels"),
         required=False,
         max_length=500,
-        help_text="Comma-separated, e.g. billing, cancel",
+        help_text=_("Comma-separated, e.g. billing, cancel"),
     )
     draft = forms.BooleanField(
-        required=False, initial=True, help_text="Drafts are visible to agents only."
+        label=_("Draft"), required=False, initial=True, help_text=_("Drafts are visible to agents only.")
     )
-    promoted = forms.BooleanField(required=False, help_text="Shown on the home page.")
-    position = forms.IntegerField(min_value=0, initial=0, help_text="Lower comes first.")
+    promoted = forms.BooleanField(label=_("Promoted"), required=False, help_text=_("Shown on the home page."))
+    position = forms.IntegerField(label=_("Position"), min_value=0, initial=0, help_text=_("Lower comes first."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,7 +143,7 @@ class ArticleForm(forms.Form):
         names = [name for name in names if name]
         too_long = [name for name in names if len(name) > 60]
         if too_long:
-            raise ValidationError("Each label is at most 60 characters.", code="max_length")
+            raise ValidationError(_("Each label is at most 60 characters."), code="max_length")
         return list(dict.fromkeys(names))
 
     def service_fields(self) -> dict:

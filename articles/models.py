@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
 from kb.i18n import default_locale
@@ -556,11 +557,11 @@ class NotificationEvent(models.Model):
     """
 
     class Kind(models.TextChoices):
-        COMMENT = "comment", "New comment"
-        OFFICIAL = "official", "Official answer"
-        ARTICLE_UPDATED = "article_updated", "Article updated"
-        ARTICLE_PUBLISHED = "article_published", "New article"
-        POST_PUBLISHED = "post_published", "New post"
+        COMMENT = "comment", _("New comment")
+        OFFICIAL = "official", _("Official answer")
+        ARTICLE_UPDATED = "article_updated", _("Article updated")
+        ARTICLE_PUBLISHED = "article_published", _("New article")
+        POST_PUBLISHED = "post_published", _("New post")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     article = models.ForeignKey(

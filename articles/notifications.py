@@ -33,6 +33,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Min, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from kb import clock
 from kb.mail import absolute_url, queue_email
@@ -369,10 +370,10 @@ def unsubscribe_read(token: str) -> dict:
 def unsubscribe_describe(payload: dict) -> str:
     """What the link unsubscribes from, in words, for the confirmation page."""
     if "k" not in payload:
-        return "all email notifications from this help center"
+        return gettext("all email notifications from this help center")
     model = {"article": Article, "post": Post, "section": Section, "topic": Topic}[payload["k"]]
     target = model.objects.filter(pk=payload["t"]).first()
-    return f"“{target}”" if target else "something that no longer exists"
+    return f"“{target}”" if target else gettext("something that no longer exists")
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from kb import throttle
 
@@ -133,9 +134,9 @@ def comment_submit(request, target, render_page):
         body = request.POST.get("body", "")[:COMMENT_BODY_MAX_LENGTH]
         if body.strip():
             request.session[draft_session_key(target)] = body
-            messages.info(request, "Sign in to post your comment. We kept what you wrote.")
+            messages.info(request, _("Sign in to post your comment. We kept what you wrote."))
         return redirect_to_login(target.get_absolute_url() + COMMENT_FORM_ANCHOR)
-    if limited := user_limited(request, scope="comment", rate=COMMENT_RATE, what="comments"):
+    if limited := user_limited(request, scope="comment", rate=COMMENT_RATE, what=_("comments")):
         return limited
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -144,9 +145,9 @@ def comment_submit(request, target, render_page):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Your comment was posted.")
+            messages.success(request, _("Your comment was posted."))
             return redirect(comment_url(comment, selectors.comment_page_number(comment=comment)))
-    messages.error(request, "Your comment was not posted. Please correct the errors below.")
+    messages.error(request, _("Your comment was not posted. Please correct the errors below."))
     return render_page(form)
 
 
@@ -196,7 +197,7 @@ def follow_box(kind: str, target, *, next_url: str) -> dict:
     }
 
 
-_KIND_LABELS = {"article": "Article", "post": "Community post", "section": "Section", "topic": "Community topic"}
+_KIND_LABELS = {"article": _("Article"), "post": _("Community post"), "section": _("Section"), "topic": _("Community topic")}
 
 
 def follow_entry(follow) -> dict:
@@ -206,7 +207,7 @@ def follow_entry(follow) -> dict:
     elif follow.post_id:
         kind, target, place = "post", follow.post, follow.post.topic.name
     elif follow.topic_id:
-        kind, target, place = "topic", follow.topic, "Community"
+        kind, target, place = "topic", follow.topic, _("Community")
     else:
         kind, target, place = "section", follow.section, follow.section.category.name
     return {

@@ -7,6 +7,7 @@ person who did fill it can fix it and lose nothing.
 """
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 HONEYPOT_FIELD = "website"
 HONEYPOT_WRAPPER_CLASS = "visually-hidden"
@@ -16,7 +17,7 @@ class HoneypotFormMixin(forms.Form):
     """Adds the ``website`` honeypot field; put ``honeypot_layout()`` in the crispy layout."""
 
     website = forms.CharField(
-        label="Leave this field empty (it helps us stop spam)",
+        label=_("Leave this field empty (it helps us stop spam)"),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),

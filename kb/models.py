@@ -3,6 +3,7 @@ pending sign-ups and the daily visitor counts."""
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ThrottleWindow(models.Model):
@@ -40,9 +41,9 @@ class OutgoingEmail(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed (gave up)"
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed (gave up)")
 
     to = models.JSONField(help_text="List of recipient addresses.")
     subject = models.CharField(max_length=255)

@@ -18,6 +18,7 @@ from axes.helpers import get_client_username, get_cool_off
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from kb import throttle
 
@@ -70,7 +71,7 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     Past the address-wide ceiling it is the site's usual 429 page, with that window's end."""
     ceiling = getattr(request, "kb_signin_ceiling", None)
     if ceiling is not None:
-        return throttle.too_many_requests(request, ceiling, what="sign-in attempts")
+        return throttle.too_many_requests(request, ceiling, what=_("sign-in attempts"))
     cool_off = get_cool_off(request)
     context = {
         "username": get_client_username(request, credentials) or "",

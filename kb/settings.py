@@ -314,6 +314,12 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Los_Angeles")
 USE_I18N = True
+# Dates and times follow the active language (Django's es/de formats: 24-hour clock); English
+# keeps the help center's "5:00 PM" and "Dec 3, 2026" (kb/formats/en).
+FORMAT_MODULE_PATH = ["kb.formats"]
+# Off: numbers inside ids, URLs and data- attributes must stay plain digits; counts shown to
+# readers (the dashboard, search analytics) use humanize's locale-aware |intcomma instead.
+USE_THOUSAND_SEPARATOR = False
 USE_TZ = True
 
 # --- Static and media ----------------------------------------------------------------

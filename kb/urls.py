@@ -37,3 +37,9 @@ if settings.KB_SERVE_MEDIA:
     urlpatterns += [
         re_path(rf"^{media_prefix}/uploads/(?P<path>.*)$", media, name="media"),
     ]
+
+# Error pages in the visitor's language that read nothing from the database (kb/views.py).
+handler400 = "kb.views.bad_request"
+handler403 = "kb.views.permission_denied"
+handler404 = "kb.views.page_not_found"
+handler500 = "kb.views.server_error"

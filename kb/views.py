@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.static import serve
@@ -35,3 +36,27 @@ def language_switch(request, code):
     response = HttpResponseRedirect(safe_next(request, language_home(locale)))
     remember_language(response, locale)
     return response
+
+
+def _error_page(template_name: str, status: int):
+    # Rendered without the request: no context processor runs, so no session, user or
+    # database row is read — the page works while the database is down, and a 404 storm
+    # costs no queries. The active language still applies.
+    body = loader.render_to_string(template_name, {"site_name": settings.KB_SITE_NAME})
+    return HttpResponse(body, status=status)
+
+
+def bad_request(request, exception):
+    return _error_page("400.html", 400)
+
+
+def permission_denied(request, exception):
+    return _error_page("403.html", 403)
+
+
+def page_not_found(request, exception):
+    return _error_page("404.html", 404)
+
+
+def server_error(request):
+    return _error_page("500.html", 500)

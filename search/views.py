@@ -5,6 +5,7 @@ from django.conf import settings
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,7 +20,7 @@ from search.selectors import MAX_PER_PAGE, filter_choices, result_url, search_ex
 from search.synonyms import CACHE_SECONDS as SYNONYM_SECONDS
 
 PER_PAGE = 10
-TYPE_LABELS = {ARTICLE: "Article", POST: "Community post"}
+TYPE_LABELS = {ARTICLE: _("Article"), POST: _("Community post")}
 
 
 def _session_key(request):
@@ -40,7 +41,7 @@ def _search_page(request):
     tabs = [
         {"value": value, "label": label, "current": value == kind,
          "count": sum(page.kind_counts.get(k, 0) for k in ((value,) if value else KINDS))}
-        for value, label in [("", "All"), (ARTICLE, "Articles"), (POST, "Community")]
+        for value, label in [("", _("All")), (ARTICLE, _("Articles")), (POST, _("Community"))]
     ]
     return render(request, "search/search.html", {
         "query": query,

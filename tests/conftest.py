@@ -29,6 +29,21 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 _counter = itertools.count(1)
 
 
+def pytest_sessionstart(session):
+    """Compile the message catalogs (locale/*/django.po) when a .mo is missing or older, as
+    `make messages` does: pages in Spanish and German need them, and a test run straight
+    from pytest should not show English where a translation exists."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    stale = [
+        po for path in settings.LOCALE_PATHS for po in path.glob("*/LC_MESSAGES/django.po")
+        if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+    ]
+    if stale:
+        call_command("compilemessages", locale=[po.parent.parent.name for po in stale], verbosity=0)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(settings, tmp_path):
     """Uploads and the search index of each test live in a fresh temporary directory."""

@@ -12,6 +12,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from django.utils import formats
+from django.utils.translation import gettext as _
+
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 32  # margins around the plot area
 MAX_X_LABELS = 8
@@ -23,7 +26,9 @@ DASHES = ["", "6 4", "2 3", "10 3 2 3"]
 
 
 def _format(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    # In the active language: "1,234.5" in English, "1.234,5" in German and Spanish.
+    places = 0 if float(value).is_integer() else 1
+    return formats.number_format(round(value, places), places, force_grouping=True)
 
 
 def axis_maximum(largest: float) -> tuple[float, float]:
@@ -68,15 +73,16 @@ class Chart:
 
 def _describe(title: str, labels: list[str], series: list[Series]) -> str:
     if not labels:
-        return f"{title}: no data."
-    parts = [f"{title}, {labels[0]} to {labels[-1]}."]
+        return _("%(title)s: no data.") % {"title": title}
+    parts = [_("%(title)s, %(first)s to %(last)s.") % {"title": title, "first": labels[0], "last": labels[-1]}]
     for s in series:
         total = sum(s.values)
         if not total:
-            parts.append(f"{s.name}: none.")
+            parts.append(_("%(name)s: none.") % {"name": s.name})
             continue
         peak = max(range(len(s.values)), key=lambda i: s.values[i])
-        parts.append(f"{s.name}: {_format(total)} in all, most {_format(s.values[peak])} ({labels[peak]}).")
+        parts.append(_("%(name)s: %(total)s in all, most %(most)s (%(when)s).") % {
+            "name": s.name, "total": _format(total), "most": _format(s.values[peak]), "when": labels[peak]})
     return " ".join(parts)
 
 
@@ -127,7 +133,7 @@ def horizontal_bars(*, chart_id: str, title: str, rows: list[tuple[str, float]],
     height = max(len(rows), 1) * ROW_HEIGHT + 8
     largest = max((value for _, value in rows), default=0) or 1
     bar_space = WIDTH - LABEL_WIDTH - 60
-    described = "; ".join(f"{label}: {_format(value)}" for label, value in rows) or "no data"
+    described = "; ".join(f"{label}: {_format(value)}" for label, value in rows) or _("no data")
     chart = Chart(id=chart_id, title=title, description=f"{title}. {described}.", height=height,
                   plot_left=LABEL_WIDTH)
     chart.rows = [

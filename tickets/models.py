@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import office_hours, phones
 
@@ -24,7 +25,7 @@ def validate_time_zone(value: str) -> None:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError("“%(value)s” is not an IANA time zone such as America/Los_Angeles.",
+        raise ValidationError(_("“%(value)s” is not an IANA time zone such as America/Los_Angeles."),
                               code="invalid_time_zone", params={"value": value}) from None
 
 
@@ -32,13 +33,13 @@ def validate_holiday_country(value: str) -> None:
     import holidays
 
     if value and value.upper() not in holidays.list_supported_countries():
-        raise ValidationError("The holidays calendar has no country “%(value)s”; use an ISO code such as US or DE.",
+        raise ValidationError(_("The holidays calendar has no country “%(value)s”; use an ISO code such as US or DE."),
                               code="unknown_country", params={"value": value})
 
 
 def validate_quarter_hour(value) -> None:
     if value is not None and (value.second or value.microsecond or value.minute % office_hours.GRANULARITY_MINUTES):
-        raise ValidationError("Use whole quarter hours (:00, :15, :30 or :45).", code="granularity")
+        raise ValidationError(_("Use whole quarter hours (:00, :15, :30 or :45)."), code="granularity")
 
 
 class Team(models.Model):
@@ -46,8 +47,8 @@ class Team(models.Model):
 
     class CancelFlowRole(models.TextChoices):
         NONE = "", "—"
-        CALLBACKS = "callbacks", "Takes cancel-flow callbacks (phone)"
-        CHAT = "chat", "Chat alternative shown in the cancel flow"
+        CALLBACKS = "callbacks", _("Takes cancel-flow callbacks (phone)")
+        CHAT = "chat", _("Chat alternative shown in the cancel flow")
 
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
@@ -90,11 +91,11 @@ class Team(models.Model):
             subdivisions = holidays.list_supported_countries().get(self.holiday_country, [])
             if self.holiday_subdivision not in subdivisions:
                 raise ValidationError({"holiday_subdivision": ValidationError(
-                    "%(country)s has no subdivision “%(sub)s” in the holidays calendar.", code="unknown_subdivision",
+                    _("%(country)s has no subdivision “%(sub)s” in the holidays calendar."), code="unknown_subdivision",
                     params={"country": self.holiday_country, "sub": self.holiday_subdivision})})
         if self.callback_minutes % office_hours.GRANULARITY_MINUTES or not self.callback_minutes:
             raise ValidationError({"callback_minutes": ValidationError(
-                "Use a multiple of 15 minutes.", code="granularity")})
+                _("Use a multiple of 15 minutes."), code="granularity")})
 
     @property
     def callback_regions(self) -> list[str]:
@@ -122,7 +123,7 @@ def _check_interval(opens, closes, *, allow_whole_day=True):
     if errors:
         raise ValidationError(errors)
     if opens is not None and opens == closes and not (allow_whole_day and opens.hour == opens.minute == 0):
-        raise ValidationError("An interval cannot open and close at the same time (00:00–00:00 is the whole day).",
+        raise ValidationError(_("An interval cannot open and close at the same time (00:00–00:00 is the whole day)."),
                               code="empty_interval")
 
 
@@ -158,8 +159,8 @@ class ScheduleException(models.Model):
     """A one-off change on one local date: a closure (all day or some hours) or an extra opening."""
 
     class Kind(models.TextChoices):
-        CLOSED = "closed", "Closed"
-        OPEN = "open", "Extra opening"
+        CLOSED = "closed", _("Closed")
+        OPEN = "open", _("Extra opening")
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="schedule_exceptions")
     date = models.DateField()
@@ -179,9 +180,9 @@ class ScheduleException(models.Model):
 
     def clean(self):
         if (self.opens is None) != (self.closes is None):
-            raise ValidationError("Give both times, or neither (closed all day).", code="half_interval")
+            raise ValidationError(_("Give both times, or neither (closed all day)."), code="half_interval")
         if self.kind == self.Kind.OPEN and self.opens is None:
-            raise ValidationError("An extra opening needs its hours.", code="opening_without_hours")
+            raise ValidationError(_("An extra opening needs its hours."), code="opening_without_hours")
         if self.opens is not None:
             _check_interval(self.opens, self.closes)
 
@@ -210,11 +211,11 @@ class PlanLink(models.Model):
     """A link shown with a plan's steps; visitors reach it through a counting redirect."""
 
     class Kind(models.TextChoices):
-        CANCEL_PAGE = "cancel_page", "Cancel page in the product"
-        TERMS = "terms", "Terms of service"
-        VIDEO = "video", "Video"
-        EXPORT = "export", "Export your data"
-        OTHER = "other", "Other"
+        CANCEL_PAGE = "cancel_page", _("Cancel page in the product")
+        TERMS = "terms", _("Terms of service")
+        VIDEO = "video", _("Video")
+        EXPORT = "export", _("Export your data")
+        OTHER = "other", _("Other")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="links")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -243,22 +244,22 @@ class Ticket(models.Model):
     """Something a customer needs from a team: a request, a callback, an escalated post."""
 
     class Status(models.TextChoices):
-        NEW = "new", "New"
-        OPEN = "open", "Open"
-        PENDING = "pending", "Pending"
-        SOLVED = "solved", "Solved"
-        CLOSED = "closed", "Closed"
+        NEW = "new", _("New")
+        OPEN = "open", _("Open")
+        PENDING = "pending", _("Pending")
+        SOLVED = "solved", _("Solved")
+        CLOSED = "closed", _("Closed")
 
     class Priority(models.TextChoices):
-        LOW = "low", "Low"
-        NORMAL = "normal", "Normal"
-        HIGH = "high", "High"
-        URGENT = "urgent", "Urgent"
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+        URGENT = "urgent", _("Urgent")
 
     class Source(models.TextChoices):
-        REQUEST_FORM = "request_form", "Request form"
-        CALLBACK = "callback", "Callback"
-        COMMUNITY_POST = "community_post", "Community post"
+        REQUEST_FORM = "request_form", _("Request form")
+        CALLBACK = "callback", _("Callback")
+        COMMUNITY_POST = "community_post", _("Community post")
 
     reference = models.CharField(max_length=16, unique=True, default=new_reference, editable=False)
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="tickets", null=True, blank=True)
@@ -310,18 +311,18 @@ class Callback(models.Model):
     """The phone side of a callback ticket: who to call, when, and how it went."""
 
     class Reason(models.TextChoices):
-        PRICE = "price", "It costs too much"
-        NOT_USING = "not_using", "I don't use it enough"
-        MISSING_FEATURE = "missing_feature", "A feature I need is missing"
-        PROBLEM = "problem", "A problem I couldn't solve"
-        SWITCHING = "switching", "Moving to another product"
-        OTHER = "other", "Something else"
+        PRICE = "price", _("It costs too much")
+        NOT_USING = "not_using", _("I don't use it enough")
+        MISSING_FEATURE = "missing_feature", _("A feature I need is missing")
+        PROBLEM = "problem", _("A problem I couldn't solve")
+        SWITCHING = "switching", _("Moving to another product")
+        OTHER = "other", _("Something else")
 
     class Outcome(models.TextChoices):
-        NONE = "", "Not called yet"
-        RETAINED = "retained", "Reached — customer stays"
-        CANCELLED = "cancelled", "Reached — customer cancels"
-        NO_ANSWER = "no_answer", "No answer — retry"
+        NONE = "", _("Not called yet")
+        RETAINED = "retained", _("Reached — customer stays")
+        CANCELLED = "cancelled", _("Reached — customer cancels")
+        NO_ANSWER = "no_answer", _("No answer — retry")
 
     ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="callback")
     phone = models.CharField(max_length=20, help_text="E.164, e.g. +14155552671.")
@@ -357,14 +358,14 @@ class FlowEvent(models.Model):
     """
 
     class Kind(models.TextChoices):
-        ROUTE_SHOWN = "route_shown", "Route shown"
-        LINK_CLICKED = "link_clicked", "Self-service link clicked"
-        CALLBACK_REQUESTED = "callback_requested", "Callback requested"
-        CALLBACK_OUTCOME = "callback_outcome", "Callback outcome recorded"
+        ROUTE_SHOWN = "route_shown", _("Route shown")
+        LINK_CLICKED = "link_clicked", _("Self-service link clicked")
+        CALLBACK_REQUESTED = "callback_requested", _("Callback requested")
+        CALLBACK_OUTCOME = "callback_outcome", _("Callback outcome recorded")
 
     class Route(models.TextChoices):
-        CALLBACK = "callback", "Callback (open)"
-        SELF_SERVICE = "self_service", "Self-service (closed)"
+        CALLBACK = "callback", _("Callback (open)")
+        SELF_SERVICE = "self_service", _("Self-service (closed)")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     route = models.CharField(max_length=16, choices=Route.choices, blank=True)

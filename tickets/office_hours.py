@@ -33,6 +33,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils import dateformat, formats
+from django.utils.translation import gettext, pgettext
+
 from kb.durations import describe_wait
 
 # Interval boundaries and slot starts live on this grid (the admin validates it too).
@@ -386,38 +389,54 @@ def _generic_abbreviation(tz, year: int, abbr: str) -> str:
 
 
 def format_time(at: datetime, tz: ZoneInfo) -> str:
-    """"5:00 PM PT" — ``at`` in ``tz``, 12-hour clock, with the zone."""
+    """"5:00 PM PT" — ``at`` in ``tz``, with the zone, in the active language's clock
+    (Django's TIME_FORMAT: 12-hour in English, "17:00 (PT)" in Spanish, "17:00 Uhr (PT)" in German)."""
     local = at.astimezone(tz)
-    hour = local.hour % 12 or 12
-    return f"{hour}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'} {zone_abbreviation(local)}"
+    return pgettext("clock time and its zone", "%(time)s %(zone)s") % {
+        "time": formats.time_format(local), "zone": zone_abbreviation(local)}
+
+
+def _days_ahead(at: datetime, tz: ZoneInfo, now: datetime) -> int:
+    return (at.astimezone(tz).date() - now.astimezone(tz).date()).days
 
 
 def format_day(at: datetime, tz: ZoneInfo, *, now: datetime) -> str:
-    """"today", "tomorrow", a weekday within the week, else "Monday, January 4"."""
+    """"today", "tomorrow", a weekday within the week, else "Monday, January 4" — in the
+    active language (weekday and month names from Django's catalogs)."""
     day = at.astimezone(tz).date()
-    today = now.astimezone(tz).date()
-    delta = (day - today).days
+    delta = _days_ahead(at, tz, now)
     if delta == 0:
-        return "today"
+        return gettext("today")
     if delta == 1:
-        return "tomorrow"
+        return gettext("tomorrow")
     if 1 < delta < 7:
-        return f"{day:%A}"
-    return f"{day:%A}, {day:%B} {day.day}"
+        return dateformat.format(day, "l")
+    return dateformat.format(day, pgettext("weekday and date format", r"l, F j"))
 
 
 def status_text(schedule: Schedule, at: datetime) -> str:
     """The plain sentence the flow shows: "Open now until 5:00 PM PT" or
-    "Closed — opens Monday 8:00 AM PT, in 14 hours" or "Closed — no opening hours are scheduled"."""
+    "Closed — opens Monday 8:00 AM PT, in 14 hours" or "Closed — no opening hours are scheduled",
+    in the active language: each case is one whole sentence for translators, so Spanish and
+    German place the day, the time and the wait where their grammar wants them."""
     tz = schedule.time_zone
     until = open_until(schedule, at)
     if until is not None:
-        day = format_day(until, tz, now=at)
-        when = format_time(until, tz) if day == "today" else f"{day} {format_time(until, tz)}"
-        return f"Open now until {when}"
+        time_ = format_time(until, tz)
+        ahead = _days_ahead(until, tz, at)
+        if ahead == 0:
+            return gettext("Open now until %(time)s") % {"time": time_}
+        if ahead == 1:
+            return gettext("Open now until tomorrow %(time)s") % {"time": time_}
+        return gettext("Open now until %(day)s %(time)s") % {"day": format_day(until, tz, now=at), "time": time_}
     opening = next_opening(schedule, at)
     if opening is None:
-        return "Closed — no opening hours are scheduled"
-    day = format_day(opening, tz, now=at)
-    when = f"{day} at {format_time(opening, tz)}" if day in ("today", "tomorrow") else f"{day} {format_time(opening, tz)}"
-    return f"Closed — opens {when}, {describe_wait(opening - at.astimezone(UTC))}"
+        return gettext("Closed — no opening hours are scheduled")
+    values = {"time": format_time(opening, tz), "wait": describe_wait(opening - at.astimezone(UTC)),
+              "day": format_day(opening, tz, now=at)}
+    ahead = _days_ahead(opening, tz, at)
+    if ahead == 0:
+        return gettext("Closed — opens today at %(time)s, %(wait)s") % values
+    if ahead == 1:
+        return gettext("Closed — opens tomorrow at %(time)s, %(wait)s") % values
+    return gettext("Closed — opens %(day)s %(time)s, %(wait)s") % values

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from django.utils.translation import gettext
+
 from . import office_hours
 from .office_hours import Schedule, Slot
 
@@ -50,7 +52,7 @@ class Decision:
 
 def team_state(schedule: Schedule | None, at: datetime) -> TeamState:
     if schedule is None:
-        return TeamState(False, None, None, "Closed — no opening hours are scheduled")
+        return TeamState(False, None, None, gettext("Closed — no opening hours are scheduled"))
     until = office_hours.open_until(schedule, at)
     return TeamState(
         is_open=until is not None,

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -46,5 +47,5 @@ def token_revoke(request, pk: int):
     if token is None:
         raise Http404("No such token.")
     services.api_token_revoke(token=token, at=clock.now())
-    messages.success(request, f"Revoked “{token}”: it no longer signs anything in.")
+    messages.success(request, _("Revoked “%(token)s”: it no longer signs anything in.") % {"token": token})
     return redirect("api:tokens")

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kb.permissions import agent_required
@@ -51,18 +52,18 @@ def _article_form(request, *, article):
 
 
 def _saved_message(article, *, created: bool) -> str:
-    verb = "created" if created else "saved"
-    state = "It is a draft: only agents can see it." if article.draft else "It is published."
-    return f"Article {verb}. {state}"
+    done = _("Article created.") if created else _("Article saved.")
+    state = _("It is a draft: only agents can see it.") if article.draft else _("It is published.")
+    return f"{done} {state}"
 
 
 def _editor(request, form, *, article):
-    breadcrumbs = [(None, "New article")]
+    breadcrumbs = [(None, _("New article"))]
     if article is not None:
         breadcrumbs = [
             (article.section.get_absolute_url(), article.section.name),
             (article.get_absolute_url(), article.title),
-            (None, "Edit"),
+            (None, _("Edit")),
         ]
     return render(
         request,
@@ -94,13 +95,13 @@ def upload(request):
     """Store an image dropped into the editor; answer with its Markdown, like markdownx."""
     form = ImageUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _upload_error("Choose an image to upload.")
+        return _upload_error(_("Choose an image to upload."))
     upload_file = form.cleaned_data["image"]
     max_size = settings.MARKDOWNX_UPLOAD_MAX_SIZE
     if upload_file.size > max_size:
-        return _upload_error(f"Images are limited to {max_size // (1024 * 1024)} MB.", status=413)
+        return _upload_error(_("Images are limited to %(size)s MB.") % {"size": max_size // (1024 * 1024)}, status=413)
     try:
         url = services.image_upload_store(data=upload_file.read(max_size + 1))
     except ValidationError:
-        return _upload_error("Only PNG, JPEG, GIF and WebP images can be uploaded.")
+        return _upload_error(_("Only PNG, JPEG, GIF and WebP images can be uploaded."))
     return JsonResponse({"image_code": f"![]({url})"})

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from kb import throttle
@@ -49,7 +51,7 @@ def topic_list(request):
     return render(
         request,
         "articles/topic_list.html",
-        {"topics": selectors.topic_list(), "breadcrumbs": [(None, "Community")]},
+        {"topics": selectors.topic_list(), "breadcrumbs": [(None, _("Community"))]},
     )
 
 
@@ -67,7 +69,7 @@ def topic_detail(request, slug):
             "ask_url": reverse("articles:post_create", kwargs={"slug": topic.slug}),
             "follow": follow_box("topic", topic, next_url=topic.get_absolute_url()),
             "breadcrumbs": [
-                (reverse("articles:topics"), "Community"),
+                (reverse("articles:topics"), _("Community")),
                 (None, topic.name),
             ],
         },
@@ -79,7 +81,7 @@ def post_create(request, slug):
     topic = selectors.topic_detail(slug=slug)
     form = PostForm(request.POST or None)
     if request.method == "POST" and (
-        limited := user_limited(request, scope="post", rate=POST_RATE, what="questions")
+        limited := user_limited(request, scope="post", rate=POST_RATE, what=_("questions"))
     ):
         return limited
     if request.method == "POST" and form.is_valid():
@@ -93,7 +95,7 @@ def post_create(request, slug):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Your question was posted. You follow it, so you will hear about answers.")
+            messages.success(request, _("Your question was posted. You follow it, so you will hear about answers."))
             return redirect(post)
     return render(
         request,
@@ -102,9 +104,9 @@ def post_create(request, slug):
             "topic": topic,
             "form": form,
             "breadcrumbs": [
-                (reverse("articles:topics"), "Community"),
+                (reverse("articles:topics"), _("Community")),
                 (topic.get_absolute_url(), topic.name),
-                (None, "Ask a question"),
+                (None, _("Ask a question")),
             ],
         },
     )
@@ -130,7 +132,7 @@ def _post_page(request, pk, *, slug=None, comment_form=None):
             "post_vote": vote_box("post", post),
             "escalation": escalation_box(post) if viewer_is_agent else None,
             "breadcrumbs": [
-                (reverse("articles:topics"), "Community"),
+                (reverse("articles:topics"), _("Community")),
                 (post.topic.get_absolute_url(), post.topic.name),
                 (None, post.title),
             ],
@@ -165,7 +167,7 @@ def comment_official(request, pk):
     # Raises PermissionDenied (403) for comments not written by agents.
     services.comment_set_official(comment=comment, by=request.user, official=official)
     messages.success(
-        request, "Marked as the official answer." if official else "No longer the official answer."
+        request, _("Marked as the official answer.") if official else _("No longer the official answer.")
     )
     return redirect(comment_url(comment, selectors.comment_page_number(comment=comment)))
 
@@ -198,17 +200,17 @@ def item_vote(request, kind, pk):
     else:
         back = comment_url(item, selectors.comment_page_number(comment=item))
     if not request.user.is_authenticated:
-        messages.info(request, "Sign in to vote.")
+        messages.info(request, _("Sign in to vote."))
         return redirect_to_login(back)
-    if limited := user_limited(request, scope="vote", rate=VOTE_RATE, ip_rate=VOTE_IP_RATE, what="votes"):
+    if limited := user_limited(request, scope="vote", rate=VOTE_RATE, ip_rate=VOTE_IP_RATE, what=_("votes")):
         return limited
     choice = request.POST.get("vote")
     if choice not in VOTE_CHOICES:
-        messages.error(request, "Please choose Vote up or Vote down.")
+        messages.error(request, _("Please choose Vote up or Vote down."))
         return redirect(back)
     # Raises PermissionDenied (403) for a comment on a draft.
     services.item_vote_set(user=request.user, item=item, value=VOTE_CHOICES[choice])
-    messages.success(request, "Your vote was taken back." if choice == "none" else "Thank you for your vote.")
+    messages.success(request, _("Your vote was taken back.") if choice == "none" else _("Thank you for your vote."))
     return redirect(back)
 
 
@@ -226,7 +228,7 @@ def follow_toggle(request, kind, pk):
     if not request.user.is_authenticated:
         return redirect_to_login(target.get_absolute_url())
     if limited := user_limited(request, scope="follow", rate=FOLLOW_RATE, ip_rate=FOLLOW_IP_RATE,
-                               what="follow changes"):
+                               what=_("follow changes")):
         return limited
     wanted = request.POST.get("following")
     if wanted in ("on", "off"):
@@ -235,9 +237,9 @@ def follow_toggle(request, kind, pk):
         following = not selectors.viewer_follows(user=request.user, target=target)
     services.follow_set(user=request.user, target=target, following=following)
     if following:
-        messages.success(request, f"You are following “{target}”.")
+        messages.success(request, _("You are following “%(target)s”.") % {"target": target})
     else:
-        messages.success(request, f"You no longer follow “{target}”.")
+        messages.success(request, _("You no longer follow “%(target)s”.") % {"target": target})
     return redirect(safe_next(request, target.get_absolute_url()))
 
 
@@ -251,7 +253,7 @@ def following_list(request):
         {
             "entries": entries,
             "next": reverse("articles:following"),
-            "breadcrumbs": [(None, "Following")],
+            "breadcrumbs": [(None, pgettext_lazy("nav", "Following"))],
         },
     )
 

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core import signing
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -31,17 +32,17 @@ EMAIL_FOLLOW_ADDRESS_RATE = throttle.Rate(3, timedelta(days=1))
 
 # What a follower of each kind of page hears about (articles.notifications._followed_where).
 EMAIL_FOLLOW_NEWS = {
-    "article": "gets an official answer, a new comment or an update",
-    "post": "gets an official answer or a new comment",
-    "section": "gets a new article, or one of its articles is updated",
-    "topic": "gets a new question",
+    "article": _("gets an official answer, a new comment or an update"),
+    "post": _("gets an official answer or a new comment"),
+    "section": _("gets a new article, or one of its articles is updated"),
+    "topic": _("gets a new question"),
 }
 
 
 class EmailFollowForm(HoneypotFormMixin, forms.Form):
     # Kept beside its only view; articles/forms.py is the usual home for forms.
     email = forms.EmailField(
-        label="Your email address", max_length=254,
+        label=_("Your email address"), max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
@@ -59,7 +60,7 @@ def email_follow(request, kind, pk):
     form = EmailFollowForm(request.POST or None)
     if request.method == "POST":
         at = clock.now()
-        if limited := throttle.limit_response(request, scope="email_follow", what="follow requests", limits=[
+        if limited := throttle.limit_response(request, scope="email_follow", what=_("follow requests"), limits=[
             throttle.Limit("ip", throttle.client_ip(request), EMAIL_FOLLOW_IP_RATE),
             throttle.Limit("email", request.POST.get("email", "")[:254], EMAIL_FOLLOW_ADDRESS_RATE),
         ]):
@@ -68,8 +69,9 @@ def email_follow(request, kind, pk):
             notifications.email_follow_request(email=form.cleaned_data["email"], target=target, at=at)
             messages.success(
                 request,
-                f"Almost done: we sent a link to {form.cleaned_data['email']}. "
-                f"Open it to confirm, then you will get emails about “{target}”.",
+                _("Almost done: we sent a link to %(email)s. "
+                  "Open it to confirm, then you will get emails about “%(target)s”.")
+                % {"email": form.cleaned_data["email"], "target": target},
             )
             return redirect(safe_next(request, target.get_absolute_url()))
     return render(request, "articles/follow_email.html", {

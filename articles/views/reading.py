@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from kb.permissions import is_agent
@@ -125,16 +126,16 @@ def article_vote(request, pk):
     article = _visible_article(request, pk)
     back = article.get_absolute_url() + VOTE_ANCHOR
     if not request.user.is_authenticated:
-        messages.info(request, "Sign in to tell us whether the article helped.")
+        messages.info(request, _("Sign in to tell us whether the article helped."))
         return redirect_to_login(back)
-    if limited := user_limited(request, scope="vote", rate=VOTE_RATE, ip_rate=VOTE_IP_RATE, what="votes"):
+    if limited := user_limited(request, scope="vote", rate=VOTE_RATE, ip_rate=VOTE_IP_RATE, what=_("votes")):
         return limited
     answer = request.POST.get("helpful")
     if answer not in ("yes", "no"):
-        messages.error(request, "Please choose Yes or No.")
+        messages.error(request, _("Please choose Yes or No."))
         return redirect(back)
     services.vote_set(user=request.user, article=article, helpful=answer == "yes")
-    messages.success(request, "Thank you for your feedback.")
+    messages.success(request, _("Thank you for your feedback."))
     return redirect(back)
 
 

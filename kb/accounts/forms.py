@@ -11,14 +11,15 @@ from crispy_forms.layout import Layout
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
+from django.utils.translation import gettext_lazy as _
 
 from kb.honeypot import HoneypotFormMixin, honeypot_layout
 
 
 class SignUpForm(HoneypotFormMixin, UserCreationForm):
     email = forms.EmailField(
-        label="Email",
-        help_text="For password resets and replies to what you follow. Never shown to others.",
+        label=_("Email"),
+        help_text=_("For password resets and replies to what you follow. Never shown to others."),
     )
 
     class Meta(UserCreationForm.Meta):
@@ -37,8 +38,8 @@ class SignUpConfirmForm(forms.Form):
     """The last step of a sign-up: the username, editable in case it was taken meanwhile."""
 
     username = forms.CharField(
-        label="Username", max_length=150, validators=[get_user_model().username_validator],
-        help_text="Shown with your comments. Letters, digits and @/./+/-/_ only.",
+        label=_("Username"), max_length=150, validators=[get_user_model().username_validator],
+        help_text=_("Shown with your comments. Letters, digits and @/./+/-/_ only."),
     )
 
     def __init__(self, *args, **kwargs):

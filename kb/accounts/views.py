@@ -22,6 +22,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from kb import clock, throttle
@@ -48,7 +49,7 @@ class SignUpView(FormView):
 
     def post(self, request, *args, **kwargs):
         limited = throttle.limit_response(
-            request, scope="signup", what="sign-ups",
+            request, scope="signup", what=_("sign-ups"),
             limits=[throttle.Limit("ip", throttle.client_ip(request), SIGNUP_IP_RATE)],
         )
         return limited or super().post(request, *args, **kwargs)
@@ -102,11 +103,11 @@ class SignUpConfirmView(FormView):
         except services.SignUpTaken as taken:
             if taken.field == "email":
                 return self.render_to_response(self.get_context_data(form=form, email_taken=True))
-            form.add_error("username", "Someone took this username meanwhile. Please choose another.")
+            form.add_error("username", _("Someone took this username meanwhile. Please choose another."))
             return self.form_invalid(form)
         # Signing in keeps the session data (a kept comment draft survives).
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(self.request, f"Welcome, {user.get_username()}! Your account is ready.")
+        messages.success(self.request, _("Welcome, %(name)s! Your account is ready.") % {"name": user.get_username()})
         next_url = self.pending.next_url
         if not url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):
             next_url = resolve_url(settings.LOGIN_REDIRECT_URL)
@@ -120,7 +121,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def post(self, request, *args, **kwargs):
         limited = throttle.limit_response(
-            request, scope="password_reset", what="password reset requests",
+            request, scope="password_reset", what=_("password reset requests"),
             limits=[throttle.Limit("ip", throttle.client_ip(request), RESET_IP_RATE),
                     throttle.Limit("email", request.POST.get("email", "")[:254], RESET_EMAIL_RATE)],
         )

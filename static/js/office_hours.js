@@ -2,6 +2,11 @@
 // time in the team's zone; this only adds "that's … your time" when the zones differ.
 (function () {
   "use strict";
+  // Sentences come from this script's data-i18n-* attributes, translated by the server.
+  var script = document.currentScript;
+  function words(name, fallback) {
+    return (script && script.getAttribute("data-i18n-" + name)) || fallback;
+  }
   var visitorZone;
   try {
     visitorZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -37,8 +42,9 @@
     document.querySelectorAll(".local-time[data-utc]").forEach(function (el) {
       var date = new Date(el.getAttribute("data-utc"));
       if (isNaN(date.getTime()) || sameClock(date, visitorZone, teamZoneOf(el))) return;
-      var label = el.getAttribute("data-label") || "That is";
-      el.textContent = label + " " + fmt(date, visitorZone, true) + " in your time zone (" + visitorZone + ").";
+      var label = el.getAttribute("data-label") || words("that-is", "That is");
+      el.textContent = words("local", "{label} {time} in your time zone ({zone}).")
+        .replace("{label}", label).replace("{time}", fmt(date, visitorZone, true)).replace("{zone}", visitorZone);
       el.hidden = false;
     });
 
@@ -46,10 +52,12 @@
       var date = new Date(option.getAttribute("data-utc"));
       var select = option.closest("select");
       if (isNaN(date.getTime()) || sameClock(date, visitorZone, teamZoneOf(select))) return;
-      option.textContent = option.textContent + " (" + fmt(date, visitorZone, false) + " your time)";
+      option.textContent = option.textContent + " " +
+        words("your-time", "({time} your time)").replace("{time}", fmt(date, visitorZone, false));
       var note = document.getElementById("slot-local-note");
       if (note && note.hidden) {
-        note.textContent = "Times are shown in our time zone, with yours in brackets (" + visitorZone + ").";
+        note.textContent = words("note", "Times are shown in our time zone, with yours in brackets ({zone}).")
+          .replace("{zone}", visitorZone);
         note.hidden = false;
       }
     });

@@ -14,7 +14,11 @@
   var timer = null;
   var last = "";
   var seen = [];
-  var idle = "Start typing a subject to see suggestions.";
+  // Words come from the page (data-i18n-*), translated by the server.
+  var idle = box.getAttribute("data-i18n-idle") || "Start typing a subject to see suggestions.";
+  var foundOne = box.getAttribute("data-i18n-one") || "1 article may answer your question.";
+  var foundMany = box.getAttribute("data-i18n-many") || "{count} articles may answer your question.";
+  var none = box.getAttribute("data-i18n-none") || "No suggestions for this subject yet.";
 
   function remember(id) {
     if (seen.indexOf(id) === -1 && seen.length < 20) seen.push(id);
@@ -38,8 +42,8 @@
       remember(String(item.id));
     });
     status.textContent = results.length
-      ? results.length + (results.length === 1 ? " article" : " articles") + " may answer your question."
-      : "No suggestions for this subject yet.";
+      ? (results.length === 1 ? foundOne : foundMany).replace("{count}", results.length)
+      : none;
   }
 
   function lookup() {

@@ -16,7 +16,13 @@
     list.id = id;
     list.className = "suggestions list-group shadow-sm";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Suggested articles");
+    // Words come from the page (data-i18n-*), translated by the server.
+    var words = {
+      label: input.getAttribute("data-i18n-label") || "Suggested articles",
+      one: input.getAttribute("data-i18n-one") || "1 suggestion available. Use the up and down arrows to choose.",
+      many: input.getAttribute("data-i18n-many") || "{count} suggestions available. Use the up and down arrows to choose."
+    };
+    list.setAttribute("aria-label", words.label);
     list.hidden = true;
     var status = document.createElement("div");
     status.className = "visually-hidden";
@@ -77,8 +83,7 @@
       });
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
-      status.textContent = results.length + (results.length === 1 ? " suggestion" : " suggestions") +
-        " available. Use the up and down arrows to choose.";
+      status.textContent = (results.length === 1 ? words.one : words.many).replace("{count}", results.length);
     }
 
     function fetchSuggestions() {

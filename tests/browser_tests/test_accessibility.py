@@ -97,3 +97,24 @@ def test_cancel_flow_pages_have_no_serious_accessibility_violations(page, sign_i
     check("cancel flow, signed out, now")
 
     assert not check.found, report(check.found)
+
+
+@pytest.mark.parametrize("language", ["es", "de"])
+def test_pages_in_spanish_and_german_have_no_serious_accessibility_violations(page, check, settings, language):
+    """Translated labels, buttons and error pages keep their accessible names, and the page
+    declares its language (axe's html-has-lang / valid-lang)."""
+    demo.tickets.load()
+    settings.LANGUAGE_CODE = language
+    for name, url in [
+        ("home", reverse("articles:home")),
+        ("search", reverse("search:search") + "?q=cancelar"),
+        ("contact", reverse("tickets:contact")),
+        ("cancel flow", reverse("tickets:cancel_flow")),
+        ("request form", reverse("tickets:request_create")),
+        ("sign-in", reverse("accounts:login")),
+        ("404", "/no-such-page/"),
+    ]:
+        page.goto(url)
+        assert page.locator("html").get_attribute("lang") == language
+        check(f"{name} ({url}, {language})")
+    assert not check.found, report(check.found)

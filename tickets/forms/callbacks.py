@@ -11,7 +11,10 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
+from django.utils import dateformat, formats
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from kb import params
 from kb.honeypot import HoneypotFormMixin
@@ -27,28 +30,36 @@ _LINE_BREAK = re.compile(r"[\r\n\u2028\u2029]")
 def clean_person_name(value: str) -> str:
     """A name is one line of plain text: no line breaks (header injection), no markup."""
     if _LINE_BREAK.search(value):
-        raise forms.ValidationError("Please write your name on one line.", code="line_break")
+        raise forms.ValidationError(_("Please write your name on one line."), code="line_break")
     if _CONTROL.search(value):
-        raise forms.ValidationError("Your name contains characters we cannot store.", code="control_character")
+        raise forms.ValidationError(_("Your name contains characters we cannot store."), code="control_character")
     if "<" in value or ">" in value:
-        raise forms.ValidationError("Names cannot contain < or >.", code="markup")
+        raise forms.ValidationError(_("Names cannot contain < or >."), code="markup")
     value = " ".join(value.split())
     if not value:
-        raise forms.ValidationError("Please tell us your name.", code="required")
+        raise forms.ValidationError(_("Please tell us your name."), code="required")
     return value
 
 
-# Pure functions of (slot, zone), asked for every slot of every callback form: the same few
-# dozen slots are offered to every visitor of the day, so their labels are kept.
-@functools.lru_cache(maxsize=2048)
+# Pure functions of (slot, zone, language), asked for every slot of every callback form: the
+# same few dozen slots are offered to every visitor of the day, so their labels are kept (per
+# language: the cache key carries the active one).
 def slot_label(slot: Slot, tz: ZoneInfo) -> str:
+    return _slot_label(slot, tz, get_language())
+
+
+def slot_day_label(slot: Slot, tz: ZoneInfo) -> str:
+    return _slot_day_label(slot, tz, get_language())
+
+
+@functools.lru_cache(maxsize=2048)
+def _slot_label(slot: Slot, tz: ZoneInfo, language: str | None) -> str:
     return f"{office_hours.format_time(slot.start, tz)} – {office_hours.format_time(slot.end, tz)}"
 
 
 @functools.lru_cache(maxsize=2048)
-def slot_day_label(slot: Slot, tz: ZoneInfo) -> str:
-    local = slot.start.astimezone(tz)
-    return f"{local:%A, %B} {local.day}"
+def _slot_day_label(slot: Slot, tz: ZoneInfo, language: str | None) -> str:
+    return office_hours.format_day(slot.start, tz, now=slot.start - timedelta(days=7))
 
 
 # --- Hand-written Bootstrap 5 rendering ----------------------------------------------
@@ -223,14 +234,14 @@ class SlotField(forms.Field):
         groups: dict[str, list[tuple[str, str]]] = {}
         for slot in self.slots:
             groups.setdefault(slot_day_label(slot, tz), []).append((slot.value, slot_label(slot, tz)))
-        self.widget.choices = [("", "Choose a time…"), *groups.items()]
+        self.widget.choices = [("", _("Choose a time…")), *groups.items()]
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
         tz = self.schedule.time_zone if self.schedule else UTC
         text = str(value).strip()
-        invalid = forms.ValidationError("Choose a callback time from the list.", code="invalid_slot")
+        invalid = forms.ValidationError(_("Choose a callback time from the list."), code="invalid_slot")
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:
@@ -241,14 +252,16 @@ class SlotField(forms.Field):
             raise invalid
         if moment.tzinfo is None:
             problem = office_hours.local_time_problem(tz, moment)
-            when = f"{moment:%-I:%M %p} on {moment:%A, %B} {moment.day}"
+            when = _("%(time)s on %(day)s") % {
+                "time": formats.time_format(moment),
+                "day": dateformat.format(moment, pgettext("weekday and date format", "l, F j"))}
             if problem == "nonexistent":
                 raise forms.ValidationError(
-                    "%(when)s does not exist: the clocks skip that hour. Choose another time.",
+                    _("%(when)s does not exist: the clocks skip that hour. Choose another time."),
                     code="dst_gap", params={"when": when})
             if problem == "ambiguous":
                 raise forms.ValidationError(
-                    "%(when)s happens twice because the clocks go back. Choose a time from the list.",
+                    _("%(when)s happens twice because the clocks go back. Choose a time from the list."),
                     code="dst_ambiguous", params={"when": when})
             moment = moment.replace(tzinfo=tz)
         return moment.astimezone(UTC)
@@ -259,15 +272,15 @@ class SlotField(forms.Field):
             return
         problem = office_hours.slot_problem(self.schedule, value, self.at, lead=self.lead)
         if problem == "past":
-            raise forms.ValidationError("That time has already passed. Choose a later time.", code="slot_past")
+            raise forms.ValidationError(_("That time has already passed. Choose a later time."), code="slot_past")
         if problem == "too_soon":
-            raise forms.ValidationError("That time is too soon for us to prepare the call. Choose a later time.",
+            raise forms.ValidationError(_("That time is too soon for us to prepare the call. Choose a later time."),
                                         code="slot_too_soon")
         if problem == "closed":
-            raise forms.ValidationError("%(team)s is closed at that time. Choose a time inside the opening hours.",
+            raise forms.ValidationError(_("%(team)s is closed at that time. Choose a time inside the opening hours."),
                                         code="slot_closed", params={"team": self.team_name})
         if not any(slot.start == value for slot in self.slots):
-            raise forms.ValidationError("Choose one of the listed times.", code="slot_not_offered")
+            raise forms.ValidationError(_("Choose one of the listed times."), code="slot_not_offered")
 
     def slot_for(self, value: datetime) -> Slot:
         return next(slot for slot in self.slots if slot.start == value)
@@ -277,25 +290,25 @@ class CallbackForm(HoneypotFormMixin, BootstrapForm):
     """The callback request. Laid out by templates/tickets/includes/callback_form.html (by
     hand, not crispy: see "Hand-written Bootstrap 5 rendering" above)."""
 
-    name = forms.CharField(label="Your name", max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    email = forms.EmailField(label="Your email", max_length=254,
-                             help_text="We send the confirmation and your reference here.",
+    name = forms.CharField(label=_("Your name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(label=_("Your email"), max_length=254,
+                             help_text=_("We send the confirmation and your reference here."),
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    phone = forms.CharField(label="Phone number to call", max_length=40,
-                            help_text="As you usually write it; from abroad with + and the country code.",
+    phone = forms.CharField(label=_("Phone number to call"), max_length=40,
+                            help_text=_("As you usually write it; from abroad with + and the country code."),
                             widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
-    plan = forms.ChoiceField(label="Your plan", error_messages={"invalid_choice": "Choose one of the listed plans."})
-    account_email = forms.EmailField(label="Email you sign in to Lumora with", max_length=254, required=False,
-                                     help_text="Leave empty if it is the email above.")
-    reason = forms.ChoiceField(label="Why do you want to cancel?", choices=[("", "Choose a reason…"),
+    plan = forms.ChoiceField(label=_("Your plan"), error_messages={"invalid_choice": _("Choose one of the listed plans.")})
+    account_email = forms.EmailField(label=_("Email you sign in to Lumora with"), max_length=254, required=False,
+                                     help_text=_("Leave empty if it is the email above."))
+    reason = forms.ChoiceField(label=_("Why do you want to cancel?"), choices=[("", _("Choose a reason…")),
                                                                             *Callback.Reason.choices],
-                               error_messages={"invalid_choice": "Choose one of the listed reasons."})
-    reason_detail = forms.CharField(label="Anything you'd like us to know (optional)", required=False,
+                               error_messages={"invalid_choice": _("Choose one of the listed reasons.")})
+    reason_detail = forms.CharField(label=_("Anything you'd like us to know (optional)"), required=False,
                                     max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    slot = SlotField(label="When should we call?")
+    slot = SlotField(label=_("When should we call?"))
     consent = forms.BooleanField(
-        label="I agree that Lumora may call me at this number about this request.",
-        error_messages={"required": "We can only call you with your agreement. Tick the box to continue."},
+        label=_("I agree that Lumora may call me at this number about this request."),
+        error_messages={"required": _("We can only call you with your agreement. Tick the box to continue.")},
     )
 
     def __init__(self, *args, plans: list[Plan], schedule: Schedule | None, slots, at: datetime,
@@ -307,7 +320,7 @@ class CallbackForm(HoneypotFormMixin, BootstrapForm):
         self.countries = list(countries) or list(phones.DEFAULT_COUNTRIES)
         self.fields["phone"].help_text = phones.phone_help_text(self.countries)
         self.plans = {plan.slug: plan for plan in plans}
-        self.fields["plan"].choices = [("", "Choose your plan…"), *((p.slug, p.name) for p in plans)]
+        self.fields["plan"].choices = [("", _("Choose your plan…")), *((p.slug, p.name) for p in plans)]
         self.fields["slot"].configure(schedule=schedule, slots=slots, at=at, lead=lead, team_name=team_name)
         self.action = action
 
@@ -320,7 +333,7 @@ class CallbackForm(HoneypotFormMixin, BootstrapForm):
     def clean_plan(self):
         slug = self.cleaned_data["plan"]
         if slug not in self.plans:
-            raise forms.ValidationError("Choose one of the listed plans.", code="invalid_plan")
+            raise forms.ValidationError(_("Choose one of the listed plans."), code="invalid_plan")
         return self.plans[slug]
 
     def clean_reason_detail(self):
@@ -351,23 +364,23 @@ class PlanPickerForm(forms.Form):
 
     default_renderer = WidgetRenderer()  # on every cancel-flow page: see above
 
-    plan = forms.ChoiceField(label="Your plan", required=False)
+    plan = forms.ChoiceField(label=_("Your plan"), required=False)
 
     def __init__(self, *args, plans: list[Plan], current: Plan | None, **kwargs):
         super().__init__(*args, initial={"plan": current.slug if current else ""}, **kwargs)
-        empty = [] if current else [("", "Choose your plan…")]
+        empty = [] if current else [("", _("Choose your plan…"))]
         self.fields["plan"].choices = [*empty, *((p.slug, p.name) for p in plans)]
-        self.fields["plan"].label = "Which plan do you have?"
+        self.fields["plan"].label = _("Which plan do you have?")
         self.fields["plan"].widget.attrs.update({"id": "plan-picker", "class": "form-select"})
 
 
 class OutcomeForm(forms.Form):
-    outcome = forms.ChoiceField(label="Outcome", widget=forms.RadioSelect,
+    outcome = forms.ChoiceField(label=_("Outcome"), widget=forms.RadioSelect,
                                 choices=[c for c in Callback.Outcome.choices if c[0]],
-                                error_messages={"required": "Choose what happened on the call."})
-    note = forms.CharField(label="Note (internal)", required=False, max_length=2000,
+                                error_messages={"required": _("Choose what happened on the call.")})
+    note = forms.CharField(label=_("Note (internal)"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
-    retry_slot = SlotField(label="Retry at (no answer only)", required=False)
+    retry_slot = SlotField(label=_("Retry at (no answer only)"), required=False)
 
     def __init__(self, *args, schedule: Schedule | None, slots, at: datetime, team_name: str, prefix_id: str,
                  **kwargs):
@@ -378,7 +391,7 @@ class OutcomeForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("outcome") == Callback.Outcome.NO_ANSWER and not cleaned.get("retry_slot"):
-            self.add_error("retry_slot", forms.ValidationError("Choose when to try again.", code="retry_required"))
+            self.add_error("retry_slot", forms.ValidationError(_("Choose when to try again."), code="retry_required"))
         return cleaned
 
     def chosen_retry_slot(self) -> Slot | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from kb import params
 from kb.honeypot import HoneypotFormMixin
@@ -52,20 +53,20 @@ class RequestForm(HoneypotFormMixin, BootstrapForm):
     by hand rather than with crispy: it is a busy public page (see "Hand-written Bootstrap 5
     rendering" in tickets/forms/callbacks.py)."""
 
-    email = forms.EmailField(label="Your email", max_length=254,
-                             help_text="We send your reference and our replies here.",
+    email = forms.EmailField(label=_("Your email"), max_length=254,
+                             help_text=_("We send your reference and our replies here."),
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    subject = forms.CharField(label="Subject", max_length=150, min_length=4,
-                              help_text="A few words; we suggest articles as you type.",
+    subject = forms.CharField(label=_("Subject"), max_length=150, min_length=4,
+                              help_text=_("A few words; we suggest articles as you type."),
                               # No aria-describedby of our own: Django links the help text and
                               # errors; the suggestions status is a live region, announced anyway.
                               widget=forms.TextInput(attrs={"autocomplete": "off", "id": "id_subject"}))
-    description = forms.CharField(label="How can we help?", max_length=5000,
+    description = forms.CharField(label=_("How can we help?"), max_length=5000,
                                   widget=forms.Textarea(attrs={"rows": 6}))
-    category = forms.ChoiceField(label="What is it about?",
-                                 error_messages={"invalid_choice": "Choose one of the listed topics."})
-    attachments = MultipleFileField(label="Attachments (optional)", required=False,
-                                    help_text="Up to 5 files: images, PDF or text, 5 MB each.")
+    category = forms.ChoiceField(label=_("What is it about?"),
+                                 error_messages={"invalid_choice": _("Choose one of the listed topics.")})
+    attachments = MultipleFileField(label=_("Attachments (optional)"), required=False,
+                                    help_text=_("Up to 5 files: images, PDF or text, 5 MB each."))
     # Plain fields, parsed in clean_*: nobody sees an error on a hidden field, so junk in
     # them is dropped rather than refusing the request.
     from_article = forms.Field(required=False, widget=forms.HiddenInput)
@@ -73,32 +74,32 @@ class RequestForm(HoneypotFormMixin, BootstrapForm):
 
     def __init__(self, *args, categories: list[tuple[str, str]], action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "Choose a topic…"), *categories]
+        self.fields["category"].choices = [("", _("Choose a topic…")), *categories]
         self.action = action
 
     def clean_subject(self):
         value = " ".join(clean_text(self.cleaned_data["subject"]).split())
         if len(value) < 4:
-            raise forms.ValidationError("Please describe your question in a few words.", code="too_short")
+            raise forms.ValidationError(_("Please describe your question in a few words."), code="too_short")
         return value
 
     def clean_description(self):
-        return required_text(self.cleaned_data["description"], "Please tell us how we can help.")
+        return required_text(self.cleaned_data["description"], _("Please tell us how we can help."))
 
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []
         if len(files) > MAX_ATTACHMENTS:
-            raise forms.ValidationError("Attach at most %(n)s files.", code="too_many", params={"n": MAX_ATTACHMENTS})
+            raise forms.ValidationError(_("Attach at most %(n)s files."), code="too_many", params={"n": MAX_ATTACHMENTS})
         uploads = []
         for f in files:
             if f.size > MAX_ATTACHMENT_BYTES:
-                raise forms.ValidationError("“%(name)s” is larger than 5 MB.", code="too_large",
+                raise forms.ValidationError(_("“%(name)s” is larger than 5 MB."), code="too_large",
                                             params={"name": f.name})
             data = f.read()
             content_type = detect_type(f.name, data)
             if content_type is None:
                 raise forms.ValidationError(
-                    "“%(name)s” is not an image (PNG, JPEG, GIF, WebP), a PDF or a text file.",
+                    _("“%(name)s” is not an image (PNG, JPEG, GIF, WebP), a PDF or a text file."),
                     code="file_type", params={"name": f.name})
             name = safe_file_name(f.name)
             uploads.append(Upload(name=name, content_type=content_type, data=data))
@@ -114,25 +115,25 @@ class RequestForm(HoneypotFormMixin, BootstrapForm):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label="Your reply", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(label=_("Your reply"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
 
     def clean_body(self):
-        return required_text(self.cleaned_data["body"], "Write a reply first.")
+        return required_text(self.cleaned_data["body"], _("Write a reply first."))
 
 
 class AgentReplyForm(ReplyForm):
-    internal = forms.BooleanField(label="Internal note (only agents see it)", required=False)
+    internal = forms.BooleanField(label=_("Internal note (only agents see it)"), required=False)
 
 
 class TicketUpdateForm(forms.Form):
-    status = forms.ChoiceField(choices=Ticket.Status.choices)
-    priority = forms.ChoiceField(choices=Ticket.Priority.choices)
-    assignee = forms.ChoiceField(required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=Ticket.Status.choices)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Ticket.Priority.choices)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
 
     def __init__(self, *args, agents: list, **kwargs):
         super().__init__(*args, **kwargs)
         self.agents = {str(a.pk): a for a in agents}
-        self.fields["assignee"].choices = [("", "Unassigned"), *((str(a.pk), a.get_username()) for a in agents)]
+        self.fields["assignee"].choices = [("", _("Unassigned")), *((str(a.pk), a.get_username()) for a in agents)]
 
     def clean_assignee(self):
         value = self.cleaned_data.get("assignee")

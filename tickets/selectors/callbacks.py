@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
 from django.urls import reverse
+from django.utils import dateformat
+from django.utils.translation import pgettext
 
 from articles.markdown import render_markdown
 
@@ -165,7 +167,9 @@ def _zone(callback: Callback) -> ZoneInfo:
 def due_day(callback: Callback, *, short: bool = False) -> str:
     """"Wednesday, June 3" (``short``: "Wed Jun 3") in the team's zone."""
     due = callback.due_at.astimezone(_zone(callback))
-    return f"{due:%a %b} {due.day}" if short else f"{due:%A, %B} {due.day}"
+    if short:
+        return dateformat.format(due, pgettext("short weekday and date format", "D M j"))
+    return dateformat.format(due, pgettext("weekday and date format", r"l, F j"))
 
 
 def due_label(callback: Callback, *, short: bool = False) -> str:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext
+
 from kb import beacons
 
 from .. import office_hours, phones, routing
@@ -79,7 +81,7 @@ class CancelFlowPage:
         return {
             "initial": {"plan": self.plan.slug if self.plan else ""},
             "plans": self.plans, "schedule": self.teams.callbacks_schedule, "slots": self.decision.slots,
-            "at": self.at, "lead": self.lead, "team_name": self.team.name if self.team else "The team",
+            "at": self.at, "lead": self.lead, "team_name": self.team.name if self.team else gettext("The team"),
             "countries": self.team.callback_regions if self.team else phones.DEFAULT_COUNTRIES,
         }
 

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.urls import reverse
+from django.utils import dateformat, formats
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kb import params
 
@@ -46,28 +49,29 @@ def parse_period(days: str, by: str) -> tuple[int, str, list[str]]:
     period = period if period in PERIODS else None
     if period is None:
         if days:
-            problems.append("The period can be 7, 30 or 90 days; showing 30.")
+            problems.append(_("The period can be 7, 30 or 90 days; showing 30."))
         period = DEFAULT_PERIOD
     if by not in GROUPINGS:
-        problems.append("Figures can be grouped by day or by week; showing days.")
+        problems.append(_("Figures can be grouped by day or by week; showing days."))
         by = "day"
     return period, by, problems
 
 
 def _short(day: date) -> str:
-    return f"{day:%b} {day.day}"
+    return dateformat.format(day, pgettext("short date format", "M j"))
 
 
 def _label(bucket: Bucket, by: str) -> str:
-    return f"Week of {_short(bucket.start)}" if by == "week" else _short(bucket.start)
+    return _("Week of %(day)s") % {"day": _short(bucket.start)} if by == "week" else _short(bucket.start)
 
 
 def _percent(ratio: float | None) -> str:
-    return "—" if ratio is None else f"{ratio * 100:.1f} %"
+    # The decimal separator of the active language ("12.5 %", "12,5 %").
+    return "—" if ratio is None else f"{formats.number_format(ratio * 100, 1)} %"
 
 
 def _score(ratio: float | None) -> str:
-    return "—" if ratio is None else f"{ratio:.1f}"
+    return "—" if ratio is None else formats.number_format(ratio, 1)
 
 
 def _csv_number(value) -> str:
@@ -78,17 +82,22 @@ def _csv_number(value) -> str:
 
 def _kpis(totals: Figures) -> list[dict]:
     return [
-        {"label": "Self-service score", "value": _score(totals.self_service_score),
-         "detail": f"{totals.visitors} help-center visitors ÷ {totals.requesters} who submitted a request"},
-        {"label": "Deflection rate", "value": _percent(totals.deflection_rate),
-         "detail": f"{totals.deflections} suggestions accepted ÷ ({totals.deflections} accepted + "
-                   f"{totals.requests} requests submitted)"},
-        {"label": "Auto-reply resolution rate", "value": _percent(totals.auto_reply_resolution_rate),
-         "detail": f"{totals.self_solved} solved with a suggested article ÷ {totals.requests} requests"},
-        {"label": "Search no-result rate", "value": _percent(totals.no_result_rate),
-         "detail": f"{totals.searches_no_results} of {totals.searches} searches found nothing"},
-        {"label": "Search click-through", "value": _percent(totals.click_through_rate),
-         "detail": f"{totals.searches_with_click} of {totals.searches} searches had a result opened"},
+        {"label": _("Self-service score"), "value": _score(totals.self_service_score),
+         "detail": _("%(visitors)s help-center visitors ÷ %(requesters)s who submitted a request") % {
+             "visitors": totals.visitors, "requesters": totals.requesters}},
+        {"label": _("Deflection rate"), "value": _percent(totals.deflection_rate),
+         "detail": _("%(deflections)s suggestions accepted ÷ (%(deflections)s accepted + "
+                     "%(requests)s requests submitted)") % {
+             "deflections": totals.deflections, "requests": totals.requests}},
+        {"label": _("Auto-reply resolution rate"), "value": _percent(totals.auto_reply_resolution_rate),
+         "detail": _("%(solved)s solved with a suggested article ÷ %(requests)s requests") % {
+             "solved": totals.self_solved, "requests": totals.requests}},
+        {"label": _("Search no-result rate"), "value": _percent(totals.no_result_rate),
+         "detail": _("%(empty)s of %(searches)s searches found nothing") % {
+             "empty": totals.searches_no_results, "searches": totals.searches}},
+        {"label": _("Search click-through"), "value": _percent(totals.click_through_rate),
+         "detail": _("%(clicked)s of %(searches)s searches had a result opened") % {
+             "clicked": totals.searches_with_click, "searches": totals.searches}},
     ]
 
 
@@ -100,7 +109,7 @@ class DashboardPage:
 
     @property
     def unit(self) -> str:
-        return "week" if self.data.by == "week" else "day"
+        return pgettext("dashboard grouping", "week") if self.data.by == "week" else pgettext("dashboard grouping", "day")
 
     @property
     def labels(self) -> list[str]:
@@ -109,34 +118,34 @@ class DashboardPage:
     def _flow_rows(self) -> list[tuple[str, int]]:
         totals = self.data.totals
         return [
-            ("Callback form shown (open)", totals.routes_callback),
-            ("Self-service steps shown (closed)", totals.routes_self_service),
-            ("Self-service links followed", totals.links_clicked),
-            ("Callbacks requested", totals.callbacks_requested),
+            (_("Callback form shown (open)"), totals.routes_callback),
+            (_("Self-service steps shown (closed)"), totals.routes_self_service),
+            (_("Self-service links followed"), totals.links_clicked),
+            (_("Callbacks requested"), totals.callbacks_requested),
         ]
 
     def _charts(self) -> dict[str, charts.Chart]:
         data, unit, labels, flow_rows = self.data, self.unit, self.labels, self._flow_rows()
         series = [
-            charts.Series("Requests submitted", [b.figures.requests for b in data.buckets], charts.VERMILION),
-            charts.Series("Suggestions accepted", [b.figures.deflections for b in data.buckets], charts.BLUE),
-            charts.Series("Solved by self-service link", [b.figures.self_solved for b in data.buckets],
+            charts.Series(_("Requests submitted"), [b.figures.requests for b in data.buckets], charts.VERMILION),
+            charts.Series(_("Suggestions accepted"), [b.figures.deflections for b in data.buckets], charts.BLUE),
+            charts.Series(_("Solved by self-service link"), [b.figures.self_solved for b in data.buckets],
                           charts.GREEN),
         ]
         return {
             "visitors_chart": charts.time_series(
-                chart_id="chart-visitors", title=f"Help-center visitors per {unit}", labels=labels, bars=True,
-                series=[charts.Series("Visitors", [b.figures.visitors for b in data.buckets])]),
+                chart_id="chart-visitors", title=_("Help-center visitors per %(unit)s") % {"unit": unit}, labels=labels, bars=True,
+                series=[charts.Series(_("Visitors"), [b.figures.visitors for b in data.buckets])]),
             "requests_chart": charts.time_series(
-                chart_id="chart-requests", title=f"Requests and deflections per {unit}", labels=labels,
+                chart_id="chart-requests", title=_("Requests and deflections per %(unit)s") % {"unit": unit}, labels=labels,
                 series=series),
-            "flow_chart": charts.horizontal_bars(chart_id="chart-flow", title="Cancel flow: routes shown and actions",
+            "flow_chart": charts.horizontal_bars(chart_id="chart-flow", title=_("Cancel flow: routes shown and actions"),
                                                  rows=flow_rows, color=charts.PURPLE),
             "outcomes_chart": charts.horizontal_bars(
-                chart_id="chart-outcomes", title="Callback outcomes recorded",
+                chart_id="chart-outcomes", title=_("Callback outcomes recorded"),
                 rows=[(row["label"], row["events"]) for row in data.flow_outcomes], color=charts.GREEN),
             "views_chart": charts.horizontal_bars(
-                chart_id="chart-views", title="Most read articles",
+                chart_id="chart-views", title=_("Most read articles"),
                 rows=[(row["title"], row["views"]) for row in data.top_viewed]),
         }
 
@@ -146,7 +155,7 @@ class DashboardPage:
         return {
             "data": data,
             "periods": [{"days": d, "current": d == days, "url": f"?days={d}&by={by}"} for d in PERIODS],
-            "groupings": [{"by": g, "label": f"By {g}", "current": g == by, "url": f"?days={days}&by={g}"}
+            "groupings": [{"by": g, "label": _("By week") if g == "week" else _("By day"), "current": g == by, "url": f"?days={days}&by={g}"}
                           for g in GROUPINGS],
             "csv_url": f"{reverse('tickets:dashboard_csv')}?days={days}&by={by}",
             "unit": self.unit,

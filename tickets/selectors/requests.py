@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext
 
 from articles.models import Article, Category, Post
 from kb import params
@@ -20,7 +21,7 @@ QUEUE_PAGE_SIZE = 50
 def request_categories() -> list[tuple[str, str]]:
     """Choices for the request form: the help-center categories, plus "Something else"."""
     names = list(Category.objects.values_list("name", flat=True))
-    return [(name, name) for name in names] + [("Other", "Something else")]
+    return [(name, name) for name in names] + [("Other", gettext("Something else"))]
 
 
 def suggested_articles(text: str, *, limit: int = 5) -> list[Article]:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from kb.mail import queue_email
 from kb.permissions import is_agent
@@ -126,7 +127,7 @@ def callback_claim(*, callback: Callback, agent, at: datetime) -> Callback:
     )
     callback.refresh_from_db()
     if not won and callback.claimed_by_id != agent.pk:
-        raise ValidationError("Another agent has already claimed this callback.", code="already_claimed")
+        raise ValidationError(_("Another agent has already claimed this callback."), code="already_claimed")
     Ticket.objects.filter(pk=callback.ticket_id).update(
         assignee=agent, status=Ticket.Status.OPEN, updated_at=at
     )
@@ -151,9 +152,9 @@ def callback_record_outcome(
     """
     _require_agent(agent)
     if callback.done:
-        raise ValidationError("This callback is already finished.", code="already_done")
+        raise ValidationError(_("This callback is already finished."), code="already_done")
     if callback.claimed_by_id not in (None, agent.pk):
-        raise ValidationError("Another agent has claimed this callback.", code="claimed_by_other")
+        raise ValidationError(_("Another agent has claimed this callback."), code="claimed_by_other")
     ticket = callback.ticket
     changes = {"attempts": F("attempts") + 1, "last_attempt_at": at, "outcome": outcome, "outcome_note": note}
     if outcome in (Callback.Outcome.RETAINED, Callback.Outcome.CANCELLED):
@@ -162,7 +163,7 @@ def callback_record_outcome(
                                                    assignee=agent)
     elif outcome == Callback.Outcome.NO_ANSWER:
         if retry_slot is None:
-            raise ValidationError("Choose when to try again.", code="retry_required")
+            raise ValidationError(_("Choose when to try again."), code="retry_required")
         changes.update(due_at=retry_slot.start, slot_ends_at=retry_slot.end, claimed_by=None, claimed_at=None)
         Ticket.objects.filter(pk=ticket.pk).update(status=Ticket.Status.PENDING, updated_at=at)
         team = ticket.team
@@ -177,7 +178,7 @@ def callback_record_outcome(
             at=at,
         )
     else:
-        raise ValidationError("Unknown outcome.", code="invalid_outcome")
+        raise ValidationError(_("Unknown outcome."), code="invalid_outcome")
     Callback.objects.filter(pk=callback.pk).update(**changes)
     flow_event_record(kind=FlowEvent.Kind.CALLBACK_OUTCOME, route="", plan=callback.plan, ticket=ticket,
                       detail=outcome, at=at)

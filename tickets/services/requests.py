@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Post
 from kb import analytics
@@ -207,11 +208,11 @@ def ticket_update(*, ticket: Ticket, agent, status: str, priority: str, assignee
     """Change status, priority and assignee (agents only; the assignee must be an agent)."""
     _require_agent(agent)
     if status not in Ticket.Status.values:
-        raise ValidationError("Unknown status.", code="invalid_status")
+        raise ValidationError(_("Unknown status."), code="invalid_status")
     if priority not in Ticket.Priority.values:
-        raise ValidationError("Unknown priority.", code="invalid_priority")
+        raise ValidationError(_("Unknown priority."), code="invalid_priority")
     if assignee is not None and not is_agent(assignee):
-        raise ValidationError("Tickets can only be assigned to agents.", code="assignee_not_agent")
+        raise ValidationError(_("Tickets can only be assigned to agents."), code="assignee_not_agent")
     changes = {"status": status, "priority": priority, "assignee": assignee, "updated_at": at}
     if status == Ticket.Status.SOLVED and ticket.status != Ticket.Status.SOLVED:
         changes["solved_at"] = at

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -61,7 +62,7 @@ def flow_moment(request) -> tuple[datetime, bool, str]:
     moment = params.parse_moment(value.strip().replace(" ", "+"), tz=preview_zone(),
                                  earliest=now - PREVIEW_RANGE, latest=now + PREVIEW_RANGE)
     if moment is None:
-        return now, False, f"“{value}” is not a moment we can preview; showing the current time."
+        return now, False, _("“%(value)s” is not a moment we can preview; showing the current time.") % {"value": value}
     return moment, True, ""
 
 
@@ -76,7 +77,7 @@ def _remember_plan(request, page: CancelFlowPage) -> None:
     if request.GET.get("plan") is None:
         return
     if page.plan is None:
-        messages.warning(request, "We don't know that plan. Please choose yours from the list.")
+        messages.warning(request, _("We don't know that plan. Please choose yours from the list."))
     elif request.session.get(SESSION_PLAN) != page.plan.slug:
         request.session[SESSION_PLAN] = page.plan.slug
 
@@ -84,16 +85,16 @@ def _remember_plan(request, page: CancelFlowPage) -> None:
 def _request_callback(request, page: CancelFlowPage, form: CallbackForm, *, preview: bool):
     """Handle the callback form's POST: a redirect or the 429 page, or None to show the form's errors."""
     if not page.takes_callbacks:
-        messages.error(request, "Callbacks are not available right now. The steps below work at any time.")
+        messages.error(request, _("Callbacks are not available right now. The steps below work at any time."))
         return redirect(request.get_full_path())
-    if limited := throttle.limit_response(request, scope=PUBLIC_FORM_SCOPE, what="callback requests",
+    if limited := throttle.limit_response(request, scope=PUBLIC_FORM_SCOPE, what=_("callback requests"),
                                           limits=by_ip(request, CALLBACK_IP_RATE)):
         return limited
     if not form.is_valid():
         return None
     data = form.cleaned_data
     if limited := throttle.limit_response(request, scope=PUBLIC_FORM_SCOPE,
-                                          what="callback requests for this number",
+                                          what=_("callback requests for this number"),
                                           limits=[throttle.Limit("phone", data["phone"], CALLBACK_PHONE_RATE)]):
         return limited
     ticket = services.callback_request(
@@ -225,7 +226,7 @@ def agent_callback_claim(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"You claimed {callback.ticket.reference}.")
+        messages.success(request, _("You claimed %(reference)s.") % {"reference": callback.ticket.reference})
     return redirect("tickets:agent_callback", pk=pk)
 
 
@@ -247,7 +248,7 @@ def agent_callback(request, pk: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Outcome recorded for {callback.ticket.reference}.")
+            messages.success(request, _("Outcome recorded for %(reference)s.") % {"reference": callback.ticket.reference})
             return redirect("tickets:agent_callbacks")
     return render(request, "tickets/agent_callback.html",
                   {**selectors.agent_callback_page(callback, at=at, agent=request.user), "form": form})

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kb import clock
@@ -23,5 +24,5 @@ def post_escalate(request, pk: int):
         raise Http404("No such post.")
     ticket = services.post_escalate(post=post, by=request.user, team=selectors.team_by_id(request.POST.get("team", "")),
                                     note=request.POST.get("note", "")[:NOTE_MAX_LENGTH], at=clock.now())
-    messages.success(request, f"Ticket {ticket.reference} is open for this post; its author is the requester.")
+    messages.success(request, _("Ticket %(reference)s is open for this post; its author is the requester.") % {"reference": ticket.reference})
     return redirect("tickets:agent_ticket", reference=ticket.reference)

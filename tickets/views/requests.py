@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kb import analytics, clock, throttle
@@ -82,7 +83,7 @@ def request_create(request):
     at = clock.now()
     form = _request_form(request)
     if request.method == "POST":
-        if limited := throttle.limit_response(request, scope=PUBLIC_FORM_SCOPE, what="requests",
+        if limited := throttle.limit_response(request, scope=PUBLIC_FORM_SCOPE, what=_("requests"),
                                               limits=by_ip(request, CALLBACK_IP_RATE)):
             return limited
         if form.is_valid():
@@ -173,13 +174,13 @@ def _requester_page(request, ticket: Ticket, *, action: str, attachment_route: s
     at = clock.now()
     form = ReplyForm(request.POST or None)
     if request.method == "POST":
-        if limited := throttle.limit_response(request, scope=REPLY_SCOPE, what="replies",
+        if limited := throttle.limit_response(request, scope=REPLY_SCOPE, what=_("replies"),
                                               limits=by_ip(request, REPLY_RATE)):
             return limited
         if form.is_valid():
             services.ticket_reply_by_requester(ticket=ticket, body=form.cleaned_data["body"], at=at,
                                                author=request.user)
-            messages.success(request, "Your reply was sent.")
+            messages.success(request, _("Your reply was sent."))
             return redirect(action)
     return render(request, "tickets/request_detail.html", {
         "ticket": ticket,
@@ -273,13 +274,13 @@ def _agent_ticket_action(request, ticket: Ticket, reply_form: AgentReplyForm, up
             internal = reply_form.cleaned_data["internal"]
             services.ticket_reply_by_agent(ticket=ticket, agent=request.user, body=reply_form.cleaned_data["body"],
                                            internal=internal, at=at)
-            messages.success(request, "Internal note added." if internal else "Reply sent to the requester.")
+            messages.success(request, _("Internal note added.") if internal else _("Reply sent to the requester."))
             return redirect("tickets:agent_ticket", reference=ticket.reference)
         if update_form.is_bound and update_form.is_valid():
             data = update_form.cleaned_data
             services.ticket_update(ticket=ticket, agent=request.user, status=data["status"],
                                    priority=data["priority"], assignee=data["assignee"], at=at)
-            messages.success(request, "Ticket updated.")
+            messages.success(request, _("Ticket updated."))
             return redirect("tickets:agent_ticket", reference=ticket.reference)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
