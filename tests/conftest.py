@@ -7,6 +7,7 @@ import os
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -27,6 +28,14 @@ hypothesis_settings.register_profile("ci", max_examples=20, derandomize=True, de
 hypothesis_settings.register_profile("deep", max_examples=200, deadline=None, suppress_health_check=_FIXTURE_CHECKS)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 _counter = itertools.count(1)
+
+
+@pytest.fixture
+def use_language():
+    """``use_language("es")``: reverse() and get_absolute_url() give that language's
+    addresses (/es/...), whose pages the middleware serves in it, as for a visitor."""
+    yield translation.activate
+    translation.deactivate()
 
 
 def pytest_sessionstart(session):

@@ -100,11 +100,11 @@ def test_cancel_flow_pages_have_no_serious_accessibility_violations(page, sign_i
 
 
 @pytest.mark.parametrize("language", ["es", "de"])
-def test_pages_in_spanish_and_german_have_no_serious_accessibility_violations(page, check, settings, language):
+def test_pages_in_spanish_and_german_have_no_serious_accessibility_violations(use_language, page, check, settings, language):
     """Translated labels, buttons and error pages keep their accessible names, and the page
     declares its language (axe's html-has-lang / valid-lang)."""
     demo.tickets.load()
-    settings.LANGUAGE_CODE = language
+    use_language(language)
     for name, url in [
         ("home", reverse("articles:home")),
         ("search", reverse("search:search") + "?q=cancelar"),

@@ -1,6 +1,5 @@
-"""Pages in the visitor's language. Spanish and German are activated with
-``settings.LANGUAGE_CODE`` (the URL prefixes of issue 15 pick the language per request the
-same way). Strings, dates, plurals and the JavaScript's sentences all follow it."""
+"""Pages in the visitor's language, at its addresses (/es/..., /de/...: ``use_language``).
+Strings, dates, plurals and the JavaScript's sentences all follow it."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -20,15 +19,15 @@ LA = ZoneInfo("America/Los_Angeles")
     ("es", "¿En qué podemos ayudarle?", 'lang="es"'),
     ("de", "Wie können wir helfen?", 'lang="de"'),
 ])
-def test_home_page_speaks_the_active_language(client, db, settings, language, heading, lang_attribute):
-    settings.LANGUAGE_CODE = language
+def test_home_page_speaks_the_active_language(use_language, client, db, settings, language, heading, lang_attribute):
+    use_language(language)
     html = client.get(reverse("articles:home")).content.decode()
     assert heading in html
     assert lang_attribute in html
 
 
-def test_spanish_pages_translate_navigation_search_box_and_its_script_sentences(client, db, settings):
-    settings.LANGUAGE_CODE = "es"
+def test_spanish_pages_translate_navigation_search_box_and_its_script_sentences(use_language, client, db, settings):
+    use_language("es")
     html = client.get(reverse("articles:home")).content.decode()
     assert "Saltar al contenido principal" in html
     assert ">Contacto<" in html and ">Iniciar sesión<" in html
@@ -38,9 +37,9 @@ def test_spanish_pages_translate_navigation_search_box_and_its_script_sentences(
     assert "Skip to main content" not in html
 
 
-def test_german_article_page_shows_german_dates_and_plurals(client, settings, make_article, clock):
+def test_german_article_page_shows_german_dates_and_plurals(use_language, client, settings, make_article, clock):
     clock(datetime(2026, 3, 4, 10, 0, tzinfo=LA))
-    settings.LANGUAGE_CODE = "de"
+    use_language("de")
     article = make_article(title="Passwort zurücksetzen")
     html = client.get(article.get_absolute_url()).content.decode()
     assert "War dieser Artikel hilfreich?" in html
@@ -66,19 +65,20 @@ def test_english_dates_keep_the_help_centers_format(client, settings, make_artic
 ])
 @override_settings(DEBUG=False)
 def test_404_page_in_each_language_reads_nothing_from_the_database(
-        client, customer, settings, django_assert_num_queries, language, title, lead):
-    settings.LANGUAGE_CODE = language
+        use_language, client, customer, settings, django_assert_num_queries, language, title, lead):
+    use_language(language)
+    prefix = "" if language == "en" else f"/{language}"
     client.force_login(customer)  # a session, which a context processor would read
     with django_assert_num_queries(0):
-        page = client.get("/no-such-page/")
+        page = client.get(prefix + "/no-such-page/")
     html = page.content.decode()
     assert page.status_code == 404
     assert title in html and lead in html
     assert f'lang="{language}"' in html
 
 
-def test_403_page_is_translated(client, customer, settings):
-    settings.LANGUAGE_CODE = "de"
+def test_403_page_is_translated(use_language, client, customer, settings):
+    use_language("de")
     client.force_login(customer)
     page = client.get(reverse("tickets:dashboard"))  # agents only
     assert page.status_code == 403

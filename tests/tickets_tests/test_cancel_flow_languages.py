@@ -12,8 +12,6 @@ from tickets.office_hours import Schedule, WeeklyHours
 
 from .conftest import HOLIDAY_MOMENT, LA, OPEN_MOMENT
 
-URL = reverse("tickets:cancel_flow")
-
 
 def demo_schedule():
     return Schedule(LA, tuple(WeeklyHours(d, time(8), time(17)) for d in range(5)), holiday_country="US")
@@ -26,12 +24,13 @@ def demo_schedule():
      "Geschlossen – öffnet am Montag um 8:00 Uhr (PT), in 2 Tagen und 22 Stunden"),
 ])
 def test_cancel_flow_states_open_and_closed_hours_in_each_language(
-        client, cancel_demo, clock, settings, language, open_text, closed_text):
-    settings.LANGUAGE_CODE = language
+        use_language, client, cancel_demo, clock, settings, language, open_text, closed_text):
+    use_language(language)
+    url = reverse("tickets:cancel_flow")
     clock(OPEN_MOMENT)
-    assert open_text in client.get(URL).content.decode()
+    assert open_text in client.get(url).content.decode()
     clock(HOLIDAY_MOMENT)  # Christmas Friday: next opening Monday
-    assert closed_text in client.get(URL).content.decode()
+    assert closed_text in client.get(url).content.decode()
 
 
 @pytest.mark.parametrize(("language", "today", "tomorrow", "far"), [
@@ -60,10 +59,11 @@ def test_status_sentence_for_today_tomorrow_and_a_later_date(language, today, to
     ("es", "10:30 (PT) – 11:00 (PT)"),
     ("de", "10:30 Uhr (PT) – 11:00 Uhr (PT)"),
 ])
-def test_callback_slots_and_form_are_labelled_in_each_language(client, cancel_demo, clock, settings, language, label):
-    settings.LANGUAGE_CODE = language
+def test_callback_slots_and_form_are_labelled_in_each_language(use_language, client, cancel_demo, clock, settings, language, label):
+    use_language(language)
+    url = reverse("tickets:cancel_flow")
     clock(OPEN_MOMENT)
-    html = client.get(URL).content.decode()
+    html = client.get(url).content.decode()
     assert label in html
     words = {"en": "Why do you want to cancel?", "es": "¿Por qué quiere cancelar?", "de": "Warum möchten Sie kündigen?"}
     assert words[language] in html
@@ -72,10 +72,11 @@ def test_callback_slots_and_form_are_labelled_in_each_language(client, cancel_de
     assert f"data-i18n-local=\"{{label}} {{time}} {sentence} ({{zone}}).\"" in html
 
 
-def test_a_spanish_visitor_sees_spanish_errors_on_the_callback_form(client, cancel_demo, clock, settings):
-    settings.LANGUAGE_CODE = "es"
+def test_a_spanish_visitor_sees_spanish_errors_on_the_callback_form(use_language, client, cancel_demo, clock, settings):
+    use_language("es")
+    url = reverse("tickets:cancel_flow")
     clock(OPEN_MOMENT)
-    html = client.post(URL, {"name": "  ", "email": "x@example.com", "plan": "no-such-plan"}).content.decode()
+    html = client.post(url, {"name": "  ", "email": "x@example.com", "plan": "no-such-plan"}).content.decode()
     assert "Este campo es requerido." in html  # Django's own catalog
     assert "Elija uno de los planes de la lista." in html
     assert "Solo podemos llamarle con su consentimiento. Marque la casilla para continuar." in html

@@ -4,16 +4,17 @@ the charts' SVG coordinates stay plain numbers (a "12,5" would break the drawing
 import re
 
 import pytest
+from django.urls import reverse
 
 from .test_dashboard import DASHBOARD, TODAY, agent_client, spread_over_days  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.usefixtures("whoosh_index")
 
 
-def test_the_dashboard_speaks_german_and_keeps_svg_numbers_plain(agent_client, clock, spread_over_days, settings):  # noqa: F811
-    settings.LANGUAGE_CODE = "de"
+def test_the_dashboard_speaks_german_and_keeps_svg_numbers_plain(use_language, agent_client, clock, spread_over_days, settings):  # noqa: F811
+    use_language("de")
     clock(TODAY)
-    html = agent_client.get(DASHBOARD, {"days": 7}).content.decode()
+    html = agent_client.get(reverse("tickets:dashboard"), {"days": 7}).content.decode()
     assert "Dashboard Selbsthilfe" in html
     assert "Besucher: 6 insgesamt, höchstens 4 (17. Jun)" in html
     assert "Letzte 7 Tage" in html and "Nach Woche" in html
