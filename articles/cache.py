@@ -27,6 +27,15 @@ PAGE_SCOPES = {
     "topics": lambda **kw: [COMMUNITY],
     "topic": lambda slug, **kw: [COMMUNITY, scope("topic", slug)],
     "post": lambda pk, **kw: [scope("post", pk)],
+    # Search engines and feed readers (articles/seo_urls.py). The sitemap's lastmod of a
+    # post counts its comments, hence "community".
+    "robots": lambda **kw: [],
+    "sitemap": lambda **kw: [COMMUNITY],
+    "sitemap_section": lambda **kw: [COMMUNITY],
+    "feed_articles": lambda **kw: [],
+    "feed_section": lambda **kw: [],
+    "feed_topic": lambda **kw: [],
+    "feed_post_comments": lambda pk, **kw: [scope("post", pk)],
 }
 
 # The query parameters each page reads (the page of a listing or comment thread); any other
@@ -39,6 +48,13 @@ PAGE_PARAMS = {
     "topics": (),
     "topic": ("page",),
     "post": ("page",),
+    "robots": (),
+    "sitemap": (),
+    "sitemap_section": ("p",),
+    "feed_articles": (),
+    "feed_section": (),
+    "feed_topic": (),
+    "feed_post_comments": (),
 }
 
 

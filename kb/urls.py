@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("kb.accounts.urls")),
     path("analytics/", include("articles.analytics_urls")),
+    path("", include("articles.seo_urls")),
     path("", include("api.urls")),
     path("", include("tickets.urls")),
     path("", include("search.urls")),
