@@ -292,7 +292,8 @@ def _heading_write(row, fields: dict, allowed: set[str]):
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
-    if row.pk is not None and any(
+    # Community topics are not translated: only categories and sections have translations.
+    if row.pk is not None and not isinstance(row, Topic) and any(
         name in fields and fields[name] != getattr(row, name) for name in ("name", "description")
     ):
         _translations_mark_outdated(row)
