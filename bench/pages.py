@@ -103,6 +103,8 @@ def seed(data_dir: str) -> None:
         "search results": url("search:search", "/search/") + "?q=cancel+account",
         "cancel flow": url("tickets:cancel_flow", "/contact/cancel/"),
         "request form": url("tickets:request_create", "/requests/new/"),
+        "sitemap": url("seo:sitemap", "/sitemap.xml"),
+        "articles feed": url("seo:feed_articles", "/feeds/articles/"),
         "_articles": Article.objects.count(),
     }))
 
