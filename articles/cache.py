@@ -113,10 +113,28 @@ def item_vote_activity(sender, instance, **kwargs):
 
 
 def connect() -> None:
-    from .models import Article, Category, Comment, EmailFollow, Follow, ItemVote, Label, Post, Section, Topic, Vote
+    from .models import (
+        Article,
+        ArticleTranslation,
+        Category,
+        CategoryTranslation,
+        Comment,
+        EmailFollow,
+        Follow,
+        ItemVote,
+        Label,
+        Post,
+        Section,
+        SectionTranslation,
+        Topic,
+        Vote,
+    )
 
     uid = "kb-page-cache"
-    for model in (Article, Section, Category, Label, Topic, Post):
+    # Translations are editorial too: a published one adds a page (and sitemap and feed
+    # entries) and a language to its source's alternates.
+    for model in (Article, Section, Category, Label, Topic, Post, ArticleTranslation, SectionTranslation,
+                  CategoryTranslation):
         post_save.connect(content_changed, sender=model, dispatch_uid=f"{uid}-save-{model.__name__}")
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"{uid}-delete-{model.__name__}")
     m2m_changed.connect(content_changed, sender=Article.labels.through, dispatch_uid=f"{uid}-labels")

@@ -18,11 +18,12 @@ from html import unescape
 from django.conf import settings
 from django.core.paginator import Page
 from django.core.serializers.json import DjangoJSONEncoder
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from kb.i18n import current_locale, default_locale
 
@@ -114,6 +115,9 @@ def page_urls(request, context: Mapping) -> dict:
         path = translations[locale]
     else:
         path = request.path
+        # Without per-page translations the page shows its item in the item's language.
+        item = next((context.get(n) for n in ("article", "section", "category") if context.get(n) is not None), None)
+        locale = getattr(item, "locale", None) or locale
     shown = _shown_page(context)
     number = shown.number if shown is not None else 1
     canonical = absolute(request, path + (f"?page={number}" if number > 1 else ""))
@@ -137,8 +141,6 @@ def articles_feed_path(locale: str | None = None) -> str:
 
 def feed_links(view_name: str, context: Mapping) -> list[tuple[str, str]]:
     """(title, path) of the Atom feeds a page advertises."""
-    from django.utils.translation import gettext
-
     links = []
     if view_name in ("articles:home", "articles:category", "articles:article"):
         links.append((gettext("Recently updated articles"), articles_feed_path()))
@@ -166,17 +168,12 @@ def _publisher(request) -> dict:
 
 
 def _home_path() -> str:
-    try:
-        return reverse("articles:home")
-    except NoReverseMatch:  # pragma: no cover - the home page always exists
-        return "/"
+    return reverse("articles:home")
 
 
 def breadcrumb_list(request, breadcrumbs: Iterable, canonical: str) -> dict:
     """``BreadcrumbList`` of the page's breadcrumbs, the help center's home first; the last
     crumb (the page itself, shown without a link) is the canonical URL."""
-    from django.utils.translation import gettext
-
     crumbs = [(_home_path(), gettext("Help center")), *breadcrumbs]
     return {
         "@type": "BreadcrumbList",

@@ -171,3 +171,14 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_private_pages_out(client, db
 def test_robots_txt_names_the_public_address_when_it_is_set(client, db, settings):
     settings.KB_SITE_URL, settings.KB_SITE_URL_SET = "https://help.example.com", True
     assert "Sitemap: https://help.example.com/sitemap.xml" in client.get("/robots.txt").content.decode()
+
+
+def test_a_translation_published_after_the_sitemap_was_cached_appears_in_it(client, help_center, agent):
+    article = help_center["article"]
+    url = reverse("seo:sitemap_section", kwargs={"section": "articles"})
+    assert client.get(url)["X-KB-Page-Cache"] == "miss"
+    assert client.get(url)["X-KB-Page-Cache"] == "hit"
+    article_translation_save(article=article, locale="es", title="Cancelar su plan", body="Hola.", by=agent,
+                             draft=False)
+    spanish = ROOT + locale_path("es", "articles:article", pk=article.pk, slug="cancelar-su-plan")
+    assert spanish in entries(parse(client.get(url)))
