@@ -48,6 +48,14 @@ class HeadingAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A slug typed here changes the page's URL: the old one keeps answering, with a 301.
+        if change and "slug" in form.changed_data and form.initial.get("slug"):
+            from . import services
+
+            services.former_slug_record(heading=obj, slug=form.initial["slug"])
+
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):

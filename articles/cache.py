@@ -27,6 +27,15 @@ PAGE_SCOPES = {
     "topics": lambda **kw: [COMMUNITY],
     "topic": lambda slug, **kw: [COMMUNITY, scope("topic", slug)],
     "post": lambda pk, **kw: [scope("post", pk)],
+    # Search engines and feed readers (articles/seo_urls.py). The sitemap's lastmod of a
+    # post counts its comments, hence "community".
+    "robots": lambda **kw: [],
+    "sitemap": lambda **kw: [COMMUNITY],
+    "sitemap_section": lambda **kw: [COMMUNITY],
+    "feed_articles": lambda **kw: [],
+    "feed_section": lambda **kw: [],
+    "feed_topic": lambda **kw: [],
+    "feed_post_comments": lambda pk, **kw: [scope("post", pk)],
 }
 
 # The query parameters each page reads (the page of a listing or comment thread); any other
@@ -39,6 +48,13 @@ PAGE_PARAMS = {
     "topics": (),
     "topic": ("page",),
     "post": ("page",),
+    "robots": (),
+    "sitemap": (),
+    "sitemap_section": ("p",),
+    "feed_articles": (),
+    "feed_section": (),
+    "feed_topic": (),
+    "feed_post_comments": (),
 }
 
 
@@ -97,10 +113,28 @@ def item_vote_activity(sender, instance, **kwargs):
 
 
 def connect() -> None:
-    from .models import Article, Category, Comment, EmailFollow, Follow, ItemVote, Label, Post, Section, Topic, Vote
+    from .models import (
+        Article,
+        ArticleTranslation,
+        Category,
+        CategoryTranslation,
+        Comment,
+        EmailFollow,
+        Follow,
+        ItemVote,
+        Label,
+        Post,
+        Section,
+        SectionTranslation,
+        Topic,
+        Vote,
+    )
 
     uid = "kb-page-cache"
-    for model in (Article, Section, Category, Label, Topic, Post):
+    # Translations are editorial too: a published one adds a page (and sitemap and feed
+    # entries) and a language to its source's alternates.
+    for model in (Article, Section, Category, Label, Topic, Post, ArticleTranslation, SectionTranslation,
+                  CategoryTranslation):
         post_save.connect(content_changed, sender=model, dispatch_uid=f"{uid}-save-{model.__name__}")
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"{uid}-delete-{model.__name__}")
     m2m_changed.connect(content_changed, sender=Article.labels.through, dispatch_uid=f"{uid}-labels")

@@ -394,6 +394,31 @@ class Comment(StoredCountersModel):
         return f"{self.target.get_absolute_url()}#comment-{self.pk}"
 
 
+class FormerSlug(models.Model):
+    """A slug a category or a community topic had before a rename: its old URL (looked up by
+    slug alone, unlike sections, articles and posts, whose URLs carry their id) answers 301
+    to the current one. Written by ``services.former_slug_record``."""
+
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="former_slugs")
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="former_slugs")
+    slug = models.SlugField(max_length=140)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=_exactly_one("category", "topic"), name="former_slug_has_one_target"),
+            # An old address leads to one place: the heading that last gave it up.
+            models.UniqueConstraint(fields=["slug"], condition=Q(category__isnull=False),
+                                    name="former_slug_once_per_category_slug"),
+            models.UniqueConstraint(fields=["slug"], condition=Q(topic__isnull=False),
+                                    name="former_slug_once_per_topic_slug"),
+        ]
+
+    def __str__(self):
+        return f"{self.slug} → {self.category or self.topic}"
+
+
 FOLLOW_TARGETS = ("article", "post", "section", "topic")
 
 

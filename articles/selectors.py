@@ -190,6 +190,11 @@ def _newest_comment_at(*, official: bool) -> Coalesce:
     return Coalesce(Subquery(newest), "created_at")
 
 
+def post_last_activity() -> Greatest:
+    """When the outer post last changed or was commented on (the sitemap's ``lastmod``)."""
+    return Greatest("updated_at", _newest_comment_at(official=True), _newest_comment_at(official=False))
+
+
 def recent_posts(*, limit: int = RECENT_ACTIVITY_LIMIT) -> list[Post]:
     """Community posts by latest activity (their own creation or their newest comment)."""
     return list(
@@ -368,6 +373,12 @@ def comment_page_number(*, comment: Comment, per_page: int = COMMENTS_PER_PAGE) 
     target_id = comment.article_id or comment.post_id
     earlier = Comment.objects.filter(Q(**{f"{field}_id": target_id}) & before).count()
     return earlier // per_page + 1
+
+
+def renamed_heading(*, model: type[Category] | type[Topic], slug: str) -> Category | Topic:
+    """The category or topic that was called ``slug`` before a rename (404 if none): asked
+    only after the live slug missed, so pages pay nothing for it."""
+    return get_object_or_404(model.objects.only("pk", "slug"), former_slugs__slug=slug)
 
 
 # --- Community ------------------------------------------------------------------------

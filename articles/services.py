@@ -25,6 +25,7 @@ from .models import (
     Category,
     Comment,
     Follow,
+    FormerSlug,
     ItemVote,
     Label,
     NotificationEvent,
@@ -297,17 +298,36 @@ def _heading_write(row, fields: dict, allowed: set[str]):
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
-    if row.pk is not None and any(
+    # Community topics are not translated: only categories and sections have translations.
+    if row.pk is not None and not isinstance(row, Topic) and any(
         name in fields and fields[name] != getattr(row, name) for name in ("name", "description")
     ):
         _translations_mark_outdated(row)
     for name, value in fields.items():
         setattr(row, name, value.strip() if name == "name" else value)
+    former = row.slug if row.pk is not None else ""
     if "name" in fields or not row.slug:
         row.slug = _unique_slug(type(row), row.name, exclude_pk=row.pk)
     row.full_clean()
     row.save()
+    if former and former != row.slug:
+        former_slug_record(heading=row, slug=former)
     return row
+
+
+def former_slug_record(*, heading: Category | Topic | Section, slug: str) -> None:
+    """``heading`` was renamed away from ``slug``: its old URL keeps working, with a 301.
+
+    Only categories and topics need it: their URLs are their slug alone, while sections,
+    articles and posts carry their id and redirect any stale slug already.
+    """
+    field = {Category: "category", Topic: "topic"}.get(type(heading))
+    if field is None:
+        return
+    # The heading's current slug is live again, not a redirect; an old slug given up by
+    # another heading before now leads here.
+    FormerSlug.objects.filter(**{field: heading}, slug=heading.slug).delete()
+    FormerSlug.objects.update_or_create(**{f"{field}__isnull": False, "slug": slug}, defaults={field: heading})
 
 
 @transaction.atomic

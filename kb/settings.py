@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "kb",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # /sitemap.xml (articles/sitemaps.py): its templates and the Sitemap classes.
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -449,6 +451,9 @@ CONTENT_SECURITY_POLICY = {
 KB_SITE_NAME = os.environ.get("KB_SITE_NAME", "Lumora Help Center")
 # Absolute links in emails (unsubscribe, request links) are built from this address.
 KB_SITE_URL = os.environ.get("KB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Canonical URLs, sitemaps and feeds use KB_SITE_URL when it is set, else the address the
+# request came to (the development default above is not a public address).
+KB_SITE_URL_SET = bool(os.environ.get("KB_SITE_URL"))
 # Follower emails: everything within this window arrives as one digest.
 KB_NOTIFY_BATCH_SECONDS = env_int("KB_NOTIFY_BATCH_SECONDS", 300)
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("analytics/", include("articles.analytics_urls")),
     path("language/<str:code>/", language_switch, name="language"),
+    path("", include("articles.seo_urls")),
     path("", include("api.urls")),
 ]
 

@@ -53,6 +53,14 @@ def public_pages(make_article, make_post, topic, whoosh_index, clock):
         "request suggestions": reverse("tickets:request_suggest") + "?q=cancel",
         "click link": reverse("search:click") + f"?position=1&key=article:{article.pk}",
         "API page": reverse("api:developers"),
+        "robots.txt": reverse("seo:robots"),
+        "sitemap": reverse("seo:sitemap"),
+        "sitemap of articles": reverse("seo:sitemap_section", kwargs={"section": "articles"}),
+        "articles feed": reverse("seo:feed_articles"),
+        "Spanish articles feed": reverse("seo:feed_articles_locale", kwargs={"locale": "es"}),
+        "section feed": reverse("seo:feed_section", kwargs={"pk": section.pk}),
+        "topic feed": reverse("seo:feed_topic", kwargs={"slug": topic.slug}),
+        "comments feed": reverse("seo:feed_post_comments", kwargs={"pk": post.pk}),
     }
     # The same pages in Spanish (/es/...); the API's page has one address in every language.
     pages.update({f"{name} (es)": "/es" + url for name, url in pages.items() if name != "API page"})

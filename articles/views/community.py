@@ -24,7 +24,7 @@ from kb.permissions import agent_required, is_agent
 
 from .. import selectors, services
 from ..forms import PostForm, add_service_errors
-from ..models import Post
+from ..models import Post, Topic
 from ..pages import (
     FOLLOW_IP_RATE,
     FOLLOW_RATE,
@@ -56,7 +56,10 @@ def topic_list(request):
 
 
 def topic_detail(request, slug):
-    topic = selectors.topic_detail(slug=slug, viewer=request.user)
+    try:
+        topic = selectors.topic_detail(slug=slug, viewer=request.user)
+    except Http404:
+        return redirect(selectors.renamed_heading(model=Topic, slug=slug), permanent=True)
     page = selectors.topic_post_page(topic=topic, number=request.GET.get("page"))
     return render(
         request,

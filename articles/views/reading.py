@@ -6,6 +6,7 @@ Drafts exist only for agents: every selector here is told ``include_drafts`` fro
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 from kb.permissions import is_agent
 
 from .. import selectors, services
-from ..models import Article
+from ..models import Article, Category
 from ..pages import VOTE_IP_RATE, VOTE_RATE, comment_submit, discussion, follow_box, user_limited
 
 VOTE_ANCHOR = "#article-vote"
@@ -34,7 +35,10 @@ def home(request):
 
 
 def category_detail(request, slug):
-    category = selectors.category_detail(slug=slug, include_drafts=is_agent(request.user))
+    try:
+        category = selectors.category_detail(slug=slug, include_drafts=is_agent(request.user))
+    except Http404:
+        return redirect(selectors.renamed_heading(model=Category, slug=slug), permanent=True)
     return render(
         request,
         "articles/category_detail.html",

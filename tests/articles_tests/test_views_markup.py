@@ -18,7 +18,8 @@ class MarkupAudit(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         self.tags.append(tag)
-        if tag == "script" and not attributes.get("src"):
+        # A JSON-LD data block is never executed (CSP does not apply to it): not a script.
+        if tag == "script" and not attributes.get("src") and attributes.get("type") != "application/ld+json":
             self.problems.append("inline <script>")
         if "style" in attributes or tag == "style":
             self.problems.append(f"inline style on <{tag}>")
@@ -97,6 +98,7 @@ def test_pages_are_csp_clean_and_labelled(client, site, who, customer, agent):
 def test_the_audit_itself_catches_problems():
     """Guards the guard: inline script, style attributes and unlabelled inputs are found."""
     audit = MarkupAudit()
-    audit.feed('<header></header><nav></nav><main><h1>x</h1><script>x()</script><p style="color:red">'
+    audit.feed('<header></header><nav></nav><main><h1>x</h1><script type="application/ld+json">{}</script>'
+               '<script>x()</script><p style="color:red">'
                '<input name="q"></main><footer></footer>')
     assert audit.audit() == ["inline <script>", "inline style on <p>", "unlabelled control 'q'"]

@@ -577,6 +577,16 @@ ROUTES: dict[str, Route] = {
     "articles:zendesk_home": Route(path={"locale": LOCALES}, fuzzed_with="articles:zendesk_redirect"),
     # --- the language switcher: sets the language cookie, redirects to a local ``next`` ---
     "language": Route(path={"code": lambda w: ["en", "es", "de", "ES"]}, query=("next",)),
+    # --- search engines and feed readers (articles/seo_urls.py) -----------------------------
+    "seo:robots": Route(),
+    "seo:sitemap": Route(fuzzed_with="seo:sitemap_section"),
+    "seo:sitemap_section": Route(path={"section": lambda w: ["articles", "posts", "categories", "pages"]},
+                                 query=("p",)),
+    "seo:feed_articles": Route(fuzzed_with="seo:feed_articles_locale"),
+    "seo:feed_articles_locale": Route(path={"locale": lambda w: ["es", "de", "en"]}),
+    "seo:feed_section": Route(path={"pk": _ids("section")}, fuzzed_with="seo:feed_articles_locale"),
+    "seo:feed_topic": Route(path={"slug": lambda w: [w.topic.slug]}, fuzzed_with="seo:feed_articles_locale"),
+    "seo:feed_post_comments": Route(path={"pk": _ids("post", "other_post")}, fuzzed_with="seo:feed_articles_locale"),
     # --- uploaded article images -----------------------------------------------------------
     "media": Route(path={"path": lambda w: ["missing.png"]}),
     **API_ROUTES,

@@ -6,6 +6,7 @@ files, no event-handler or style attributes, no javascript:/data:/vbscript: URLs
 embedding or styling elements, and no form controls inside user content.
 """
 
+import json
 from html.parser import HTMLParser
 
 import pytest
@@ -66,6 +67,12 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "
 BAD_SCHEMES = ("javascript:", "data:", "vbscript:")
 VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr", "base"}
 USER_CONTENT_CLASSES = {"article-body", "comment-body", "post-body"}
+# The head's canonical URL, hreflang alternates and feed links point at this site only.
+SAME_SITE_LINK_RELS = {"canonical", "alternate"}
+
+
+def _same_site(href: str) -> bool:
+    return (href.startswith("/") and not href.startswith("//")) or href.startswith("http://testserver/")
 
 
 class PageChecker(HTMLParser):
@@ -83,13 +90,16 @@ class PageChecker(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         classes = set((attributes.get("class") or "").split())
-        if tag == "script" and not (attributes.get("src") or "").startswith("/static/"):
+        # JSON-LD: a data block, never executed; its content is checked in handle_data.
+        self.in_data_block = tag == "script" and attributes.get("type") == "application/ld+json"
+        if tag == "script" and not self.in_data_block and not (attributes.get("src") or "").startswith("/static/"):
             self.problems.append(f"inline or foreign <script> {attrs}")
         if tag == "script" and self.in_user_content:
             self.problems.append("<script> inside user content")
         if tag in FORBIDDEN_TAGS:
             self.problems.append(f"<{tag}>")
-        if tag == "link" and not (attributes.get("href") or "").startswith("/static/"):
+        if tag == "link" and not (attributes.get("href") or "").startswith("/static/") and not (
+                attributes.get("rel") in SAME_SITE_LINK_RELS and _same_site(attributes.get("href") or "")):
             self.problems.append(f"<link> to {attributes.get('href')}")
         if tag == "meta" and "http-equiv" in attributes:
             self.problems.append("<meta http-equiv>")
@@ -107,12 +117,24 @@ class PageChecker(HTMLParser):
         if tag not in VOID:
             self.stack.append(bool(classes & USER_CONTENT_CLASSES))
 
+    def handle_data(self, data):
+        if getattr(self, "in_data_block", False):
+            # Had a payload ended the block, the rest would be parsed as tags (and flagged);
+            # the block itself must be JSON with no markup character left unescaped.
+            if "<" in data or ">" in data:
+                self.problems.append("markup inside a JSON-LD block")
+            try:
+                json.loads(data)
+            except ValueError:
+                self.problems.append("a JSON-LD block that is not JSON")
+
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
         if tag not in VOID and self.stack:
             self.stack.pop()
 
     def handle_endtag(self, tag):
+        self.in_data_block = False
         if tag not in VOID and self.stack:
             self.stack.pop()
 
@@ -196,10 +218,15 @@ def test_the_checker_itself_catches_unsafe_markup():
         "<script>alert(1)</script>", '<a href=" JavaScript:x">', "<img src=x onerror=y>",
         '<p style="color:red">', "<svg></svg>", '<div class="comment-body"><form></form></div>',
         '<a href="data:text/html,x">', "<iframe></iframe>",
+        '<script type="application/ld+json">{"a": "</script><script>alert(1)</script>',
+        '<script type="application/ld+json">{"a": "<b>"}</script>', '<link rel="canonical" href="//evil.example/">',
+        '<link rel="stylesheet" href="http://testserver/x.css">',
     ]:
         checker = PageChecker()
         checker.feed(unsafe)
         assert checker.problems, unsafe
     checker = PageChecker()
-    checker.feed('<form action="/x"><input name="q"></form><script src="/static/js/site.js"></script>')
+    checker.feed('<form action="/x"><input name="q"></form><script src="/static/js/site.js"></script>'
+                 '<link rel="canonical" href="http://testserver/articles/1-x/"><script type="application/ld+json">'
+                 '{"a": "\\u003C/script\\u003E"}</script>')
     assert checker.problems == []
