@@ -16,12 +16,11 @@ def check_plan_translation_locale(locale) -> str:
     language (plans are written in the default locale)."""
     code = normalize_locale(locale)
     if code is None:
-        raise ValidationError(
-            {"locale": f"Choose one of the help center's languages: {', '.join(locales())}."},
-            code="invalid_locale",
-        )
+        raise ValidationError({"locale": ValidationError(
+            f"Choose one of the help center's languages: {', '.join(locales())}.", code="invalid_locale")})
     if code == default_locale():
-        raise ValidationError({"locale": "Plans are written in this language already."}, code="source_locale")
+        raise ValidationError({"locale": ValidationError(
+            "Plans are written in this language already.", code="source_locale")})
     return code
 
 
@@ -31,10 +30,11 @@ def plan_translation_save(
 ) -> PlanTranslation:
     """Create or replace ``plan``'s texts in ``locale``."""
     code = check_plan_translation_locale(locale)
-    problems = {field: problem for field, text in (("cancel_steps", cancel_steps), ("after_cancel", after_cancel))
+    problems = {field: ValidationError(problem, code="markdown")
+                for field, text in (("cancel_steps", cancel_steps), ("after_cancel", after_cancel))
                 if (problem := markdown_problem(text))}
     if problems:
-        raise ValidationError(problems, code="markdown")
+        raise ValidationError(problems)
     row = PlanTranslation.objects.select_for_update().filter(plan=plan, locale=code).first()
     if row is None:
         row = PlanTranslation(plan=plan, locale=code)
