@@ -8,6 +8,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from articles.markdown import markdown_problem
 from kb import clock
@@ -148,10 +149,24 @@ class PlanTranslationInline(admin.StackedInline):
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position", "is_active"]
+    list_display = ["name", "slug", "position", "is_active", "languages"]
     list_editable = ["position", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PlanLinkInline, PlanTranslationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("translations")
+
+    @admin.display(description=_("Translations"))
+    def languages(self, plan):
+        """Which languages the plan has texts in, and which it still lacks."""
+        have = {row.locale for row in plan.translations.all()}
+        wanted = [code for code in locales() if code != default_locale()]
+        missing = [code for code in wanted if code not in have]
+        done = ", ".join(code for code in wanted if code in have) or "—"
+        if not missing:
+            return done
+        return format_lazy(_("{done} (missing: {missing})"), done=done, missing=", ".join(missing))
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not PlanTranslation:

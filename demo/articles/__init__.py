@@ -67,7 +67,7 @@ def load(*, stdout=None) -> Counter:
     articles, new_articles = _load_articles(users, sections, created, fresh)
     # Before the posts: a post in Spanish links to the Spanish translations.
     translated_urls = translated.load(
-        articles=articles, sections=sections, by=_first_agent(users), created=created,
+        articles=articles, sections=sections, by=_first_agent(users), created=created, resolve=_resolve,
         categories={c.slug: c for c in Category.objects.filter(slug__in=[spec.slug for spec in CATEGORIES])},
     )
     _load_posts(users, topics, articles, sections, created, translated_urls)

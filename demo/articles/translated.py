@@ -6,6 +6,7 @@ changes one that exists, so a translator's edits in the running demo survive res
 """
 
 from collections import Counter
+from collections.abc import Callable
 
 from django.utils import translation
 from django.utils.text import slugify
@@ -18,17 +19,19 @@ from articles.translations.services import (
     translations_mark_outdated,
 )
 
-from . import de, es
+from .de import LOCALE as GERMAN
+from .es import LOCALE as SPANISH
 from .spec import DemoLocale
 
-LOCALES: tuple[DemoLocale, ...] = (es.LOCALE, de.LOCALE)
+LOCALES: tuple[DemoLocale, ...] = (SPANISH, GERMAN)
 
 
-def load(*, articles: dict, sections: dict, categories: dict, by, created: Counter) -> dict[str, dict[str, str]]:
+def load(
+    *, articles: dict, sections: dict, categories: dict, by, created: Counter, resolve: Callable,
+) -> dict[str, dict[str, str]]:
     """Create the missing translations; returns ``{locale: {article key: URL}}`` of every
-    published demo translation, for links written in that language."""
-    from . import _resolve  # the package's reference resolver (it imports this module)
-
+    published demo translation, for links written in that language. ``resolve(body,
+    articles, sections, urls=...)`` turns the demo's references into URLs (demo.articles)."""
     urls = {}
     for spec in LOCALES:
         _load_headings(spec, sections, categories, by, created)
@@ -42,7 +45,7 @@ def load(*, articles: dict, sections: dict, categories: dict, by, created: Count
             if article.pk in existing:
                 continue
             with translation.override(spec.locale):
-                body = _resolve(item.body, articles, sections, urls=urls[spec.locale])
+                body = resolve(item.body, articles, sections, urls=urls[spec.locale])
             article_translation_save(
                 article=article, locale=spec.locale, title=item.title, body=body, by=by,
                 label_names=item.labels, draft=item.draft,

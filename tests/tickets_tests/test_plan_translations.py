@@ -148,3 +148,14 @@ def test_agents_add_a_translation_in_the_plan_admin(admin_client, cancel_demo):
     page = admin_client.post(f"/admin/tickets/plan/{plan.pk}/change/", data)
     assert page.status_code == 200
     assert plan.translations.count() == 1
+
+
+def test_the_plan_list_shows_which_languages_each_plan_lacks(admin_client, cancel_demo, django_assert_max_num_queries):
+    Plan.objects.create(name="Lumora Starter", slug="lumora-starter", cancel_steps="1. Stop.", position=3)
+    PlanTranslation.objects.filter(plan__slug="lumora-pages-premium", locale="de").delete()
+    admin_client.get("/admin/tickets/plan/")
+    with django_assert_max_num_queries(8):  # session, user, counts, plans, their translations
+        html = admin_client.get("/admin/tickets/plan/").content.decode()
+    assert "es, de</td>" in html  # Lumora Complete
+    assert "es (missing: de)" in html
+    assert "— (missing: es, de)" in html
