@@ -159,3 +159,29 @@ def test_the_plan_list_shows_which_languages_each_plan_lacks(admin_client, cance
     assert "es, de</td>" in html  # Lumora Complete
     assert "es (missing: de)" in html
     assert "— (missing: es, de)" in html
+
+
+def test_a_callback_asked_for_in_spanish_names_the_plan_as_agents_know_it(
+        client, cancel_demo, clock, settings, callback_data):
+    from tickets.models import Ticket
+
+    from .conftest import OPEN_MOMENT
+
+    plan = Plan.objects.get(slug="lumora-pages-premium")
+    plan_translation_save(plan=plan, locale="es", name="Páginas Premium", cancel_steps="1. Uno")
+    settings.LANGUAGE_CODE = "es"
+    clock(OPEN_MOMENT)
+    page = client.post(URL, callback_data(plan="lumora-pages-premium", slot="2026-06-03T18:00+00:00"))
+    assert page.status_code == 302
+    assert Ticket.objects.get().subject == "Callback: cancelling Lumora Pages Premium"
+
+
+def test_translated_steps_go_through_the_sanitising_renderer(client, cancel_demo, clock, settings):
+    plan = Plan.objects.get(slug="lumora-complete")
+    plan_translation_save(plan=plan, locale="es", name="Completo",
+                          cancel_steps='1. Pulse <script>alert(1)</script> **Cuenta** <a href="javascript:x()">aquí</a>')
+    settings.LANGUAGE_CODE = "es"
+    clock(NIGHT_MOMENT)
+    html = client.get(URL + "?plan=lumora-complete").content.decode()
+    assert "<strong>Cuenta</strong>" in html
+    assert "<script>alert" not in html and "javascript:" not in html
