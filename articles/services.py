@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
 from django.utils.text import slugify
 
+from kb.i18n import normalize_locale
 from kb.permissions import is_agent
 
 from . import images, notifications
@@ -377,12 +378,20 @@ def section_delete(*, section: Section) -> None:
 
 
 @transaction.atomic
-def post_create(*, author, topic: Topic, title: str, body: str, notify: bool = True) -> Post:
+def post_create(
+    *, author, topic: Topic, title: str, body: str, notify: bool = True, locale: str | None = None,
+) -> Post:
     """A signed-in user asks a question in a community topic; the topic's followers hear
-    of it (not the asker)."""
+    of it (not the asker). ``locale`` is the language it is written in (default: the
+    help center's)."""
     if not author.is_authenticated:
         raise PermissionDenied("Sign in to post.")
     post = Post(topic=topic, **_written_fields(kind=Post, author=author, title=title, body=body), author=author)
+    if locale is not None:
+        code = normalize_locale(locale)
+        if code is None:
+            raise ValidationError({"locale": "Choose one of the help center's languages."}, code="invalid_locale")
+        post.locale = code
     post.full_clean(exclude=["author", "body_html"])
     post.save()
     # The asker follows their own question, as in every help center: they want answers.

@@ -16,6 +16,13 @@ One JSON object a line::
 
 ``python bench/customer_questions.py`` prints the share of questions that share no title
 word; ``--refresh`` recomputes the flags in the file after questions were edited.
+
+Spanish and German sets (``customer_questions_es.jsonl``, ``customer_questions_de.jsonl``,
+``--locale es``) have the same format: questions in the customer's words in that language,
+each answered by a demo article with a published translation in it
+(``demo/articles/es.py``, ``de.py``); ``shares_title_word`` compares with the translated
+title, stemmed by that language's Snowball stemmer with its stop words (Whoosh's
+``LanguageAnalyzer``, as issue 15 asks of the search backends).
 """
 
 from __future__ import annotations
@@ -28,6 +35,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 QUESTIONS = Path(__file__).resolve().parent / "data" / "customer_questions.jsonl"
+# The question sets in the demo's other languages.
+QUESTIONS_BY_LOCALE = {
+    "en": QUESTIONS,
+    "es": QUESTIONS.with_name("customer_questions_es.jsonl"),
+    "de": QUESTIONS.with_name("customer_questions_de.jsonl"),
+}
 
 
 def load(path: Path = QUESTIONS) -> list[dict]:
@@ -35,25 +48,39 @@ def load(path: Path = QUESTIONS) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def demo_titles() -> dict[str, str]:
-    """``{external_id: title}`` of the demo's published articles (no database needed)."""
+def demo_titles(locale: str = "en") -> dict[str, str]:
+    """``{external_id: title}`` of the demo's published articles in ``locale``: the sources,
+    or the published translations (no database needed)."""
     from demo.articles import ARTICLES, EXTERNAL_ID_PREFIX
+    from demo.articles.translated import LOCALES
 
-    return {EXTERNAL_ID_PREFIX + a.key: a.title for a in ARTICLES if not a.draft}
-
-
-def shares_title_word(question: str, relevant: list[str], titles: dict[str, str]) -> bool:
-    from search.query import analyze
-
-    stems = set(analyze(question))
-    return any(stems & set(analyze(titles[key])) for key in relevant)
+    if locale == "en":
+        return {EXTERNAL_ID_PREFIX + a.key: a.title for a in ARTICLES if not a.draft}
+    drafts = {a.key for a in ARTICLES if a.draft}
+    spec = next(spec for spec in LOCALES if spec.locale == locale)
+    return {EXTERNAL_ID_PREFIX + t.key: t.title for t in spec.articles if not t.draft and t.key not in drafts}
 
 
-def refresh(path: Path = QUESTIONS) -> list[dict]:
-    titles = demo_titles()
+def _stems(text: str, locale: str) -> set[str]:
+    if locale == "en":
+        from search.query import analyze
+
+        return set(analyze(text))
+    from whoosh.analysis import LanguageAnalyzer
+
+    return {token.text for token in LanguageAnalyzer(locale)(text)}
+
+
+def shares_title_word(question: str, relevant: list[str], titles: dict[str, str], locale: str = "en") -> bool:
+    stems = _stems(question, locale)
+    return any(stems & _stems(titles[key], locale) for key in relevant)
+
+
+def refresh(path: Path = QUESTIONS, locale: str = "en") -> list[dict]:
+    titles = demo_titles(locale)
     questions = load(path)
     for item in questions:
-        item["shares_title_word"] = shares_title_word(item["q"], item["relevant"], titles)
+        item["shares_title_word"] = shares_title_word(item["q"], item["relevant"], titles, locale)
     with open(path, "w", encoding="utf-8") as handle:
         handle.writelines(json.dumps(item, ensure_ascii=False) + "\n" for item in questions)
     return questions
@@ -71,15 +98,18 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--refresh", action="store_true",
                         help="recompute shares_title_word in the file")
+    parser.add_argument("--locale", choices=sorted(QUESTIONS_BY_LOCALE), default="en",
+                        help="which language's question set (default: en)")
     args = parser.parse_args(argv)
     _setup_django()
-    questions = refresh() if args.refresh else load()
+    path = QUESTIONS_BY_LOCALE[args.locale]
+    questions = refresh(path, args.locale) if args.refresh else load(path)
     none = sum(not q["shares_title_word"] for q in questions)
     exact = sum(q["product_words"] for q in questions)
     covered = {key for q in questions for key in q["relevant"]}
     print(f"{len(questions)} questions; share no title word: {none} ({none / len(questions):.0%}); "
           f"product words: {exact} ({exact / len(questions):.0%}); "
-          f"articles covered: {len(covered)} of {len(demo_titles())}")
+          f"articles covered: {len(covered)} of {len(demo_titles(args.locale))}")
     return 0
 
 

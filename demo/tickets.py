@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from demo import analytics as demo_analytics
 from tickets.models import OpeningHours, Plan, PlanLink, Team, Ticket, TicketMessage
+from tickets.services.plans import plan_translation_save
 
 WEEKDAYS = range(5)  # Monday–Friday
 
@@ -37,6 +38,70 @@ PAGES_STEPS = """\
 PAGES_AFTER = """\
 Your pages stay online on the free plan and billing for Premium stops at the end of the current period.
 """
+
+
+# The plans' texts for visitors browsing in Spanish and German: {slug: {locale: texts}}.
+# Button and menu labels are those of the product in that language, as in the articles.
+PLAN_TRANSLATIONS = {
+    "lumora-complete": {
+        "es": {
+            "name": "Lumora Complete",
+            "summary": "La cuenta completa de Lumora: contactos, correo, facturación y páginas.",
+            "cancel_steps": """\
+1. Inicie sesión en su cuenta en [app.lumora.example](https://app.lumora.example/).
+2. Haga clic en su dirección de correo, en la esquina superior derecha, y elija **Cuenta**.
+3. Desplácese hasta la sección **¿Necesita cancelar?** de los datos de su cuenta.
+4. Haga clic en **Cerrar mi cuenta por completo** y siga las instrucciones de la pantalla.
+""",
+            "after_cancel": """\
+Al terminar, se cerrará su sesión y se anularán los cargos pendientes.
+Sus datos pueden eliminarse de inmediato, así que exporte todo lo que quiera conservar antes de empezar.
+""",
+        },
+        "de": {
+            "name": "Lumora Complete",
+            "summary": "Das vollständige Lumora-Konto: Kontakte, E-Mail, Abrechnung und Seiten.",
+            "cancel_steps": """\
+1. Melden Sie sich unter [app.lumora.example](https://app.lumora.example/) bei Ihrem Konto an.
+2. Klicken Sie oben rechts auf Ihre E-Mail-Adresse und wählen Sie **Konto**.
+3. Scrollen Sie in Ihren Kontodaten zum Abschnitt **Kündigen?**
+4. Klicken Sie auf **Mein Konto vollständig schließen** und folgen Sie den Anweisungen auf dem Bildschirm.
+""",
+            "after_cancel": """\
+Danach werden Sie abgemeldet, und offene Beträge werden storniert.
+Ihre Daten können sofort gelöscht werden: Exportieren Sie vorher alles, was Sie behalten möchten.
+""",
+        },
+    },
+    "lumora-pages-premium": {
+        "es": {
+            "name": "Lumora Pages Premium",
+            "summary": "Solo páginas de destino. Al pasar a Lumora Pages Free se dejan de hacer cargos.",
+            "cancel_steps": """\
+1. Inicie sesión en su cuenta en [app.lumora.example](https://app.lumora.example/).
+2. Haga clic en **Mejorar plan**, en la esquina superior derecha.
+3. En la ventana que se abre, elija la pestaña **Lumora Pages**, arriba a la izquierda.
+4. En **Lumora Pages Free**, haga clic en **Seleccionar este plan** para pasar su cuenta al plan gratuito.
+""",
+            "after_cancel": """\
+Sus páginas siguen publicadas con el plan gratuito, y los cargos de Premium terminan al final del periodo actual.
+""",
+        },
+        "de": {
+            "name": "Lumora Pages Premium",
+            "summary": "Nur Landingpages. Mit dem Wechsel zu Lumora Pages Free endet die Abrechnung.",
+            "cancel_steps": """\
+1. Melden Sie sich unter [app.lumora.example](https://app.lumora.example/) bei Ihrem Konto an.
+2. Klicken Sie oben rechts auf **Upgrade**.
+3. Wählen Sie im geöffneten Fenster oben links den Reiter **Lumora Pages**.
+4. Klicken Sie unter **Lumora Pages Free** auf **Diesen Tarif auswählen**, um Ihr Konto in den kostenlosen Tarif zu verschieben.
+""",
+            "after_cancel": """\
+Ihre Seiten bleiben im kostenlosen Tarif online, und die Abrechnung für Premium endet mit dem laufenden Zeitraum.
+""",
+        },
+    },
+}
 
 
 @transaction.atomic
@@ -109,11 +174,15 @@ def load(*, stdout=None) -> None:
         PlanLink.objects.bulk_create(
             PlanLink(plan=plan, kind=kind, label=label, url=url, position=n) for n, (kind, label, url) in enumerate(rows)
         )
+        # Saved whole on every run, like the plans themselves.
+        for locale, texts in PLAN_TRANSLATIONS[plan.slug].items():
+            plan_translation_save(plan=plan, locale=locale, **texts)
     made = _load_requests(support)
     if stdout is not None and made is not None:
         stdout.write(f"Request desk: {made} demo requests for customer and customer2.\n")
     if stdout is not None:
-        stdout.write("Cancel flow: Business Solutions (Mon–Fri 8–17 PT), Support chat (6–18 PT), 2 plans.\n")
+        stdout.write("Cancel flow: Business Solutions (Mon–Fri 8–17 PT), Support chat (6–18 PT), 2 plans "
+                     "(also in Spanish and German).\n")
     demo_analytics.load(stdout=stdout)
 
 

@@ -8,8 +8,11 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
+from articles.markdown import markdown_problem
 from kb import clock
+from kb.i18n import default_locale, locale_name, locales
 
 from . import office_hours
 from .models import (
@@ -19,6 +22,7 @@ from .models import (
     OpeningHours,
     Plan,
     PlanLink,
+    PlanTranslation,
     ScheduleException,
     Team,
     Ticket,
@@ -26,6 +30,7 @@ from .models import (
     TicketMessage,
 )
 from .selectors import callbacks as selectors
+from .services import plans as plan_services
 
 # A link typed without a scheme ("help.example.com/chat") means https; Django 6 makes that
 # the default, and says so in a warning on every admin form until it is chosen explicitly.
@@ -114,12 +119,84 @@ class PlanLinkInline(admin.TabularInline):
     formfield_overrides = HTTPS_URLS
 
 
+class PlanTranslationForm(forms.ModelForm):
+    locale = forms.ChoiceField(choices=())
+
+    class Meta:
+        model = PlanTranslation
+        fields = ["locale", "name", "summary", "cancel_steps", "after_cancel"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Plans are written in the default language; the others are what can be translated.
+        self.fields["locale"].choices = [(code, locale_name(code)) for code in locales() if code != default_locale()]
+
+    def clean(self):
+        data = super().clean()
+        for field in ["cancel_steps", "after_cancel"]:
+            if problem := markdown_problem(data.get(field) or ""):
+                self.add_error(field, ValidationError(problem, code="markdown"))
+        return data
+
+
+class PlanTranslationInline(admin.StackedInline):
+    """The plan's texts in the other languages; saved by tickets.services.plans (PlanAdmin.save_formset)."""
+
+    model = PlanTranslation
+    form = PlanTranslationForm
+    extra = 0
+
+
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position", "is_active"]
+    list_display = ["name", "slug", "position", "is_active", "languages"]
     list_editable = ["position", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [PlanLinkInline]
+    inlines = [PlanLinkInline, PlanTranslationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("translations")
+
+    @admin.display(description=_("Translations"))
+    def languages(self, plan):
+        """Which languages the plan has texts in, and which it still lacks."""
+        have = {row.locale for row in plan.translations.all()}
+        wanted = [code for code in locales() if code != default_locale()]
+        missing = [code for code in wanted if code not in have]
+        done = ", ".join(code for code in wanted if code in have) or "—"
+        if not missing:
+            return done
+        return format_lazy(_("{done} (missing: {missing})"), done=done, missing=", ".join(missing))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not PlanTranslation:
+            return super().save_formset(request, form, formset, change)
+        # Translations are written by the same service as the demo and tests. The admin's
+        # history message reads what formset.save() would have recorded.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for row in formset.forms:
+            old = row.instance if row.instance.pk else None
+            if row in formset.deleted_forms:
+                if old is not None:
+                    plan_services.plan_translation_delete(translation=old)
+                    formset.deleted_objects.append(old)
+                continue
+            if not row.has_changed():
+                continue
+            data = row.cleaned_data
+            if old is not None and old.locale != data["locale"]:
+                plan_services.plan_translation_delete(translation=old)
+                formset.deleted_objects.append(old)
+                old = None
+            saved = plan_services.plan_translation_save(
+                plan=form.instance, locale=data["locale"], name=data["name"], summary=data["summary"],
+                cancel_steps=data["cancel_steps"], after_cancel=data["after_cancel"],
+            )
+            if old is None:
+                formset.new_objects.append(saved)
+            else:
+                formset.changed_objects.append((saved, row.changed_data))
+        return None
 
 
 class TicketMessageInline(admin.StackedInline):

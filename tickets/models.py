@@ -207,6 +207,32 @@ class Plan(models.Model):
         return self.name
 
 
+class PlanTranslation(models.Model):
+    """A plan's texts in another language, shown to visitors browsing in that language.
+
+    Plans are written in the help center's default language (their ``name`` is also what
+    agents see on callbacks); a translation changes only what visitors read. A blank
+    summary or after-cancel text falls back to the plan's own.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="translations")
+    # No choices, like the articles' locales: the served languages are a setting (kb.i18n),
+    # checked by tickets.services.plans.plan_translation_save.
+    locale = models.CharField(max_length=10)
+    name = models.CharField(max_length=100)
+    summary = models.CharField(max_length=200, blank=True)
+    cancel_steps = models.TextField(help_text="Markdown: the numbered steps to cancel or downgrade.")
+    after_cancel = models.TextField(blank=True, help_text="Markdown: what happens afterwards.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "locale"], name="plan_translation_once")]
+        ordering = ["plan", "locale"]
+
+    def __str__(self):
+        return f"{self.plan} [{self.locale}]"
+
+
 class PlanLink(models.Model):
     """A link shown with a plan's steps; visitors reach it through a counting redirect."""
 

@@ -14,6 +14,7 @@ from collections import Counter
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import translation
 from django.utils.text import slugify
 
 from articles import services
@@ -28,6 +29,7 @@ from . import (
     getting_started,
     integrations,
     pages,
+    translated,
     troubleshooting,
 )
 from .catalogue import CATEGORIES, DEMO_PASSWORD, TOPICS, USERS
@@ -63,7 +65,12 @@ def load(*, stdout=None) -> Counter:
     sections = _load_catalogue(created, fresh)
     topics = _load_topics(created)
     articles, new_articles = _load_articles(users, sections, created, fresh)
-    _load_posts(users, topics, articles, sections, created)
+    # Before the posts: a post in Spanish links to the Spanish translations.
+    translated_urls = translated.load(
+        articles=articles, sections=sections, by=_first_agent(users), created=created, resolve=_resolve,
+        categories={c.slug: c for c in Category.objects.filter(slug__in=[spec.slug for spec in CATEGORIES])},
+    )
+    _load_posts(users, topics, articles, sections, created, translated_urls)
     _load_votes(users, new_articles, created)
     _load_follows(users, articles, sections, created, fresh)
     _load_synonyms(created)
@@ -202,11 +209,14 @@ def _load_articles(users, sections, created: Counter, fresh: set):
     return articles, [article for _, article in new_articles]
 
 
-def _resolve(body: str, articles: dict, sections: dict) -> str:
-    """Replace demo references with the URLs of the objects they name."""
+def _resolve(body: str, articles: dict, sections: dict, urls: dict | None = None) -> str:
+    """Replace demo references with the URLs of the objects they name; ``urls`` maps article
+    keys to the URL to use instead of the source's (a translation's)."""
 
     def url(match):
         kind, key = match.groups()
+        if kind == "article" and urls and key in urls:
+            return f"]({urls[key]})"
         try:
             if kind == "article":
                 target = articles[key]
@@ -227,14 +237,19 @@ def _resolve(body: str, articles: dict, sections: dict) -> str:
 # --- Community --------------------------------------------------------------------------
 
 
-def _load_posts(users, topics, articles, sections, created: Counter) -> None:
+def _load_posts(users, topics, articles, sections, created: Counter, translated_urls: dict) -> None:
     for spec in community.POSTS:
         topic, author = topics[spec.topic], users[spec.author]
         if Post.objects.filter(topic=topic, slug=slugify(spec.title), author=author).exists():
             continue
+
+        def resolve(body, spec=spec):
+            # Links in a post lead to pages in the post's language where there are some.
+            with translation.override(spec.locale):
+                return _resolve(body, articles, sections, urls=translated_urls.get(spec.locale))
+
         post = services.post_create(
-            author=author, topic=topic, title=spec.title,
-            body=_resolve(spec.body, articles, sections),
+            author=author, topic=topic, title=spec.title, body=resolve(spec.body), locale=spec.locale,
             notify=False,  # the demo's own content emails nobody
         )  # fmt: skip
         created["posts"] += 1
@@ -243,7 +258,7 @@ def _load_posts(users, topics, articles, sections, created: Counter) -> None:
             comment = services.comment_create(
                 author=users[c_spec.author],
                 target=post,
-                body=_resolve(c_spec.body, articles, sections),
+                body=resolve(c_spec.body),
                 notify=False,
             )
             thread.append(comment)
@@ -313,7 +328,7 @@ def _first_agent(users):
 def _summary(created: Counter) -> str:
     if not created:
         return "Demo help center: already loaded, nothing to create.\n"
-    order = ["users", "categories", "sections", "topics", "articles", "drafts", "posts",
-             "comments", "official comments", "votes", "follows"]  # fmt: skip
+    order = ["users", "categories", "sections", "topics", "articles", "drafts", "heading translations",
+             "article translations", "posts", "comments", "official comments", "votes", "follows"]  # fmt: skip
     parts = [f"{created[kind]} {kind}" for kind in order if created[kind]]
     return "Demo help center: created " + ", ".join(parts) + ".\n"

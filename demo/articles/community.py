@@ -191,6 +191,41 @@ over the **raw** request body before any parsing. There is an example in
         ),
         followers=("customer2",),
     ),
+    # Posts keep the language they were written in; this one is Spanish, and its answer
+    # links to the Spanish translation of the article.
+    DemoPost(
+        topic="partners-team",
+        author="tomas.herrera",
+        locale="es",
+        title="¿Cómo pongo el NIF de mi empresa en las facturas?",
+        body="""\
+Hola: trabajamos desde España y nuestra gestoría nos pide que las facturas de Lumora lleven
+el NIF y la razón social de la empresa. Las últimas salieron solo con mi nombre. ¿Dónde se
+cambia esto? ¿Y pueden corregir las facturas que ya tenemos?""",
+        comments=(
+            DemoComment(
+                author="agent",
+                official=True,
+                body="""\
+¡Hola, Tomás! Puede añadirlo usted mismo en **Cuenta → Facturación → Editar datos de
+facturación**: el nombre de la empresa, la dirección y el NIF aparecerán en todas las
+facturas que se emitan a partir de ese momento.
+
+Las facturas ya emitidas no cambian solas, pero podemos volver a emitirlas con los datos
+nuevos: escríbanos desde el botón **Ayuda** de su cuenta e indíquenos los números de factura.
+
+Y si prefiere que su gestoría reciba cada factura directamente, añada su correo en
+**Destinatarios de facturas**. Tiene todos los pasos en
+[Descargue sus facturas y recibos](article:invoices).
+
+Alex, Soporte de Lumora""",
+            ),
+            DemoComment(
+                author="tomas.herrera",
+                body="Hecho, ¡gracias! Ya les he escrito para que nos vuelvan a emitir las de marzo y abril.",
+            ),
+        ),
+    ),
     DemoPost(
         topic="partners-team",
         author="customer",

@@ -52,6 +52,9 @@ class DemoPost:
     comments: tuple[DemoComment, ...] = ()
     # Besides the author, who follows the post automatically (post_create does that).
     followers: tuple[str, ...] = ()
+    # The language it is written in: posts are never translated (articles.models.Post).
+    # Its article links resolve to that language's translations where they exist.
+    locale: str = "en"
 
 
 @dataclass(frozen=True)
@@ -72,3 +75,38 @@ class DemoUser:
     can_sign_in: bool = False
     agent: bool = False
     follows: tuple[str, ...] = field(default=())  # "article:<key>" or "section:<slug>"
+
+
+@dataclass(frozen=True)
+class DemoHeadingTranslation:
+    """A category's or section's name and description in another language (by its slug)."""
+
+    slug: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class DemoArticleTranslation:
+    """A demo article (by its key) in another language. Links use the same ``article:<key>``
+    references as the sources; they resolve to the translation in that language when it is
+    published, else to the source."""
+
+    key: str
+    title: str
+    body: str
+    labels: tuple[str, ...] = ()
+    draft: bool = False
+    # Saved, then marked outdated as if the source had changed since: the state agents see
+    # on translations that need another look.
+    outdated: bool = False
+
+
+@dataclass(frozen=True)
+class DemoLocale:
+    """Everything the demo has in one other language."""
+
+    locale: str
+    categories: tuple[DemoHeadingTranslation, ...]
+    sections: tuple[DemoHeadingTranslation, ...]
+    articles: tuple[DemoArticleTranslation, ...]

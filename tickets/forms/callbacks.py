@@ -320,7 +320,7 @@ class CallbackForm(HoneypotFormMixin, BootstrapForm):
         self.countries = list(countries) or list(phones.DEFAULT_COUNTRIES)
         self.fields["phone"].help_text = phones.phone_help_text(self.countries)
         self.plans = {plan.slug: plan for plan in plans}
-        self.fields["plan"].choices = [("", _("Choose your plan…")), *((p.slug, p.name) for p in plans)]
+        self.fields["plan"].choices = [("", _("Choose your plan…")), *((p.slug, p.shown_name) for p in plans)]
         self.fields["slot"].configure(schedule=schedule, slots=slots, at=at, lead=lead, team_name=team_name)
         self.action = action
 
@@ -369,7 +369,7 @@ class PlanPickerForm(forms.Form):
     def __init__(self, *args, plans: list[Plan], current: Plan | None, **kwargs):
         super().__init__(*args, initial={"plan": current.slug if current else ""}, **kwargs)
         empty = [] if current else [("", _("Choose your plan…"))]
-        self.fields["plan"].choices = [*empty, *((p.slug, p.name) for p in plans)]
+        self.fields["plan"].choices = [*empty, *((p.slug, p.shown_name) for p in plans)]
         self.fields["plan"].label = _("Which plan do you have?")
         self.fields["plan"].widget.attrs.update({"id": "plan-picker", "class": "form-select"})
 

@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, FilteredRelation, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.translation import pgettext
 
 from articles.markdown import render_markdown
+from kb.i18n import current_locale
 
 from .. import office_hours
 from ..models import Callback, OpeningHours, Plan, PlanLink, ScheduleException, Team
@@ -94,10 +96,27 @@ def cancel_flow_teams(at: datetime) -> FlowTeams:
                      chat_schedule=schedule(chat))
 
 
-def active_plans() -> list[Plan]:
+# The plan texts a visitor reads in their language (tickets.models.PlanTranslation).
+PLAN_TEXTS = ("name", "summary", "cancel_steps", "after_cancel")
+
+
+def active_plans(locale: str | None = None) -> list[Plan]:
     """Plans visitors can pick (1 query). Their links are read by :func:`plan_steps`, for
-    the one plan whose steps are shown (most visits show none)."""
-    return list(Plan.objects.filter(is_active=True))
+    the one plan whose steps are shown (most visits show none).
+
+    Each plan carries its texts in ``locale`` (default: the active language) as
+    ``shown_name``, ``shown_summary``, ``shown_cancel_steps`` and ``shown_after_cancel``:
+    its translation's, else (no translation, or a blank field) its own. The translation is
+    joined in the same query, so every language costs the same; ``name`` itself stays the
+    plan's own, as agents and tickets name it.
+    """
+    translation = FilteredRelation("translations", condition=Q(translations__locale=locale or current_locale()))
+    shown = {}
+    for field in PLAN_TEXTS:
+        kind = Plan._meta.get_field(field)
+        blank_as_null = NullIf(F(f"translation__{field}"), Value(""), output_field=kind)
+        shown[f"shown_{field}"] = Coalesce(blank_as_null, F(field), output_field=kind)
+    return list(Plan.objects.filter(is_active=True).annotate(translation=translation).annotate(**shown))
 
 
 def pick_plan(plans: list[Plan], slug: str | None) -> Plan | None:
@@ -123,11 +142,12 @@ def _rendered(text: str) -> str:
 
 
 def plan_steps(plan: Plan) -> PlanSteps:
-    """A plan's steps rendered by the one Markdown renderer (sanitised), with its links (1 query)."""
+    """The steps of a plan from :func:`active_plans`, in the language it was read in,
+    rendered by the one Markdown renderer (sanitised), with its links (1 query)."""
     return PlanSteps(
         plan=plan,
-        steps_html=_rendered(plan.cancel_steps),
-        after_html=_rendered(plan.after_cancel) if plan.after_cancel else "",
+        steps_html=_rendered(plan.shown_cancel_steps),
+        after_html=_rendered(plan.shown_after_cancel) if plan.shown_after_cancel else "",
         links=list(plan.links.order_by("position", "pk")),
     )
 
