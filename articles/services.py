@@ -34,6 +34,7 @@ from .models import (
     Topic,
     Vote,
 )
+from .translations.outdated import translations_mark_outdated
 
 
 def _slug(title: str) -> str:
@@ -282,9 +283,6 @@ def _unique_slug(model, name: str, *, exclude_pk=None) -> str:
 
 
 def _translations_mark_outdated(source) -> None:
-    # Imported here: the translation services build on this module.
-    from .translations.services import translations_mark_outdated
-
     translations_mark_outdated(source=source)
 
 

@@ -21,8 +21,7 @@ from ..models import (
     SectionTranslation,
 )
 from ..services import _slug, labels_get_or_create
-
-TRANSLATION_MODELS = {Article: ArticleTranslation, Section: SectionTranslation, Category: CategoryTranslation}
+from .outdated import TRANSLATION_MODELS, translations_mark_outdated
 
 
 def check_translation_locale(*, source, locale) -> str:
@@ -109,15 +108,8 @@ def translation_delete(*, translation) -> None:
     translation.delete()
 
 
-def translations_mark_outdated(*, source) -> int:
-    """Mark every translation of ``source`` outdated (its text changed); returns how many
-    were not outdated before. One UPDATE; ``updated_at`` is left alone, since the
-    translation itself did not change."""
-    model = TRANSLATION_MODELS[type(source)]
-    return model.objects.filter(**{model.source_field: source}, outdated=False).update(outdated=True)
-
-
 __all__ = [
+    "TRANSLATION_MODELS",
     "article_translation_save",
     "category_translation_save",
     "check_translation_locale",
