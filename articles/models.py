@@ -449,6 +449,12 @@ class FollowTargetMixin:
         return self.article or self.post or self.section or self.topic
 
 
+def _follower_locale_field():
+    return models.CharField(
+        max_length=10, default=default_locale, help_text="The follower's language: emails use it.",
+    )
+
+
 class Follow(FollowTargetMixin, models.Model):
     """A user follows an article, a post, a section or a community topic (exactly one)."""
 
@@ -459,6 +465,8 @@ class Follow(FollowTargetMixin, models.Model):
     post = _follow_target(Post, related_name="follows")
     section = _follow_target(Section, related_name="follows")
     topic = _follow_target(Topic, related_name="follows")
+    # The language the reader followed in: their notifications are written in it.
+    locale = _follower_locale_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -549,6 +557,7 @@ class EmailFollow(FollowTargetMixin, models.Model):
     post = _follow_target(Post, related_name="email_follows")
     section = _follow_target(Section, related_name="email_follows")
     topic = _follow_target(Topic, related_name="email_follows")
+    locale = _follower_locale_field()
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
@@ -635,6 +644,8 @@ class Notification(models.Model):
     )
     # The follow that brought it ("post:12", "section:3", "topic:5"): its unsubscribe link.
     via = models.CharField(max_length=40)
+    # The language of that follow, copied at fan-out: the digest is written in it.
+    locale = _follower_locale_field()
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
 

@@ -18,6 +18,10 @@ Every email carries signed unsubscribe links (one per followed thing, and one fo
 everything in the ``List-Unsubscribe`` header, RFC 8058 one-click). Visitors without an
 account follow by email with a double opt-in (:func:`email_follow_request`,
 :func:`email_follow_confirm`).
+
+Followers hear in the language they followed in (``Follow.locale`` / ``EmailFollow.locale``,
+copied to each ``Notification``): the digest is rendered in it, names articles by their
+published translation in it when there is one, and links to that language's pages.
 """
 
 from __future__ import annotations
@@ -33,10 +37,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Min, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kb import clock
-from kb.mail import absolute_url, queue_email
+from kb.i18n import current_locale, normalize_locale
+from kb.mail import absolute_url, email_language, queue_email
 
 from . import cache
 from .markdown import plain_text
@@ -50,6 +56,7 @@ from .models import (
     Section,
     Topic,
 )
+from .translations.localized import article_links
 
 logger = logging.getLogger(__name__)
 
@@ -136,33 +143,47 @@ def event_record(*, kind: str, target: Article | Post, actor=None, comment=None,
     return event
 
 
-def change_summary(*, old_title: str, new_title: str, old_body: str, new_body: str) -> str:
-    """What changed in an article, for followers: title, line counts and a short diff."""
-    parts = []
-    if old_title != new_title:
-        parts.append(f"Title changed: “{old_title}” → “{new_title}”.")
-    if old_body != new_body:
-        diff = list(difflib.unified_diff(
-            old_body.splitlines(), new_body.splitlines(), lineterm="", n=0
-        ))
-        changes = [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
-        added = sum(1 for line in changes if line.startswith("+"))
-        removed = len(changes) - added
-        parts.append(f"Body changed: {added} line{'s' if added != 1 else ''} added, "
-                     f"{removed} line{'s' if removed != 1 else ''} removed.")
-        shown = changes[:DIFF_MAX_LINES]
-        if shown:
-            parts.append("\n".join(line[:200] for line in shown))
-        if len(changes) > len(shown):
-            parts.append(f"… and {len(changes) - len(shown)} more changed lines.")
-    return "\n".join(parts)
+def change_summary(*, old_title: str, new_title: str, old_body: str, new_body: str,
+                   locale: str | None = None) -> str:
+    """What changed in an article, for followers: title, line counts and a short diff.
+
+    Fixed when the change is saved, once for every follower, so its words are in
+    ``locale``: the article's source language, the language of the lines it quotes.
+    """
+    with email_language(locale or current_locale()):
+        parts = []
+        if old_title != new_title:
+            parts.append(_("Title changed: “%(old)s” → “%(new)s”.") % {"old": old_title, "new": new_title})
+        if old_body != new_body:
+            diff = list(difflib.unified_diff(
+                old_body.splitlines(), new_body.splitlines(), lineterm="", n=0
+            ))
+            changes = [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+            added = sum(1 for line in changes if line.startswith("+"))
+            removed = len(changes) - added
+            parts.append(
+                _("Body changed: %(added)s, %(removed)s.") % {
+                    "added": ngettext("%(count)d line added", "%(count)d lines added", added) % {"count": added},
+                    "removed": ngettext("%(count)d line removed", "%(count)d lines removed", removed)
+                    % {"count": removed},
+                }
+            )
+            shown = changes[:DIFF_MAX_LINES]
+            if shown:
+                parts.append("\n".join(line[:200] for line in shown))
+            if len(changes) > len(shown):
+                more = len(changes) - len(shown)
+                parts.append(ngettext("… and %(count)d more changed line.", "… and %(count)d more changed lines.",
+                                      more) % {"count": more})
+        return "\n".join(parts)
 
 
 # --- Fan-out (background) ---------------------------------------------------------------
 
 
-def _recipients(event: NotificationEvent) -> list[tuple[str, int | None, str]]:
-    """(email, user id or None, via) for everyone who hears about ``event``, one per address.
+def _recipients(event: NotificationEvent) -> list[tuple[str, int | None, str, str]]:
+    """(email, user id or None, via, locale) for everyone who hears about ``event``, one per
+    address.
 
     A reader following both an article and its section hears once, through the article
     (the more specific follow, so its unsubscribe link is the one that matters).
@@ -183,8 +204,8 @@ def _recipients(event: NotificationEvent) -> list[tuple[str, int | None, str]]:
         return f"section:{row['section_id']}"
 
     actor_email = (event.actor.email.strip().lower() if event.actor_id and event.actor else "")
-    chosen: dict[str, tuple[str, int | None, str]] = {}
-    fields = ("article_id", "post_id", "section_id", "topic_id")
+    chosen: dict[str, tuple[str, int | None, str, str]] = {}
+    fields = ("article_id", "post_id", "section_id", "topic_id", "locale")
     # Article/post follows (section NULL) first, on every database (PostgreSQL puts NULLs
     # last in ascending order, SQLite first). Topic follows only ever match new posts.
     specific_first = (F("section_id").asc(nulls_first=True), "pk")
@@ -204,11 +225,11 @@ def _recipients(event: NotificationEvent) -> list[tuple[str, int | None, str]]:
     for row in users:
         address = row["user__email"].strip().lower()
         if address != actor_email:
-            chosen.setdefault(address, (row["user__email"], row["user_id"], via(row)))
+            chosen.setdefault(address, (row["user__email"], row["user_id"], via(row), row["locale"]))
     for row in emails:
         address = row["email"].strip().lower()
         if address != actor_email:
-            chosen.setdefault(address, (row["email"], None, via(row)))
+            chosen.setdefault(address, (row["email"], None, via(row), row["locale"]))
     return list(chosen.values())
 
 
@@ -230,9 +251,9 @@ def events_fan_out(*, at: datetime, limit: int = 200) -> int:
             if event.article_id and event.article.draft:
                 continue  # back in draft before we got to it: readers cannot see it
             rows = [
-                Notification(event=event, email=email, user_id=user_id, via=via,
+                Notification(event=event, email=email, user_id=user_id, via=via, locale=locale,
                              created_at=event.created_at)
-                for email, user_id, via in _recipients(event)
+                for email, user_id, via, locale in _recipients(event)
             ]
             Notification.objects.bulk_create(rows, batch_size=500)
             made += len(rows)
@@ -242,7 +263,9 @@ def events_fan_out(*, at: datetime, limit: int = 200) -> int:
 # --- Digests (background) ---------------------------------------------------------------
 
 
-def _item(notification: Notification) -> dict:
+def _item(notification: Notification, articles: dict[int, tuple[str, str]]) -> dict:
+    """One entry of a digest; call it in the recipient's language (``articles``: the
+    titles and paths of the events' articles in it, from ``article_links``)."""
     event = notification.event
     target = event.target
     text = ""
@@ -256,12 +279,12 @@ def _item(notification: Notification) -> dict:
         url = reverse("articles:comment_permalink", kwargs={"pk": event.comment_id})
     else:
         text = text or event.summary
-        url = target.get_absolute_url()
-    kind, _, pk = notification.via.partition(":")
+        url = articles[target.pk][1] if event.article_id else target.get_absolute_url()
+    kind, __, pk = notification.via.partition(":")
     return {
         "kind": event.kind,
-        "label": event.get_kind_display(),
-        "title": str(target),
+        "label": str(event.get_kind_display()),
+        "title": articles[target.pk][0] if event.article_id else str(target),
         "actor": (event.actor.get_full_name() or event.actor.get_username()) if event.actor else "",
         "text": text,
         "url": absolute_url(url),
@@ -269,17 +292,25 @@ def _item(notification: Notification) -> dict:
             user_id=notification.user_id, email=notification.email, kind=kind, pk=int(pk)
         )),
         "via_kind": kind,
+        "stop_label": {
+            "article": _("Stop emails about this article"),
+            "post": _("Stop emails about this post"),
+            "section": _("Stop emails about this section"),
+            "topic": _("Stop emails about this topic"),
+        }[kind],
     }
 
 
 def _digest_subject(items: list[dict]) -> str:
     site = getattr(settings, "KB_SITE_NAME", "Help Center")
     if len(items) == 1:
-        return f"{items[0]['label']}: {items[0]['title']}"
+        return _("%(label)s: %(title)s") % {"label": items[0]["label"], "title": items[0]["title"]}
     titles = {item["title"] for item in items}
     if len(titles) == 1:
-        return f"{len(items)} updates on “{items[0]['title']}”"
-    return f"{len(items)} updates from {site}"
+        return ngettext("%(count)d update on “%(title)s”", "%(count)d updates on “%(title)s”", len(items)) % {
+            "count": len(items), "title": items[0]["title"]}
+    return ngettext("%(count)d update from %(site)s", "%(count)d updates from %(site)s", len(items)) % {
+        "count": len(items), "site": site}
 
 
 def digest_send(*, email: str, at: datetime) -> bool:
@@ -299,27 +330,36 @@ def digest_send(*, email: str, at: datetime) -> bool:
             # Another worker took some of these at the same moment: leave them all to it.
             transaction.set_rollback(True)
             return False
-        items = [_item(n) for n in pending]
-        user_id = pending[0].user_id
-        unsubscribe_all = absolute_url(unsubscribe_path(user_id=user_id, email=email))
-        context = {
-            "items": items,
-            "site_name": getattr(settings, "KB_SITE_NAME", "Help Center"),
-            "unsubscribe_all_url": unsubscribe_all,
-            "following_url": absolute_url(reverse("articles:following")) if user_id else "",
-        }
-        queue_email(
-            to=email,
-            subject=_digest_subject(items),
-            body=render_to_string("articles/emails/digest.txt", context),
-            html_body=render_to_string("articles/emails/digest.html", context),
-            headers={
-                "List-Unsubscribe": f"<{unsubscribe_all}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            },
-            kind="articles.notification_digest",
-            at=at,
-        )
+        # One email, one language: the newest follow's that brought these (a reader who
+        # followed in German and later in Spanish reads Spanish now).
+        locale = normalize_locale(pending[-1].locale) or current_locale()
+        with email_language(locale):
+            articles = article_links(
+                articles={n.event.article_id: n.event.article for n in pending if n.event.article_id}.values(),
+                locale=locale,
+            )
+            items = [_item(n, articles) for n in pending]
+            user_id = pending[0].user_id
+            unsubscribe_all = absolute_url(unsubscribe_path(user_id=user_id, email=email))
+            context = {
+                "items": items,
+                "site_name": getattr(settings, "KB_SITE_NAME", "Help Center"),
+                "unsubscribe_all_url": unsubscribe_all,
+                "following_url": absolute_url(reverse("articles:following")) if user_id else "",
+            }
+            queue_email(
+                to=email,
+                subject=_digest_subject(items),
+                body=render_to_string("articles/emails/digest.txt", context),
+                html_body=render_to_string("articles/emails/digest.html", context),
+                headers={
+                    "List-Unsubscribe": f"<{unsubscribe_all}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                },
+                kind="articles.notification_digest",
+                at=at,
+                locale=locale,
+            )
     return True
 
 
@@ -370,10 +410,10 @@ def unsubscribe_read(token: str) -> dict:
 def unsubscribe_describe(payload: dict) -> str:
     """What the link unsubscribes from, in words, for the confirmation page."""
     if "k" not in payload:
-        return gettext("all email notifications from this help center")
+        return _("all email notifications from this help center")
     model = {"article": Article, "post": Post, "section": Section, "topic": Topic}[payload["k"]]
     target = model.objects.filter(pk=payload["t"]).first()
-    return f"“{target}”" if target else gettext("something that no longer exists")
+    return _("“%(target)s”") % {"target": target} if target else _("something that no longer exists")
 
 
 @transaction.atomic
@@ -385,7 +425,7 @@ def unsubscribe_apply(payload: dict) -> int:
         follows = EmailFollow.objects.filter(email__iexact=payload["e"])
     if "k" in payload:
         follows = follows.filter(**{f"{payload['k']}_id": payload["t"]})
-    deleted, _ = follows.delete()
+    deleted, __ = follows.delete()
     # Nothing more should arrive: pending notifications for what was dropped go too.
     pending = Notification.objects.filter(sent_at__isnull=True)
     pending = pending.filter(user_id=payload["u"]) if "u" in payload else pending.filter(
@@ -400,13 +440,17 @@ def unsubscribe_apply(payload: dict) -> int:
 # --- Following by email (double opt-in) -------------------------------------------------
 
 
-def email_follow_request(*, email: str, target, at: datetime | None = None) -> EmailFollow:
+def email_follow_request(*, email: str, target, at: datetime | None = None,
+                         locale: str | None = None) -> EmailFollow:
     """A visitor asks to follow ``target`` by email: a pending row and a confirmation email.
 
     The same answer whether the address already follows or not (no way to probe who
-    follows what); an already confirmed follow gets no new email.
+    follows what); an already confirmed follow gets no new email. ``locale`` (by default
+    the active language: the page they asked on) is the language of the confirmation and
+    of every notification; asking again while pending switches it.
     """
     at = at or clock.now()
+    locale = normalize_locale(locale) or current_locale()
     # Stored as accounts store theirs (the domain lower-cased), compared case-insensitively:
     # one mailbox, one follow (the constraint is on the lower-cased address).
     email = BaseUserManager.normalize_email(email.strip())
@@ -416,25 +460,36 @@ def email_follow_request(*, email: str, target, at: datetime | None = None) -> E
         if follow is None:
             try:
                 with transaction.atomic():
-                    follow = EmailFollow.objects.create(email=email, **kwargs)
+                    follow = EmailFollow.objects.create(email=email, locale=locale, **kwargs)
             except IntegrityError:
                 follow = EmailFollow.objects.get(email__iexact=email, **kwargs)
         if follow.confirmed_at is None:
+            if follow.locale != locale:
+                # Unconfirmed: whoever asks again chooses the language (a confirmed follow
+                # is not changed by a request anyone can make).
+                EmailFollow.objects.filter(pk=follow.pk, confirmed_at__isnull=True).update(locale=locale)
+                follow.locale = locale
             token = signing.dumps({"id": follow.pk, "e": follow.email.lower()}, salt=CONFIRM_SALT)
-            context = {
-                "target": str(target),
-                "target_url": absolute_url(target.get_absolute_url()),
-                "confirm_url": absolute_url(reverse("articles:email_follow_confirm", kwargs={"token": token})),
-                "site_name": getattr(settings, "KB_SITE_NAME", "Help Center"),
-                "days": CONFIRM_MAX_AGE.days,
-            }
-            queue_email(
-                to=follow.email,
-                subject=f"Confirm: follow “{target}” by email",
-                body=render_to_string("articles/emails/email_follow_confirm.txt", context),
-                kind="articles.email_follow_confirm",
-                at=at,
-            )
+            with email_language(locale):
+                title, path = (
+                    article_links(articles=[target], locale=locale)[target.pk]
+                    if isinstance(target, Article) else (str(target), target.get_absolute_url())
+                )
+                context = {
+                    "target": title,
+                    "target_url": absolute_url(path),
+                    "confirm_url": absolute_url(reverse("articles:email_follow_confirm", kwargs={"token": token})),
+                    "site_name": getattr(settings, "KB_SITE_NAME", "Help Center"),
+                    "days": CONFIRM_MAX_AGE.days,
+                }
+                queue_email(
+                    to=follow.email,
+                    subject=_("Confirm: follow “%(target)s” by email") % {"target": title},
+                    body=render_to_string("articles/emails/email_follow_confirm.txt", context),
+                    kind="articles.email_follow_confirm",
+                    at=at,
+                    locale=locale,
+                )
     return follow
 
 

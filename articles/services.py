@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
 from django.utils.text import slugify
 
-from kb.i18n import normalize_locale
+from kb.i18n import current_locale, normalize_locale
 from kb.permissions import is_agent
 
 from . import images, notifications
@@ -241,7 +241,7 @@ def article_update(
                 actor=by,
                 summary=notifications.change_summary(
                     old_title=old_title, new_title=article.title,
-                    old_body=old_body, new_body=article.body,
+                    old_body=old_body, new_body=article.body, locale=article.locale,
                 ),
             )
     return article
@@ -598,11 +598,13 @@ def _target_kwargs(target) -> dict:
     raise TypeError(f"Cannot follow {type(target).__name__}")
 
 
-def follow_set(*, user, target, following: bool) -> bool:
+def follow_set(*, user, target, following: bool, locale: str | None = None) -> bool:
     """Follow or unfollow an article, post, section or topic; returns whether a row changed.
 
     Idempotent and race-free: the unique constraint decides between two concurrent
-    follows, and the loser simply finds the row already there.
+    follows, and the loser simply finds the row already there. ``locale`` is the language
+    the reader follows in (by default the active one: the page they pressed Follow on);
+    their notifications are written in it.
     """
     if not user.is_authenticated:
         raise PermissionDenied("Sign in to follow.")
@@ -612,7 +614,7 @@ def follow_set(*, user, target, following: bool) -> bool:
         return bool(deleted)
     try:
         with transaction.atomic():
-            Follow.objects.create(user=user, **kwargs)
+            Follow.objects.create(user=user, locale=normalize_locale(locale) or current_locale(), **kwargs)
     except IntegrityError:
         return False
     return True

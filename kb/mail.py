@@ -7,6 +7,13 @@ commit, enqueues :func:`send_outgoing_email` (django-tasks). A failed send leave
 pending with ``attempts``, ``last_error`` and a backed-off ``next_attempt_at``;
 ``manage.py send_queued_email`` (run from cron, or ``--loop``) sends whatever is due.
 
+Every email is written in its recipient's language: callers render the subject and both
+parts inside :func:`email_language` (the locale stored on the record the email is about:
+the ticket, the follow, the pending sign-up), so links reverse to that language's pages
+(``/es/...``) and dates use its formats. The rendered text and a ``Content-Language``
+header are stored on the row, so a retry hours later sends the same words whatever
+language the worker runs under.
+
 Each send first *claims* the row by pushing ``next_attempt_at`` forward in one UPDATE, so
 a task and the command running at the same moment never send the same email twice.
 """
@@ -20,9 +27,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
+from .i18n import current_locale, default_locale, normalize_locale
 from .models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -37,6 +45,11 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
 
 
+def email_language(locale: str | None):
+    """Context manager: render an email in ``locale`` (the default language when unknown)."""
+    return translation.override(normalize_locale(locale) or default_locale())
+
+
 def queue_email(
     *,
     to: list[str] | str,
@@ -48,8 +61,15 @@ def queue_email(
     headers: dict[str, str] | None = None,
     kind: str = "",
     at: datetime | None = None,
+    locale: str | None = None,
 ) -> OutgoingEmail:
-    """Write the email to the outbox now; send it once the surrounding transaction commits."""
+    """Write the email to the outbox now; send it once the surrounding transaction commits.
+
+    ``locale`` is the language the email was rendered in (by default the active one, which
+    inside :func:`email_language` is the recipient's); it goes out as ``Content-Language``.
+    """
+    headers = dict(headers or {})
+    headers.setdefault("Content-Language", normalize_locale(locale) or current_locale())
     email = OutgoingEmail.objects.create(
         to=[to] if isinstance(to, str) else list(to),
         # Header injection is refused by Django at send time; refuse it here, loudly.
@@ -58,7 +78,7 @@ def queue_email(
         html_body=html_body,
         from_email=from_email,
         reply_to=list(reply_to or []),
-        headers=dict(headers or {}),
+        headers=headers,
         kind=kind,
         next_attempt_at=at or timezone.now(),
         created_at=at or timezone.now(),

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .i18n import default_locale
+
 
 class ThrottleWindow(models.Model):
     """How often one key hit one scope in one fixed time window.
@@ -83,6 +85,8 @@ class PendingSignUp(models.Model):
     email = models.EmailField(max_length=254)
     password = models.CharField(max_length=128, help_text="A password hash (make_password).")
     next_url = models.CharField(max_length=2000, blank=True)
+    # The language the visitor signed up in: the confirmation email is written in it.
+    locale = models.CharField(max_length=10, default=default_locale)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

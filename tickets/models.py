@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kb.i18n import default_locale
+
 from . import office_hours, phones
 
 WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"),
@@ -315,6 +317,10 @@ class Ticket(models.Model):
                              related_name="tickets", help_text="The community post this ticket was escalated from.")
     # SHA-256 of the requester's private link token; the token itself is only in their email.
     access_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # The requester's language (active when they asked): every email about the ticket,
+    # agents' replies included, is written in it and links to its pages.
+    locale = models.CharField(max_length=10, default=default_locale,
+                              help_text="The requester's language: emails about this ticket use it.")
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -16,6 +16,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from articles import services
+from kb.i18n import default_locale, normalize_locale
 from kb.permissions import is_agent
 
 from .. import selectors
@@ -150,7 +151,10 @@ class Subscriptions(ZendeskView):
 
     def post(self, request, source_pk, pk=None, locale=None):
         target = self.target(request, source_pk)
-        created = self.write(services.follow_set, user=request.user, target=target, following=True)
+        # The subscriber's emails are in the URL's locale (/help_center/es/...), else the
+        # default language: never the API client's Accept-Language.
+        created = self.write(services.follow_set, user=request.user, target=target, following=True,
+                             locale=normalize_locale(locale) or default_locale())
         follow = selectors.follows_on(target, request.user).get(user=request.user)
         return Response({"subscription": SubscriptionSerializer.shape(follow, request)},
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

@@ -14,6 +14,9 @@ fails:
 - password reset: :func:`password_reset_request` enqueues :func:`password_reset_mail`,
   which runs Django's ``PasswordResetForm`` with the link on ``KB_SITE_URL`` (never the
   request's Host header) and its email into the outbox.
+
+Both emails are written in the language of the request (kept on the pending sign-up, or
+passed to the reset task): the task runs later, under no request's language.
 """
 
 from __future__ import annotations
@@ -29,10 +32,12 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from kb import clock
-from kb.mail import absolute_url, queue_email
+from kb.i18n import current_locale, normalize_locale
+from kb.mail import absolute_url, email_language, queue_email
 from kb.models import PendingSignUp
 
 SIGNUP_SALT = "kb.accounts.signup"
@@ -63,14 +68,15 @@ def _site_name() -> str:
 
 @transaction.atomic
 def signup_request(*, username: str, email: str, password: str, next_url: str = "",
-                   at: datetime | None = None) -> PendingSignUp:
+                   at: datetime | None = None, locale: str | None = None) -> PendingSignUp:
     """Record a sign-up and, after commit, have :func:`signup_mail` write its email.
 
     The same work for a new and for a registered address (hash, one row, one task), so
-    neither the answer nor its timing tells them apart."""
+    neither the answer nor its timing tells them apart. The email is in ``locale`` (by
+    default the active language: the sign-up page's)."""
     pending = PendingSignUp.objects.create(
         username=username, email=email_normalize(email), password=make_password(password),
-        next_url=next_url, created_at=at or clock.now(),
+        next_url=next_url, locale=normalize_locale(locale) or current_locale(), created_at=at or clock.now(),
     )
     transaction.on_commit(lambda: signup_mail.enqueue(pending.pk), robust=True)
     return pending
@@ -93,7 +99,7 @@ def signup_mail(pending_id: int) -> str:
     pending = PendingSignUp.objects.filter(pk=pending_id).first()
     if pending is None:
         return "gone"
-    with transaction.atomic():
+    with transaction.atomic(), email_language(pending.locale):
         accounts = list(get_user_model().objects.filter(email__iexact=pending.email).order_by("pk"))
         context = {"site_name": _site_name(), "email": pending.email}
         if accounts:
@@ -103,9 +109,12 @@ def signup_mail(pending_id: int) -> str:
                 "reset_url": absolute_url(reverse("accounts:password_reset")),
             })
             queue_email(
-                to=pending.email, subject=f"Someone tried to sign up for {_site_name()} with your address",
+                to=pending.email,
+                subject=_("Someone tried to sign up for %(site_name)s with your address") % {
+                    "site_name": _site_name()},
                 body=render_to_string("registration/signup_existing_email.txt", context),
                 kind="accounts.signup_existing",
+                locale=pending.locale,
             )
             pending.delete()  # nothing to confirm: the address has an account
             return "existing"
@@ -115,9 +124,10 @@ def signup_mail(pending_id: int) -> str:
             "confirm_url": absolute_url(reverse("accounts:signup_confirm", kwargs={"token": signup_token(pending)})),
         })
         queue_email(
-            to=pending.email, subject=f"Confirm your {_site_name()} account",
+            to=pending.email, subject=_("Confirm your %(site_name)s account") % {"site_name": _site_name()},
             body=render_to_string("registration/signup_confirm_email.txt", context),
             kind="accounts.signup_confirm",
+            locale=pending.locale,
         )
     return "confirm"
 
@@ -151,6 +161,8 @@ class OutboxPasswordResetForm(PasswordResetForm):
                   html_email_template_name=None):
         context["reset_url"] = absolute_url(reverse(
             "accounts:password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]}))
+        # Called by password_reset_mail inside email_language: the active language is the
+        # recipient's, for the subject, the body and the link.
         queue_email(
             to=to_email,
             subject=render_to_string(subject_template_name, context),
@@ -160,20 +172,23 @@ class OutboxPasswordResetForm(PasswordResetForm):
         )
 
 
-def password_reset_request(*, email: str) -> None:
+def password_reset_request(*, email: str, locale: str | None = None) -> None:
     """Have :func:`password_reset_mail` look the address up and write the email, after
-    commit: the request itself does the same work whether the address has an account."""
-    transaction.on_commit(lambda: password_reset_mail.enqueue(email), robust=True)
+    commit: the request itself does the same work whether the address has an account.
+    The email is in ``locale`` (by default the active language: the reset page's)."""
+    locale = normalize_locale(locale) or current_locale()
+    transaction.on_commit(lambda: password_reset_mail.enqueue(email, locale), robust=True)
 
 
 @task()
-def password_reset_mail(email: str) -> None:
-    """Background task: a reset email to every active account using ``email``."""
+def password_reset_mail(email: str, locale: str = "") -> None:
+    """Background task: a reset email to every active account using ``email``, in ``locale``
+    (tasks queued before languages existed carry none: the default language)."""
     form = OutboxPasswordResetForm({"email": email})
     if not form.is_valid():
         return
     site = urlsplit(settings.KB_SITE_URL)
-    with transaction.atomic():
+    with transaction.atomic(), email_language(locale):
         form.save(
             domain_override=site.netloc,  # never the Host header of whoever asked
             use_https=site.scheme == "https",

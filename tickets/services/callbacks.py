@@ -9,9 +9,11 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils import formats
+from django.utils.translation import gettext as _
 
-from kb.mail import queue_email
+from kb.i18n import current_locale, normalize_locale
+from kb.mail import email_language, queue_email
 from kb.permissions import is_agent
 
 from .. import office_hours
@@ -41,8 +43,12 @@ def flow_event_record(
 
 
 def _when(team: Team, at: datetime) -> str:
+    """"Monday, March 2 at 9:00 AM PT", the day in the active language's words and order."""
     local = at.astimezone(team.zone)
-    return f"{local:%A, %B} {local.day} at {office_hours.format_time(at, team.zone)}"
+    day = _("%(weekday)s, %(date)s") % {
+        "weekday": formats.date_format(local, "l"), "date": formats.date_format(local, "MONTH_DAY_FORMAT"),
+    }
+    return _("%(day)s at %(time)s") % {"day": day, "time": office_hours.format_time(at, team.zone)}
 
 
 @transaction.atomic
@@ -63,6 +69,7 @@ def callback_request(
     visitor: str = "",
     record_event: bool = True,
     recorded_at: datetime | None = None,
+    locale: str | None = None,
 ) -> Ticket:
     """Create a callback ticket for ``team``, record the flow event and queue the confirmation.
 
@@ -71,7 +78,9 @@ def callback_request(
     and for sending the email now rather than at the previewed moment.
 
     The confirmation email is written to the outbox in this transaction and sent after
-    commit, so a mail outage never loses (or rolls back) the ticket.
+    commit, so a mail outage never loses (or rolls back) the ticket. It and the "we tried
+    to call you" email are in ``locale``, the requester's language (by default the active
+    one: the flow's page they asked on).
     """
     recorded_at = recorded_at or at
     plan_name = plan.name if plan else "my account"
@@ -87,6 +96,7 @@ def callback_request(
         requester_name=name,
         subject=f"Callback: cancelling {plan_name}",
         description=description,
+        locale=normalize_locale(locale) or current_locale(),
         created_at=recorded_at,
         updated_at=recorded_at,
     )
@@ -97,18 +107,20 @@ def callback_request(
     if record_event:  # agents' previews create real tickets but stay out of the figures
         flow_event_record(kind=FlowEvent.Kind.CALLBACK_REQUESTED, route=route, plan=plan, ticket=ticket,
                           visitor=visitor, at=at)
-    context = {
-        "ticket": ticket, "callback": callback, "team": team, "name": name,
-        "when": _when(team, slot.start), "until": office_hours.format_time(slot.end, team.zone),
-        "flow_path": reverse("tickets:cancel_flow"),
-    }
-    queue_email(
-        to=email,
-        subject=f"We'll call you back — {ticket.reference}",
-        body=render_to_string("tickets/email/callback_confirmation.txt", context),
-        kind="tickets.callback_confirmation",
-        at=recorded_at,
-    )
+    with email_language(ticket.locale):
+        context = {
+            "ticket": ticket, "callback": callback, "team": team, "name": name,
+            "when": _when(team, slot.start), "until": office_hours.format_time(slot.end, team.zone),
+            "flow_path": reverse("tickets:cancel_flow"),
+        }
+        queue_email(
+            to=email,
+            subject=_("We'll call you back — %(reference)s") % {"reference": ticket.reference},
+            body=render_to_string("tickets/email/callback_confirmation.txt", context),
+            kind="tickets.callback_confirmation",
+            at=recorded_at,
+            locale=ticket.locale,
+        )
     return ticket
 
 
@@ -167,16 +179,19 @@ def callback_record_outcome(
         changes.update(due_at=retry_slot.start, slot_ends_at=retry_slot.end, claimed_by=None, claimed_at=None)
         Ticket.objects.filter(pk=ticket.pk).update(status=Ticket.Status.PENDING, updated_at=at)
         team = ticket.team
-        queue_email(
-            to=ticket.requester_email,
-            subject=f"We tried to call you — {ticket.reference}",
-            body=render_to_string("tickets/email/callback_retry.txt", {
-                "ticket": ticket, "team": team, "name": ticket.requester_name,
-                "when": _when(team, retry_slot.start) if team else retry_slot.start.isoformat(),
-            }),
-            kind="tickets.callback_retry",
-            at=at,
-        )
+        # The requester's language, not the agent's who records the attempt.
+        with email_language(ticket.locale):
+            queue_email(
+                to=ticket.requester_email,
+                subject=_("We tried to call you — %(reference)s") % {"reference": ticket.reference},
+                body=render_to_string("tickets/email/callback_retry.txt", {
+                    "ticket": ticket, "team": team, "name": ticket.requester_name,
+                    "when": _when(team, retry_slot.start) if team else retry_slot.start.isoformat(),
+                }),
+                kind="tickets.callback_retry",
+                at=at,
+                locale=ticket.locale,
+            )
     else:
         raise ValidationError(_("Unknown outcome."), code="invalid_outcome")
     Callback.objects.filter(pk=callback.pk).update(**changes)

@@ -1,7 +1,10 @@
 """Writes for the request desk: requests, replies, notes, agent changes, deflections.
 
 Every email goes through the outbox (``kb.mail.queue_email``) inside the same
-transaction, so a mail outage never loses or rolls back a ticket.
+transaction, so a mail outage never loses or rolls back a ticket. Each is written in the
+requester's language (``Ticket.locale``, the language active when they asked), whoever
+causes it: an agent reading the desk in English replies to a Spanish requester in Spanish
+(the agent's own words aside) with links to the Spanish pages.
 """
 
 from __future__ import annotations
@@ -18,12 +21,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from articles.models import Article, Post
+from articles.translations.localized import article_links
 from kb import analytics
+from kb.i18n import current_locale, normalize_locale
 from kb.mail import absolute_url as site_url
-from kb.mail import queue_email
+from kb.mail import email_language, queue_email
 from kb.params import ID_MAX
 from kb.permissions import is_agent
 
@@ -93,12 +98,14 @@ def request_create(
     shown_article_ids: list[int] = (),
     suggestions: list[Article] = (),
     visitor: str = "",
+    locale: str | None = None,
 ) -> tuple[Ticket, str]:
     """Create a request-form ticket and queue the auto-reply; returns (ticket, private token).
 
     ``suggestions`` (at most 3) are listed in the auto-reply with signed "solved" links.
     ``visitor`` is the daily visitor hash (``kb.analytics.visitor_hash_for``), counted as
-    having submitted a request for the self-service score.
+    having submitted a request for the self-service score. ``locale`` is the requester's
+    language (by default the active one: the language of the form they sent).
     """
     token = secrets.token_urlsafe(32)
     suggestions = list(suggestions)[:3]
@@ -120,25 +127,29 @@ def request_create(
         from_article=from_article,
         suggested_article_ids=shown,
         access_token_hash=token_hash(token),
+        locale=normalize_locale(locale) or current_locale(),
         created_at=at,
         updated_at=at,
     )
     for upload in uploads:
         _store_attachment(ticket, upload, at)
     analytics.request_submitted_record(visitor=visitor, at=at)
-    links = [{"title": a.title, "url": site_url(a.get_absolute_url()),
-              "solved_url": site_url(reverse("tickets:request_solved", args=[solved_link_value(ticket, a)]))}
-             for a in suggestions]
-    queue_email(
-        to=email,
-        subject=f"We received your request — {ticket.reference}",
-        body=render_to_string("tickets/emails/request_received.txt", {
-            "ticket": ticket, "links": links,
-            "token_url": site_url(reverse("tickets:request_token", args=[token])),
-        }),
-        kind="tickets.request_received",
-        at=at,
-    )
+    with email_language(ticket.locale):
+        titles = article_links(articles=suggestions, locale=ticket.locale)
+        links = [{"title": titles[a.pk][0], "url": site_url(titles[a.pk][1]),
+                  "solved_url": site_url(reverse("tickets:request_solved", args=[solved_link_value(ticket, a)]))}
+                 for a in suggestions]
+        queue_email(
+            to=email,
+            subject=_("We received your request — %(reference)s") % {"reference": ticket.reference},
+            body=render_to_string("tickets/emails/request_received.txt", {
+                "ticket": ticket, "links": links,
+                "token_url": site_url(reverse("tickets:request_token", args=[token])),
+            }),
+            kind="tickets.request_received",
+            at=at,
+            locale=ticket.locale,
+        )
     return ticket, token
 
 
@@ -187,18 +198,22 @@ def ticket_reply_by_agent(*, ticket: Ticket, agent, body: str, internal: bool, a
         if ticket.assignee_id is None:
             changes["assignee"] = agent
     if not internal and ticket.requester_email:  # an escalated post's author may have no email address
-        queue_email(
-            to=ticket.requester_email,
-            subject=f"Re: {ticket.subject} — {ticket.reference}",
-            body=render_to_string("tickets/emails/request_reply.txt", {
-                "ticket": ticket, "message": message,
-                # Signed-in requesters read it under My requests; the private link is in the first email.
-                "url": site_url(reverse("tickets:request_detail", args=[ticket.reference]))
-                if ticket.requester_id else "",
-            }),
-            kind="tickets.request_reply",
-            at=at,
-        )
+        # In the requester's language, not the agent's: the agent acts under theirs.
+        with email_language(ticket.locale):
+            queue_email(
+                to=ticket.requester_email,
+                subject=_("Re: %(subject)s — %(reference)s") % {
+                    "subject": ticket.subject, "reference": ticket.reference},
+                body=render_to_string("tickets/emails/request_reply.txt", {
+                    "ticket": ticket, "message": message,
+                    # Signed-in requesters read it under My requests; the private link is in the first email.
+                    "url": site_url(reverse("tickets:request_detail", args=[ticket.reference]))
+                    if ticket.requester_id else "",
+                }),
+                kind="tickets.request_reply",
+                at=at,
+                locale=ticket.locale,
+            )
     Ticket.objects.filter(pk=ticket.pk).update(**changes)
     return message
 
@@ -259,6 +274,8 @@ def post_escalate(*, post: Post, by, at: datetime, team: Team | None = None, not
                     requester_name=(author.get_full_name() or author.get_username())[:100],
                     subject=post.title[:200],
                     description=post.body,
+                    # The author wrote in the post's language: the agent's language says nothing.
+                    locale=post.locale,
                     created_at=at,
                     updated_at=at,
                 )
@@ -272,16 +289,19 @@ def post_escalate(*, post: Post, by, at: datetime, team: Team | None = None, not
                 body=f"Escalated from the community post “{post.title}” by {by.get_username()}.",
             )
             if author.email:
-                queue_email(
-                    to=author.email,
-                    subject=f"Your question is now a support request — {ticket.reference}",
-                    body=render_to_string("tickets/emails/post_escalated.txt", {
-                        "ticket": ticket, "post_url": site_url(post.get_absolute_url()),
-                        "url": site_url(reverse("tickets:request_detail", args=[ticket.reference])),
-                    }),
-                    kind="tickets.post_escalated",
-                    at=at,
-                )
+                with email_language(ticket.locale):
+                    queue_email(
+                        to=author.email,
+                        subject=_("Your question is now a support request — %(reference)s") % {
+                            "reference": ticket.reference},
+                        body=render_to_string("tickets/emails/post_escalated.txt", {
+                            "ticket": ticket, "post_url": site_url(post.get_absolute_url()),
+                            "url": site_url(reverse("tickets:request_detail", args=[ticket.reference])),
+                        }),
+                        kind="tickets.post_escalated",
+                        at=at,
+                        locale=ticket.locale,
+                    )
     if note:
         TicketMessage.objects.create(ticket=ticket, author=by, author_email=by.email, body=note[:10000],
                                      internal=True, by_agent=True, created_at=at)
