@@ -1,0 +1,179 @@
+"""Reading translations: which text a reader sees for a category, section or article.
+
+Pages show each item in the reader's locale when it has a published translation there,
+else the source, item by item (a Spanish section page may list a few articles still in
+English). The chosen text is laid over the source instance (``overlay``): templates,
+breadcrumbs and ``get_absolute_url`` (which reads ``slug``) then work unchanged. Overlaid
+instances are for display only; nothing saves them (the reading views never write).
+
+Cost: listings join each row's translation in the same query (``FilteredRelation``: a
+LEFT JOIN on the (source, locale) unique key, so no row is repeated); a parent's name
+(the breadcrumbs' section and category) is a correlated subquery in the same query; a
+detail page reads all of its item's translations in one more query, which also gives the
+page's language links (``page_translations``, contract 2 of the issue-15 design).
+"""
+
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
+from django.utils import translation
+
+from kb.i18n import locales
+
+from ..models import Article, ArticleTranslation, Category, CategoryTranslation, Label, Section, SectionTranslation
+
+#: The fields a translation lays over its source in listings.
+LISTED_FIELDS = {
+    Article: ("title", "slug"),
+    Section: ("name", "slug", "description"),
+    Category: ("name", "description"),
+}
+#: And on the item's own page.
+DETAIL_FIELDS = {
+    Article: ("title", "slug", "body_html"),
+    Section: ("name", "slug", "description"),
+    Category: ("name", "description"),
+}
+TRANSLATION_MODELS = {Article: ArticleTranslation, Section: SectionTranslation, Category: CategoryTranslation}
+_JOIN = "shown_translation"
+
+
+def translated(queryset: QuerySet, *, locale: str | None, include_drafts: bool = False) -> QuerySet:
+    """``queryset`` with each row's translation into ``locale`` joined (``translated_*``
+    columns; ``include_drafts`` for agents previewing drafts). ``overlay`` applies them."""
+    if locale is None:
+        return queryset
+    condition = Q(translations__locale=locale)
+    if not include_drafts:
+        condition &= Q(translations__draft=False)
+    columns = {f"translated_{name}": F(f"{_JOIN}__{name}") for name in LISTED_FIELDS[queryset.model]}
+    columns.update(translated_id=F(f"{_JOIN}__id"), translated_draft=F(f"{_JOIN}__draft"),
+                   translated_outdated=F(f"{_JOIN}__outdated"))
+    return queryset.annotate(**{_JOIN: FilteredRelation("translations", condition=condition)}).annotate(**columns)
+
+
+def translated_parent(*, model, outer: str, locale: str | None, prefix: str) -> dict:
+    """Annotations giving a parent's (``outer``: the column holding its id) translated
+    name and slug as ``<prefix>_name``/``<prefix>_slug``: published translations only."""
+    if locale is None:
+        return {}
+    rows = TRANSLATION_MODELS[model].objects.filter(
+        **{model.__name__.lower(): OuterRef(outer)}, locale=locale, draft=False
+    )
+    fields = ("name", "slug") if model is Section else ("name",)
+    return {f"{prefix}_{name}": Subquery(rows.values(name)[:1]) for name in fields}
+
+
+def overlay(item, *, locale: str | None, translation_row=None, fields=None):
+    """Lay ``item``'s translation into ``locale`` over it (from ``translated`` columns or
+    ``translation_row``); sets ``shown_locale`` (the language of the text shown),
+    ``shown_translation`` (the row, or None) and ``source_slug``. Returns ``item``."""
+    item.source_slug = getattr(item, "slug", None)
+    item.shown_locale = item.locale
+    item.shown_translation = None
+    if locale is None or item.locale == locale:
+        return item
+    fields = fields or LISTED_FIELDS[type(item)]
+    if translation_row is not None:
+        for name in fields:
+            setattr(item, name, getattr(translation_row, name))
+        item.shown_locale = locale
+        item.shown_translation = translation_row
+    elif getattr(item, "translated_id", None) is not None:
+        for name in fields:
+            setattr(item, name, getattr(item, f"translated_{name}"))
+        item.shown_locale = locale
+        item.shown_translation = TranslationState(
+            draft=item.translated_draft, outdated=item.translated_outdated
+        )
+    return item
+
+
+class TranslationState:
+    """What a listing knows of a row's translation: its draft and outdated flags."""
+
+    def __init__(self, *, draft: bool, outdated: bool):
+        self.draft = draft
+        self.outdated = outdated
+
+
+def overlay_parent(parent, *, row, prefix: str) -> None:
+    """Copy ``row``'s ``translated_parent`` annotations onto ``parent`` (its section or
+    category instance), where a published translation was found."""
+    for name in ("name", "slug"):
+        value = getattr(row, f"{prefix}_{name}", None)
+        if value:
+            if name == "slug":
+                parent.source_slug = parent.slug
+            setattr(parent, name, value)
+
+
+def overlay_all(items, *, locale: str | None) -> list:
+    return [overlay(item, locale=locale) for item in items]
+
+
+def pick_translation(item, *, locale: str | None, include_drafts: bool = False):
+    """Of ``item``'s prefetched ``translations``, the one shown in ``locale`` (None: the source)."""
+    if locale is None or item.locale == locale:
+        return None
+    for row in item.translations.all():
+        if row.locale == locale and (include_drafts or not row.draft):
+            return row
+    return None
+
+
+def page_translations(item, *, url_name: str, kwargs) -> dict[str, str]:
+    """``{locale: path}`` for the locales ``item`` exists in for readers: its source locale
+    and each published translation, in the help center's order of locales (contract 2).
+
+    ``kwargs(slug)`` gives the URL's arguments for a slug; ``item.translations`` must be
+    prefetched and ``item.source_slug`` set (``overlay``).
+    """
+    slugs = {item.locale: getattr(item, "source_slug", None)}
+    for row in item.translations.all():
+        if not row.draft:
+            slugs[row.locale] = getattr(row, "slug", None)
+    paths = {}
+    for code in locales():
+        if code in slugs:
+            with translation.override(code):
+                paths[code] = reverse(url_name, kwargs=kwargs(slugs[code]))
+    return paths
+
+
+def translation_prefetch(model, *, with_body: bool = False) -> QuerySet:
+    """The queryset prefetching all of an item's translations (``page_translations`` and
+    the one shown); only an article's shown translation needs its body."""
+    rows = TRANSLATION_MODELS[model].objects.all()
+    if model is Article:
+        rows = rows.defer("body") if with_body else rows.defer("body", "body_html")
+    return rows.order_by("locale")
+
+
+def article_labels(*, article: Article, shown) -> tuple[list[Label], list[int]]:
+    """The labels shown on ``article``'s page (its ``shown`` translation's, else its own)
+    and the source's label ids (related articles match on them), in one query."""
+    if shown is None or not isinstance(shown, ArticleTranslation):
+        labels = list(article.labels.all())
+        return labels, [label.pk for label in labels]
+    on_source = Article.labels.through.objects.filter(article_id=article.pk, label_id=OuterRef("pk"))
+    on_translation = ArticleTranslation.labels.through.objects.filter(
+        articletranslation_id=shown.pk, label_id=OuterRef("pk")
+    )
+    rows = list(
+        Label.objects.annotate(on_source=Exists(on_source), on_translation=Exists(on_translation))
+        .filter(Q(on_source=True) | Q(on_translation=True))
+    )
+    return [label for label in rows if label.on_translation], [label.pk for label in rows if label.on_source]
+
+
+__all__ = [
+    "article_labels",
+    "overlay",
+    "overlay_all",
+    "overlay_parent",
+    "page_translations",
+    "pick_translation",
+    "translated",
+    "translated_parent",
+    "translation_prefetch",
+]
