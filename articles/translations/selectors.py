@@ -14,6 +14,7 @@ page's language links (``page_translations``, contract 2 of the issue-15 design)
 """
 
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 
@@ -166,7 +167,54 @@ def article_labels(*, article: Article, shown) -> tuple[list[Label], list[int]]:
     return [label for label in rows if label.on_translation], [label.pk for label in rows if label.on_source]
 
 
+# --- Agents and translators ---------------------------------------------------------------
+
+#: A translation's state as agents see it (the article editor, the admin, the work list).
+MISSING, DRAFT, PUBLISHED, OUTDATED = "missing", "draft", "published", "outdated"
+WORKLIST_PER_PAGE = 50
+
+
+def translation_state(row) -> str:
+    """``missing`` (None), ``outdated`` (whatever its draft state: it needs work first),
+    ``draft`` or ``published``."""
+    if row is None:
+        return MISSING
+    if row.outdated:
+        return OUTDATED
+    return DRAFT if row.draft else PUBLISHED
+
+
+def translation_states(source) -> list[tuple[str, str, object]]:
+    """``(locale, state, row or None)`` for each locale other than ``source``'s, in the help
+    center's order; ``source.translations`` must be prefetched (or it costs one query)."""
+    rows = {row.locale: row for row in source.translations.all()}
+    return [(code, translation_state(rows.get(code)), rows.get(code))
+            for code in locales() if code != source.locale]
+
+
+def article_for_translation(*, pk: int, locale: str):
+    """The article with its labels, and its translation into ``locale`` (or None) with
+    that translation's labels: three queries."""
+    article = get_object_or_404(
+        Article.objects.select_related("section__category").prefetch_related("labels"), pk=pk
+    )
+    row = ArticleTranslation.objects.filter(article=article, locale=locale).prefetch_related("labels").first()
+    return article, row
+
+
+def translation_worklist(*, locale: str) -> QuerySet:
+    """Articles a translator into ``locale`` has to do: those without a translation there
+    (``translated_id`` None) and those whose translation is outdated, drafts included,
+    by section then title; each row's translation state is joined in the same query."""
+    rows = Article.objects.exclude(locale=locale).select_related("section")
+    rows = translated(rows, locale=locale, include_drafts=True)
+    return rows.filter(Q(translated_id__isnull=True) | Q(translated_outdated=True)).order_by(
+        "section__position", "section__name", "position", "title", "id"
+    )
+
+
 __all__ = [
+    "article_for_translation",
     "article_labels",
     "overlay",
     "overlay_all",
@@ -176,4 +224,7 @@ __all__ = [
     "translated",
     "translated_parent",
     "translation_prefetch",
+    "translation_state",
+    "translation_states",
+    "translation_worklist",
 ]
