@@ -38,17 +38,20 @@ TRANSLATION_MODELS = {Article: ArticleTranslation, Section: SectionTranslation, 
 _JOIN = "shown_translation"
 
 
-def translated(queryset: QuerySet, *, locale: str | None, include_drafts: bool = False) -> QuerySet:
+def translated(queryset: QuerySet, *, locale: str | None, include_drafts: bool = False,
+               fields=None) -> QuerySet:
     """``queryset`` with each row's translation into ``locale`` joined (``translated_*``
-    columns; ``include_drafts`` for agents previewing drafts). ``overlay`` applies them."""
+    columns for ``fields``, by default ``LISTED_FIELDS``; ``include_drafts`` for agents
+    previewing drafts). ``overlay`` (with the same ``fields``) applies them."""
     if locale is None:
         return queryset
     condition = Q(translations__locale=locale)
     if not include_drafts:
         condition &= Q(translations__draft=False)
-    columns = {f"translated_{name}": F(f"{_JOIN}__{name}") for name in LISTED_FIELDS[queryset.model]}
+    columns = {f"translated_{name}": F(f"{_JOIN}__{name}") for name in fields or LISTED_FIELDS[queryset.model]}
     columns.update(translated_id=F(f"{_JOIN}__id"), translated_draft=F(f"{_JOIN}__draft"),
-                   translated_outdated=F(f"{_JOIN}__outdated"))
+                   translated_outdated=F(f"{_JOIN}__outdated"), translated_created_at=F(f"{_JOIN}__created_at"),
+                   translated_updated_at=F(f"{_JOIN}__updated_at"))
     return queryset.annotate(**{_JOIN: FilteredRelation("translations", condition=condition)}).annotate(**columns)
 
 
@@ -84,17 +87,20 @@ def overlay(item, *, locale: str | None, translation_row=None, fields=None):
             setattr(item, name, getattr(item, f"translated_{name}"))
         item.shown_locale = locale
         item.shown_translation = TranslationState(
-            draft=item.translated_draft, outdated=item.translated_outdated
+            draft=item.translated_draft, outdated=item.translated_outdated,
+            created_at=item.translated_created_at, updated_at=item.translated_updated_at,
         )
     return item
 
 
 class TranslationState:
-    """What a listing knows of a row's translation: its draft and outdated flags."""
+    """What a listing knows of a row's translation: its draft and outdated flags, dates."""
 
-    def __init__(self, *, draft: bool, outdated: bool):
+    def __init__(self, *, draft: bool, outdated: bool, created_at=None, updated_at=None):
         self.draft = draft
         self.outdated = outdated
+        self.created_at = created_at
+        self.updated_at = updated_at
 
 
 def overlay_parent(parent, *, row, prefix: str) -> None:
@@ -139,6 +145,16 @@ def page_translations(item, *, url_name: str, kwargs) -> dict[str, str]:
             with translation.override(code):
                 paths[code] = reverse(url_name, kwargs=kwargs(slugs[code]))
     return paths
+
+
+def in_locale(queryset: QuerySet, *, locale: str, include_drafts: bool = False) -> QuerySet:
+    """The rows of ``queryset`` that exist in ``locale``: written in it, or translated into
+    it (published translations, or any with ``include_drafts``). An EXISTS per row."""
+    model = TRANSLATION_MODELS[queryset.model]
+    rows = model.objects.filter(**{model.source_field: OuterRef("pk")}, locale=locale)
+    if not include_drafts:
+        rows = rows.filter(draft=False)
+    return queryset.filter(Q(locale=locale) | Q(Exists(rows)))
 
 
 def translation_prefetch(model, *, with_body: bool = False) -> QuerySet:
@@ -216,6 +232,7 @@ def translation_worklist(*, locale: str) -> QuerySet:
 __all__ = [
     "article_for_translation",
     "article_labels",
+    "in_locale",
     "overlay",
     "overlay_all",
     "overlay_parent",
