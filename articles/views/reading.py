@@ -19,13 +19,12 @@ from ..pages import VOTE_IP_RATE, VOTE_RATE, comment_submit, discussion, follow_
 from ..translations import selectors as translations
 
 VOTE_ANCHOR = "#article-vote"
-#: Agents add ``?translation_preview=1`` to read draft translations where readers see the
-#: published ones (or the source); the translation editor links with it.
-TRANSLATION_PREVIEW_PARAM = "translation_preview"
 
 
 def _translation_drafts(request, viewer_is_agent: bool) -> bool:
-    return viewer_is_agent and request.GET.get(TRANSLATION_PREVIEW_PARAM) == "1"
+    """Agents add ``?translation_preview=1`` to read draft translations where readers see
+    the published ones (or the source)."""
+    return viewer_is_agent and request.GET.get("translation_preview") == "1"
 
 
 def _translation_context(item, *, locale: str, url_name: str, kwargs, viewer_is_agent: bool) -> dict:
