@@ -69,6 +69,8 @@ def article_translation(request, pk, locale):
         "language": locale_name(locale),
         "source_language": locale_name(article.locale),
         "state": selectors.translation_state(row),
+        # The article as readers of that language see it (drafts: as agents preview them).
+        "preview_url": f"{row.get_absolute_url()}?translation_preview=1" if row is not None else None,
         "publish": PUBLISH,
         "delete_url": reverse("articles:agent_translation_delete", kwargs={"pk": article.pk, "locale": locale}),
         "breadcrumbs": [

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from articles import services
 from articles.models import ArticleTranslation
@@ -37,6 +38,10 @@ def test_the_editor_shows_the_source_beside_an_empty_form_and_saves_a_draft(clie
     assert [label.name for label in row.labels.all()] == ["facturación"]
     page = client.get(_editor(article))
     assert 'value="Cancelar su plan"' in html(page) and "saved as a draft" in text(page)
+    with translation.override("es"):  # the URL's /es/ prefix does this once locale URLs exist
+        preview = client.get(f"{row.get_absolute_url()}?translation_preview=1")
+    assert f'href="{row.get_absolute_url()}?translation_preview=1"' in html(page)
+    assert preview.status_code == 200 and "Cancelar su plan" in text(preview)
 
 
 def test_publishing_and_deleting_a_translation(client, agent, article):
