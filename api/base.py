@@ -8,14 +8,25 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
+from kb.i18n import locales, normalize_locale
 from kb.params import parse_id
 from kb.permissions import is_agent
 
+from . import selectors
 from .authentication import BearerAuthentication, TokenBasicAuthentication
-from .errors import exception_handler, record_invalid
+from .errors import InvalidParameter, exception_handler, record_invalid
 from .parsers import JSONParser
-from .serializers import LOCALE
+from .serializers import zendesk_locale
 from .throttling import ApiThrottle
+
+
+def parse_locale(value: str) -> str:
+    """A locale named in a request (``en-us``, ``es``, ``DE``) as kb's code; 400 otherwise."""
+    code = normalize_locale(value)
+    if code is None:
+        raise InvalidParameter("locale", "must be one of "
+                               + ", ".join(zendesk_locale(code) for code in locales()))
+    return code
 
 
 class AgentsWrite(permissions.BasePermission):
@@ -56,13 +67,24 @@ class ZendeskView(APIView):
     def get_exception_handler(self):
         return exception_handler
 
+    #: The locale the request names (/api/v2/help_center/es/... or ?locale=es), as kb's
+    #: code, or None: lists and records are then in their source languages.
+    locale: str | None = None
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        # One locale until kb has languages: /api/v2/help_center/en-us/... and ?locale=en-us
-        # are answered; any other locale has no such record.
-        for locale in (kwargs.get("locale"), request.query_params.get("locale")):
-            if locale is not None and locale.lower() != LOCALE:
-                raise NotFound()
+        # A locale kb does not serve is a bad parameter (400), not an empty help center.
+        named = [parse_locale(value) for value in (kwargs.get("locale"), request.query_params.get("locale"))
+                 if value is not None]
+        self.locale = named[0] if named else None
+
+    def localized(self, queryset):
+        """``queryset`` as read in the request's locale (``api.selectors.localized``)."""
+        return selectors.localized(queryset, locale=self.locale, user=self.request.user)
+
+    def shown(self, item):
+        """A row of ``localized`` with its translation laid over it."""
+        return selectors.shown_in(item, locale=self.locale)
 
     @staticmethod
     def get_row(queryset, pk):

@@ -4,8 +4,23 @@ a constant number of queries per page."""
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from articles.models import Article, Category, Comment, Follow, ItemVote, Label, Post, Section, Topic, Vote
+from articles.models import (
+    Article,
+    ArticleTranslation,
+    Category,
+    CategoryTranslation,
+    Comment,
+    Follow,
+    ItemVote,
+    Label,
+    Post,
+    Section,
+    SectionTranslation,
+    Topic,
+    Vote,
+)
 from articles.selectors import follower_count
+from articles.translations import selectors as translation_selectors
 from kb.permissions import is_agent
 
 from .models import ApiToken, ArticleAttachment
@@ -27,6 +42,45 @@ def articles_for(user) -> QuerySet:
     """Articles ``user`` may read over the API: all for agents, published ones for others."""
     queryset = Article.objects.all() if is_agent(user) else Article.objects.published()
     return _vote_totals(queryset).prefetch_related("labels")
+
+
+# --- Languages ----------------------------------------------------------------------------
+
+TRANSLATION_MODELS = {"article": ArticleTranslation, "section": SectionTranslation, "category": CategoryTranslation}
+#: What the JSON of an article, section or category in a locale takes from the translation.
+LOCALIZED_FIELDS = {Article: ("title", "slug", "body_html"), Section: ("name", "slug", "description"),
+                    Category: ("name", "description")}
+
+
+def localized(queryset: QuerySet, *, locale: str | None, user) -> QuerySet:
+    """``queryset`` (articles, sections or categories) as listed in ``locale``: the rows that
+    exist there (written in it, or translated: published translations, drafts too for
+    agents), each with that translation joined in the same query; all rows when None."""
+    if locale is None:
+        return queryset
+    drafts = is_agent(user)
+    queryset = translation_selectors.in_locale(queryset, locale=locale, include_drafts=drafts)
+    return translation_selectors.translated(queryset, locale=locale, include_drafts=drafts,
+                                            fields=LOCALIZED_FIELDS[queryset.model])
+
+
+def shown_in(item, *, locale: str | None):
+    """``item`` (from ``localized``) with its translation laid over it."""
+    if locale is None:
+        return item
+    return translation_selectors.overlay(item, locale=locale, fields=LOCALIZED_FIELDS[type(item)])
+
+
+def translations_of(source, user) -> QuerySet:
+    """A source's translation rows the caller may see (drafts for agents only), by locale."""
+    kind = type(source).__name__.lower()
+    rows = TRANSLATION_MODELS[kind].objects.filter(**{kind: source}).select_related(kind).order_by("locale")
+    return rows if is_agent(user) else rows.filter(draft=False)
+
+
+def translation_row(kind: str, pk: int) -> QuerySet:
+    """The translation row ``pk`` of ``kind`` ("article", "section", "category") as a queryset."""
+    return TRANSLATION_MODELS[kind].objects.filter(pk=pk).select_related(kind)
 
 
 def categories_all() -> QuerySet:

@@ -1,8 +1,11 @@
 """The JSON of each Help Center object, in Zendesk's shape, and the bodies the API takes.
 
 Output: what Zendesk answers, field for field, with kb's values where kb has the notion
-and Zendesk's neutral value where it does not (no user segments: ``null``; one locale:
-``en-us``; categories and sections have no dates in kb: ``null``). Article bodies are HTML,
+and Zendesk's neutral value where it does not (no user segments: ``null``; categories and
+sections have no dates in kb: ``null``). Locales are Zendesk's codes: English is
+``en-us`` (as Zendesk names it), the others kb's ("es", "de"); an article, section or
+category shown in a translation (``articles.translations.selectors.overlay``) reports
+that translation's ``locale``, text, ``draft`` and ``outdated``, and its ``source_locale``. Article bodies are HTML,
 as on Zendesk: the sanitised HTML kb renders from the Markdown source.
 
 Input: Zendesk's envelopes (``{"article": {...}, "notify_subscribers": false}``).
@@ -14,6 +17,7 @@ from datetime import UTC
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import translation as django_translation
 from rest_framework import serializers
 
 from articles.models import (
@@ -22,12 +26,52 @@ from articles.models import (
     POST_BODY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
 )
+from kb.i18n import default_locale, normalize_locale
 from kb.params import ID_MAX
 from kb.permissions import is_agent
 
 LOCALE = "en-us"
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 POSITION_MAX = 2**31 - 1  # a PositiveIntegerField on every database
+# Zendesk names English "en-us"; kb's other locales keep their codes.
+ZENDESK_LOCALES = {"en": "en-us"}
+# A translation row's id in the API: translations of articles, sections and categories are
+# rows of three tables, and DELETE /translations/{id}.json names one without saying which;
+# so each table's ids live in their own range (a source's own translation, in its own
+# language, is the source itself and keeps the source's id, below the ranges).
+TRANSLATION_ID_BASE = 10**15
+TRANSLATION_KINDS = {"article": 1, "section": 2, "category": 3}
+
+
+def zendesk_locale(code: str) -> str:
+    return ZENDESK_LOCALES.get(code, code)
+
+
+def translation_id(kind: str, pk: int) -> int:
+    return TRANSLATION_KINDS[kind] * TRANSLATION_ID_BASE + pk
+
+
+def translation_row_of(number: int) -> tuple[str, int] | None:
+    """``(kind, pk)`` of a translation row's API id, or None (a source's own translation)."""
+    kind_number, pk = divmod(number, TRANSLATION_ID_BASE)
+    kinds = {value: kind for kind, value in TRANSLATION_KINDS.items()}
+    return (kinds[kind_number], pk) if kind_number in kinds and pk else None
+
+
+def _localized(item) -> dict:
+    """What every translatable object reports of its language: the locale shown (a
+    translation's where one is laid over it), its source's, and whether that is outdated."""
+    shown = getattr(item, "shown_translation", None)
+    return {
+        "locale": zendesk_locale(getattr(item, "shown_locale", item.locale)),
+        "source_locale": zendesk_locale(item.locale),
+        "outdated": bool(shown and shown.outdated),
+    }
+
+
+def _html_url(request, item) -> str:
+    with django_translation.override(getattr(item, "shown_locale", item.locale)):
+        return request.build_absolute_uri(item.get_absolute_url())
 
 
 def zendesk_time(value) -> str | None:
@@ -39,9 +83,9 @@ _UNLOCALIZED = {"topic", "post", "post_comment", "post_subscription", "topic_sub
                 "post_comment_votes"}
 
 
-def api_url(request, name: str, **kwargs) -> str:
+def api_url(request, name: str, *, in_locale: str | None = None, **kwargs) -> str:
     if name not in _UNLOCALIZED:
-        kwargs["locale"] = LOCALE
+        kwargs["locale"] = zendesk_locale(in_locale) if in_locale else LOCALE
     return request.build_absolute_uri(reverse(f"api:{name}", kwargs=kwargs))
 
 
@@ -57,16 +101,14 @@ class CategorySerializer(_Output):
     def shape(category, request) -> dict:
         return {
             "id": category.pk,
-            "url": api_url(request, "category", pk=category.pk),
-            "html_url": request.build_absolute_uri(category.get_absolute_url()),
+            "url": api_url(request, "category", pk=category.pk, in_locale=getattr(category, "shown_locale", None)),
+            "html_url": _html_url(request, category),
             "position": category.position,
             "created_at": None,
             "updated_at": None,
             "name": category.name,
             "description": category.description,
-            "locale": LOCALE,
-            "source_locale": LOCALE,
-            "outdated": False,
+            **_localized(category),
         }
 
 
@@ -75,8 +117,8 @@ class SectionSerializer(_Output):
     def shape(section, request) -> dict:
         return {
             "id": section.pk,
-            "url": api_url(request, "section", pk=section.pk),
-            "html_url": request.build_absolute_uri(section.get_absolute_url()),
+            "url": api_url(request, "section", pk=section.pk, in_locale=getattr(section, "shown_locale", None)),
+            "html_url": _html_url(request, section),
             "category_id": section.category_id,
             "position": section.position,
             "sorting": "manual",
@@ -84,9 +126,7 @@ class SectionSerializer(_Output):
             "updated_at": None,
             "name": section.name,
             "description": section.description,
-            "locale": LOCALE,
-            "source_locale": LOCALE,
-            "outdated": False,
+            **_localized(section),
             "parent_section_id": None,
             "theme_template": "section_page",
         }
@@ -98,13 +138,15 @@ class ArticleSerializer(_Output):
     @staticmethod
     def shape(article, request) -> dict:
         vote_count, vote_up = getattr(article, "vote_count", 0), getattr(article, "vote_up", 0)
+        shown = getattr(article, "shown_translation", None)
         return {
             "id": article.pk,
-            "url": api_url(request, "article", pk=article.pk),
-            "html_url": request.build_absolute_uri(article.get_absolute_url()),
+            "url": api_url(request, "article", pk=article.pk, in_locale=getattr(article, "shown_locale", None)),
+            "html_url": _html_url(request, article),
             "author_id": article.author_id,
             "comments_disabled": False,
-            "draft": article.draft,
+            # In a translation, a draft when either the article or that translation is.
+            "draft": article.draft or bool(shown and shown.draft),
             "promoted": article.promoted,
             "position": article.position,
             "vote_sum": vote_up - (vote_count - vote_up),
@@ -115,9 +157,7 @@ class ArticleSerializer(_Output):
             "edited_at": zendesk_time(article.updated_at),
             "name": article.title,
             "title": article.title,
-            "source_locale": LOCALE,
-            "locale": LOCALE,
-            "outdated": False,
+            **_localized(article),
             "outdated_locales": [],
             "permission_group_id": None,
             "user_segment_id": None,
@@ -257,20 +297,23 @@ class SubscriptionSerializer(_Output):
 
 
 class TranslationSerializer:
-    """An article's, section's or category's one translation (en-us): the object itself,
-    its id the object's id."""
+    """A translation of an article, section or category: the source itself in its own
+    language (its id the source's), or a translation row (``shape_row``)."""
 
     @staticmethod
     def shape(source, request) -> dict:
         kind = type(source).__name__.lower()
         is_article = kind == "article"
+        with django_translation.override(source.locale):
+            html_url = request.build_absolute_uri(source.get_absolute_url())
         return {
             "id": source.pk,
-            "url": api_url(request, f"{kind}_translation", source_pk=source.pk, translation_locale=LOCALE),
-            "html_url": request.build_absolute_uri(source.get_absolute_url()),
+            "url": api_url(request, f"{kind}_translation", source_pk=source.pk,
+                           translation_locale=zendesk_locale(source.locale)),
+            "html_url": html_url,
             "source_id": source.pk,
             "source_type": type(source).__name__,
-            "locale": LOCALE,
+            "locale": zendesk_locale(source.locale),
             "title": source.title if is_article else source.name,
             "body": source.body_html if is_article else source.description,
             "outdated": False,
@@ -280,6 +323,37 @@ class TranslationSerializer:
             "updated_at": zendesk_time(getattr(source, "updated_at", None)),
             "created_by_id": getattr(source, "author_id", None),
             "updated_by_id": getattr(source, "author_id", None),
+        }
+
+    @staticmethod
+    def shape_row(row, request) -> dict:
+        kind = row.source_field
+        source = row.source
+        is_article = kind == "article"
+        if is_article:
+            html_url = row.get_absolute_url()
+        else:
+            slug = getattr(row, "slug", None) or source.slug
+            with django_translation.override(row.locale):
+                html_url = reverse(f"articles:{kind}", kwargs={"pk": source.pk, "slug": slug}
+                                   if kind == "section" else {"slug": source.slug})
+        return {
+            "id": translation_id(kind, row.pk),
+            "url": api_url(request, f"{kind}_translation", source_pk=source.pk,
+                           translation_locale=zendesk_locale(row.locale)),
+            "html_url": request.build_absolute_uri(html_url),
+            "source_id": source.pk,
+            "source_type": type(source).__name__,
+            "locale": zendesk_locale(row.locale),
+            "title": row.title if is_article else row.name,
+            "body": row.body_html if is_article else row.description,
+            "outdated": row.outdated,
+            "draft": row.draft,
+            "hidden": False,
+            "created_at": zendesk_time(row.created_at),
+            "updated_at": zendesk_time(row.updated_at),
+            "created_by_id": row.created_by_id,
+            "updated_by_id": row.updated_by_id,
         }
 
 
@@ -346,12 +420,16 @@ class LabelSerializer(_Output):
 
 
 class LocaleField(serializers.CharField):
-    """kb has one locale: a body may name it (any case), not another."""
+    """New categories, sections and articles are written in the default locale (their
+    translations are added at .../translations.json): a body may name it (any case, or
+    ``en-us``), not another."""
 
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
-        if value.lower() != LOCALE:
-            raise serializers.ValidationError(f"Only the locale {LOCALE} exists here.", code="locale")
+        if normalize_locale(value) != default_locale():
+            raise serializers.ValidationError(
+                f"New records are written in {zendesk_locale(default_locale())}; add other languages as translations.",
+                code="locale")
         return value.lower()
 
 
@@ -402,11 +480,14 @@ class CommentInput(serializers.Serializer):
 
 
 class TranslationInput(serializers.Serializer):
+    """A translation's body; its ``locale`` (any served one, Zendesk or kb codes) is read
+    by the view, where an unknown one is a 400."""
+
     title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
     body = serializers.CharField(required=False, allow_blank=True, max_length=ARTICLE_BODY_MAX_LENGTH,
                                  trim_whitespace=False)
     draft = serializers.BooleanField(required=False)
-    locale = LocaleField(required=False)
+    locale = serializers.CharField(required=False, max_length=20)
 
 
 class AttachmentInput(serializers.Serializer):

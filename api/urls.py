@@ -41,6 +41,9 @@ METHODS = {
     **dict.fromkeys(["article_subscription", "section_subscription", "post_subscription", "topic_subscription"],
                     ("get", "delete")),
     **dict.fromkeys(["article_translation", "section_translation", "category_translation"], ("get", "put")),
+    **dict.fromkeys(["article_missing_translations", "section_missing_translations",
+                     "category_missing_translations"], ("get",)),
+    **dict.fromkeys(["translation"], ("delete",)),
 }
 
 
@@ -115,7 +118,7 @@ urlpatterns = [
                   f"{kind}_subscription", kind=kind),
         )
     ],
-    # Translations (one locale)
+    # Translations
     *[
         pattern
         for kind, plural in (("article", "articles"), ("section", "sections"), ("category", "categories"))

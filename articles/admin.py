@@ -1,17 +1,24 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
+
+from kb.i18n import locale_name, locales
 
 from .markdown import markdown_problem
 from .models import (
     Article,
+    ArticleTranslation,
     Category,
+    CategoryTranslation,
     Comment,
     Follow,
     Label,
     Post,
     Section,
+    SectionTranslation,
     Topic,
     Vote,
 )
@@ -41,9 +48,125 @@ class PostAdminForm(MarkdownBodyForm):
         fields = "__all__"
 
 
-@admin.register(Category, Topic)
+# --- Translations -------------------------------------------------------------------------
+
+
+class TranslationInlineForm(forms.ModelForm):
+    """One translation row of a category, section or article: its language is chosen once
+    (a row is that language's translation; another language is another row), and must be
+    a served one other than the source's."""
+
+    locale = forms.ChoiceField(label=_("Language"), choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["locale"].choices = [(code, f"{locale_name(code)} ({code})") for code in locales()]
+        if self.instance.pk:
+            self.fields["locale"].disabled = True
+
+    def clean(self):
+        from .translations.services import check_translation_locale
+
+        cleaned = super().clean()
+        source = getattr(self.instance, self.instance.source_field, None)
+        if cleaned.get("locale") and source is not None:
+            try:
+                check_translation_locale(source=source, locale=cleaned["locale"])
+            except ValidationError as error:
+                self.add_error("locale", error.message_dict["locale"])
+        return cleaned
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        problem = markdown_problem(body)
+        if problem:
+            raise ValidationError(problem, code="markdown")
+        return body
+
+
+class TranslationInline(admin.StackedInline):
+    form = TranslationInlineForm
+    extra = 0
+    readonly_fields = ["outdated", "created_by", "updated_by", "updated_at"]
+
+
+class CategoryTranslationInline(TranslationInline):
+    model = CategoryTranslation
+    fields = ["locale", "name", "description", "draft", *TranslationInline.readonly_fields]
+
+
+class SectionTranslationInline(TranslationInline):
+    model = SectionTranslation
+    fields = ["locale", "name", "slug", "description", "draft", *TranslationInline.readonly_fields]
+    readonly_fields = ["slug", *TranslationInline.readonly_fields]
+
+
+class ArticleTranslationInline(TranslationInline):
+    model = ArticleTranslation
+    fields = ["locale", "title", "slug", "body", "draft", *TranslationInline.readonly_fields]
+    readonly_fields = ["slug", *TranslationInline.readonly_fields]
+
+
+def _translation_save(row, *, source, by):
+    """Save an inline's translation row through its service (slug, rendering, outdated flag)."""
+    from .translations import services
+
+    if isinstance(row, ArticleTranslation):
+        return services.article_translation_save(article=source, locale=row.locale, title=row.title,
+                                                 body=row.body, by=by, draft=row.draft)
+    if isinstance(row, SectionTranslation):
+        return services.section_translation_save(section=source, locale=row.locale, name=row.name,
+                                                 description=row.description, by=by, draft=row.draft)
+    return services.category_translation_save(category=source, locale=row.locale, name=row.name,
+                                              description=row.description, by=by, draft=row.draft)
+
+
+class TranslatedAdminMixin:
+    """A source's admin with its translations inline and a column of their states.
+
+    Inline rows are saved and deleted through ``articles.translations.services``, like
+    every other translation write; the changelist prefetches the translations (one query
+    whatever the number of rows).
+    """
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("translations")
+
+    @admin.display(description=_("Translations"))
+    def translations_column(self, obj):
+        from .translations.selectors import translation_states
+
+        labels = {"missing": _("missing"), "draft": _("draft"), "published": _("published"),
+                  "outdated": _("outdated")}
+        return format_html_join(
+            ", ", '<span class="translation-state-{}" title="{}">{}: {}</span>',
+            ((state, locale_name(code), code, labels[state]) for code, state, _row in translation_states(obj)),
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model not in (ArticleTranslation, SectionTranslation, CategoryTranslation):
+            return super().save_formset(request, form, formset, change)
+        from .translations import services
+
+        rows = formset.save(commit=False)
+        for row in formset.deleted_objects:
+            services.translation_delete(translation=row)
+        for row in rows:
+            _translation_save(row, source=form.instance, by=request.user)
+        formset.save_m2m()
+        return None
+
+
+@admin.register(Category)
+class CategoryAdmin(TranslatedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "locale", "translations_column"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [CategoryTranslationInline]
+
+
+@admin.register(Topic)
 class HeadingAdmin(admin.ModelAdmin):
-    """Categories and topics (both ``Heading`` models)."""
+    """Community topics (not translated: posts keep the language they were written in)."""
 
     list_display = ["name", "slug", "position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -58,10 +181,11 @@ class HeadingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
-    list_display = ["name", "category", "position"]
+class SectionAdmin(TranslatedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "category", "position", "locale", "translations_column"]
     list_filter = ["category"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [SectionTranslationInline]
 
 
 @admin.register(Label)
@@ -72,11 +196,12 @@ class LabelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(MarkdownxModelAdmin):
+class ArticleAdmin(TranslatedAdminMixin, MarkdownxModelAdmin):
     form = ArticleAdminForm
     # The slug follows the title (services derive it), so it is shown, never typed.
     readonly_fields = ["slug", "created_at", "updated_at"]
-    list_display = ["title", "section", "draft", "promoted", "updated_at"]
+    list_display = ["title", "section", "draft", "promoted", "updated_at", "locale", "translations_column"]
+    inlines = [ArticleTranslationInline]
     list_filter = ["draft", "promoted", "section__category", "section"]
     search_fields = ["title", "external_id"]
     autocomplete_fields = ["labels"]

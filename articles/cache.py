@@ -1,6 +1,7 @@
 """What invalidates which cached anonymous pages (see kb.page_cache).
 
-Editorial changes (articles, sections, categories, labels, topics, posts; the search app
+Editorial changes (articles, sections, categories, their translations, labels, topics,
+posts; the search app
 adds its synonyms, see search/cache.py) bump the "content" generation, which every cached
 page depends on: they are rare, and related articles, breadcrumbs and listings make their
 reach wide. Comments, votes and follows bump only the pages that show them: the page of
@@ -138,6 +139,8 @@ def connect() -> None:
         post_save.connect(content_changed, sender=model, dispatch_uid=f"{uid}-save-{model.__name__}")
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"{uid}-delete-{model.__name__}")
     m2m_changed.connect(content_changed, sender=Article.labels.through, dispatch_uid=f"{uid}-labels")
+    m2m_changed.connect(content_changed, sender=ArticleTranslation.labels.through,
+                        dispatch_uid=f"{uid}-translation-labels")
     for model in (Comment, Vote, Follow, EmailFollow):
         post_save.connect(reader_activity, sender=model, dispatch_uid=f"{uid}-save-{model.__name__}")
         post_delete.connect(reader_activity, sender=model, dispatch_uid=f"{uid}-delete-{model.__name__}")

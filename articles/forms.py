@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from markdownx.fields import MarkdownxFormField
 
+from kb.i18n import default_locale, locale_name, locales
+
 from .markdown import markdown_problem
 from .models import (
     ARTICLE_BODY_MAX_LENGTH,
@@ -116,12 +118,23 @@ class ArticleForm(forms.Form):
     )
     promoted = forms.BooleanField(label=_("Promoted"), required=False, help_text=_("Shown on the home page."))
     position = forms.IntegerField(label=_("Position"), min_value=0, initial=0, help_text=_("Lower comes first."))
+    # Only on the edit form (``editing``): a typo fixed need not send every translation
+    # back to the translators.
+    minor = forms.BooleanField(
+        required=False, label=_("Minor change (don't mark translations outdated)"),
+        help_text=_("For typos and formatting: the translations stay current."),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["section"].label_from_instance = lambda s: f"{s.category.name} › {s.name}"
         self.fields["body"].widget.attrs["rows"] = 18
-        self.helper = _helper("section", "title", "body", "labels", "draft", "promoted", "position")
+        fields = ["section", "title", "body", "labels", "draft", "promoted", "position"]
+        if editing:
+            fields.append("minor")
+        else:
+            del self.fields["minor"]
+        self.helper = _helper(*fields)
 
     @classmethod
     def initial_for(cls, article) -> dict:
@@ -139,12 +152,7 @@ class ArticleForm(forms.Form):
         return _checked_markdown(self.cleaned_data["body"])
 
     def clean_labels(self):
-        names = [name.strip() for name in self.cleaned_data["labels"].split(",")]
-        names = [name for name in names if name]
-        too_long = [name for name in names if len(name) > 60]
-        if too_long:
-            raise ValidationError(_("Each label is at most 60 characters."), code="max_length")
-        return list(dict.fromkeys(names))
+        return _label_names(self.cleaned_data["labels"])
 
     def service_fields(self) -> dict:
         data = self.cleaned_data
@@ -157,6 +165,67 @@ class ArticleForm(forms.Form):
             "position": data["position"],
             "label_names": data["labels"],
         }
+
+    def is_minor(self) -> bool:
+        return bool(self.cleaned_data.get("minor"))
+
+
+def _label_names(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",")]
+    names = [name for name in names if name]
+    too_long = [name for name in names if len(name) > 60]
+    if too_long:
+        raise ValidationError(_("Each label is at most 60 characters."), code="max_length")
+    return list(dict.fromkeys(names))
+
+
+class ArticleTranslationForm(forms.Form):
+    """An article's translation into one language, written beside the source."""
+
+    title = forms.CharField(
+        label=_("Title"), max_length=TITLE_MAX_LENGTH,
+        error_messages={"required": _("Please give the translation a title.")},
+    )
+    body = MarkdownxFormField(
+        label=_("Body"), max_length=ARTICLE_BODY_MAX_LENGTH,
+        help_text=_("Markdown. The preview shows exactly what readers will see."),
+    )
+    labels = forms.CharField(
+        label=_("Labels"), required=False, max_length=500,
+        help_text=_("Comma-separated, in this language."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].widget.attrs["rows"] = 18
+        self.helper = _helper("title", "body", "labels")
+
+    @classmethod
+    def initial_for(cls, row) -> dict:
+        return {"title": row.title, "body": row.body, "labels": ", ".join(label.name for label in row.labels.all())}
+
+    def clean_body(self):
+        return _checked_markdown(self.cleaned_data["body"])
+
+    def clean_labels(self):
+        return _label_names(self.cleaned_data["labels"])
+
+
+class TranslationListForm(forms.Form):
+    """The translators' work list: which language (the first other than the default when
+    not given or not served)."""
+
+    locale = forms.ChoiceField(label=_("Language"), required=False, choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["locale"].choices = [(code, locale_name(code)) for code in locales()]
+
+    def chosen(self) -> str:
+        if self.is_valid() and self.cleaned_data["locale"]:
+            return self.cleaned_data["locale"]
+        others = [code for code in locales() if code != default_locale()]
+        return others[0] if others else default_locale()
 
 
 class ImageUploadForm(forms.Form):

@@ -9,6 +9,11 @@ agent is computed in the same query as the comments (``author_is_agent``).
 
 Drafts: ``include_drafts`` is True only for agents; every other reader gets published
 articles only, in lists, related articles and the home page alike.
+
+Languages: the reading selectors take the reader's ``locale`` and show each category,
+section and article in its published translation there, else in its source language
+(``articles.translations.selectors``); ``locale=None`` reads the sources as stored.
+Translations cost no query on listings (joined) and one per detail page (prefetched).
 """
 
 from django.contrib.auth import get_user_model
@@ -36,6 +41,7 @@ from django.utils.functional import cached_property
 from kb.permissions import AGENT_PERMISSION
 
 from .models import Article, Category, Comment, EmailFollow, Follow, ItemVote, Post, Section, Topic, Vote
+from .translations import selectors as translations
 
 RELATED_ARTICLES_LIMIT = 5
 PROMOTED_ARTICLES_LIMIT = 6
@@ -152,24 +158,38 @@ def _page(listing: QuerySet, *, rows: QuerySet, number, per_page: int, total: in
 # --- Reading --------------------------------------------------------------------------
 
 
-def home_categories() -> QuerySet:
+def home_categories(*, locale: str | None = None) -> list[Category]:
     """Categories with their sections; each section's ``published_count`` is its number
-    of published articles.
+    of published articles. Names in ``locale`` where translated.
 
     Stored rather than derived (like the comment totals): counted per render, a correlated
     ``COUNT`` walked every published row of every section (100,000 index entries at 100k
     articles) on every home page. ``articles.services`` keeps the column in step.
     """
-    return Category.objects.prefetch_related("sections")
+    sections = translations.translated(Section.objects.all(), locale=locale)
+    categories = list(
+        translations.translated(Category.objects.all(), locale=locale)
+        .prefetch_related(Prefetch("sections", queryset=sections))
+    )
+    for category in categories:
+        translations.overlay(category, locale=locale)
+        translations.overlay_all(category.sections.all(), locale=locale)
+    return categories
 
 
-def promoted_articles(*, limit: int = PROMOTED_ARTICLES_LIMIT) -> list[Article]:
-    return list(
-        Article.objects.published()
+def promoted_articles(*, limit: int = PROMOTED_ARTICLES_LIMIT, locale: str | None = None) -> list[Article]:
+    found = list(
+        translations.translated(Article.objects.published(), locale=locale)
         .filter(promoted=True)
         .select_related("section")
+        .annotate(**translations.translated_parent(model=Section, outer="section_id", locale=locale,
+                                                   prefix="section_translated"))
         .order_by("position", "-updated_at")[:limit]
     )
+    for article in found:
+        translations.overlay(article, locale=locale)
+        translations.overlay_parent(article.section, row=article, prefix="section_translated")
+    return found
 
 
 def _newest_comment_at(*, official: bool) -> Coalesce:
@@ -216,18 +236,39 @@ def visible_article(*, pk: int, include_drafts: bool) -> Article:
     return get_object_or_404(_articles(include_drafts), pk=pk)
 
 
-def category_detail(*, slug: str, include_drafts: bool) -> Category:
-    articles = _articles(include_drafts).only(
-        "id", "slug", "title", "section_id", "draft", "position"
+def category_detail(*, slug: str, include_drafts: bool, locale: str | None = None,
+                    translation_drafts: bool = False) -> Category:
+    """The category with its sections and their articles (what this reader may see), in
+    ``locale`` where translated, and all its translations (``page_translations``)."""
+    articles = translations.translated(
+        _articles(include_drafts).only("id", "slug", "title", "section_id", "draft", "position", "locale"),
+        locale=locale, include_drafts=translation_drafts,
     )
-    sections = Section.objects.prefetch_related(Prefetch("articles", queryset=articles))
-    return get_object_or_404(
-        Category.objects.prefetch_related(Prefetch("sections", queryset=sections)), slug=slug
+    sections = translations.translated(Section.objects.all(), locale=locale, include_drafts=translation_drafts)
+    sections = sections.prefetch_related(Prefetch("articles", queryset=articles))
+    category = get_object_or_404(
+        Category.objects.prefetch_related(
+            Prefetch("sections", queryset=sections),
+            Prefetch("translations", queryset=translations.translation_prefetch(Category)),
+        ),
+        slug=slug,
     )
+    translations.overlay(
+        category, locale=locale,
+        translation_row=translations.pick_translation(category, locale=locale, include_drafts=translation_drafts),
+        fields=translations.DETAIL_FIELDS[Category],
+    )
+    for section in category.sections.all():
+        translations.overlay(section, locale=locale)
+        translations.overlay_all(section.articles.all(), locale=locale)
+    return category
 
 
-def section_detail(*, pk: int, viewer, include_drafts: bool) -> Section:
-    """The section with its follower count and ``article_count`` (what this reader may see)."""
+def section_detail(*, pk: int, viewer, include_drafts: bool, locale: str | None = None,
+                   translation_drafts: bool = False) -> Section:
+    """The section with its follower count and ``article_count`` (what this reader may
+    see), in ``locale`` where translated (its category's name too), with all its
+    translations (``page_translations``)."""
     annotations = {
         "follower_count": _follower_count("section"),
         # Readers get the stored count (the one the home page shows): counting the
@@ -237,37 +278,65 @@ def section_detail(*, pk: int, viewer, include_drafts: bool) -> Section:
         "article_count": (
             _count(Article, "section") if include_drafts else F("published_count")
         ),
+        **translations.translated_parent(model=Category, outer="category_id", locale=locale,
+                                         prefix="category_translated"),
     }
     following = _viewer_follows(viewer, "section")
     if following is not None:
         annotations["viewer_following"] = following
-    return get_object_or_404(
-        Section.objects.select_related("category").annotate(**annotations), pk=pk
+    section = get_object_or_404(
+        Section.objects.select_related("category").annotate(**annotations)
+        .prefetch_related(Prefetch("translations", queryset=translations.translation_prefetch(Section))),
+        pk=pk,
     )
+    translations.overlay(
+        section, locale=locale,
+        translation_row=translations.pick_translation(section, locale=locale, include_drafts=translation_drafts),
+        fields=translations.DETAIL_FIELDS[Section],
+    )
+    translations.overlay_parent(section.category, row=section, prefix="category_translated")
+    return section
 
 
 def section_articles(
-    *, section: Section, include_drafts: bool, number=1, per_page: int = SECTION_ARTICLES_PER_PAGE
+    *, section: Section, include_drafts: bool, number=1, per_page: int = SECTION_ARTICLES_PER_PAGE,
+    locale: str | None = None, translation_drafts: bool = False,
 ) -> Page:
     """One page of the section's articles; ``section.article_count`` (from
     ``section_detail``) is the total, so this is one query whatever the section's size."""
     # Readers page along the ``article_published_listing`` index (section, position,
     # title, id), agents along the section's foreign-key index plus a sort.
     listing = _articles(include_drafts).filter(section=section).order_by("position", "title", "id")
-    rows = Article.objects.only("id", "slug", "title", "draft", "position", "section_id").annotate(
+    rows = Article.objects.only("id", "slug", "title", "draft", "position", "section_id", "locale").annotate(
         comment_count=F("comment_total")
     )
-    return _page(listing, rows=rows, number=number, per_page=per_page, total=section.article_count)
+    rows = translations.translated(rows, locale=locale, include_drafts=translation_drafts)
+    page = _page(listing, rows=rows, number=number, per_page=per_page, total=section.article_count)
+    translations.overlay_all(page.object_list, locale=locale)
+    return page
 
 
-def article_detail(*, pk: int, viewer, include_drafts: bool) -> Article:
+def article_detail(*, pk: int, viewer, include_drafts: bool, locale: str | None = None,
+                   translation_drafts: bool = False) -> Article:
     """One article with its labels, follower, vote and comment counts, and the viewer's
-    follow and vote (``viewer_following``, ``viewer_vote``: None when not voted)."""
+    follow and vote (``viewer_following``, ``viewer_vote``: None when not voted).
+
+    In ``locale`` where it has a published translation (or a draft one, for agents asking
+    with ``translation_drafts``): title, slug, body and labels are the translation's, and so
+    are its section's and category's names where translated. ``shown_locale`` says which
+    language the text is in, ``shown_translation`` which row (None: the source);
+    ``shown_labels`` and ``source_label_ids`` are set. Three queries: the article, its
+    translations, the labels.
+    """
     annotations = {
         "follower_count": _follower_count("article"),
         "vote_count": _count(Vote, "article"),
         "helpful_count": _count(Vote, "article", helpful=True),
         "comment_count": F("comment_total"),
+        **translations.translated_parent(model=Section, outer="section_id", locale=locale,
+                                         prefix="section_translated"),
+        **translations.translated_parent(model=Category, outer="section__category_id", locale=locale,
+                                         prefix="category_translated"),
     }
     following = _viewer_follows(viewer, "article")
     if following is not None:
@@ -278,10 +347,17 @@ def article_detail(*, pk: int, viewer, include_drafts: bool) -> Article:
     queryset = (
         _articles(include_drafts)
         .select_related("section__category", "author")
-        .prefetch_related("labels")
+        .prefetch_related(Prefetch("translations", queryset=translations.translation_prefetch(
+            Article, with_body=True)))
         .annotate(**annotations)
     )
-    return get_object_or_404(queryset, pk=pk)
+    article = get_object_or_404(queryset, pk=pk)
+    shown = translations.pick_translation(article, locale=locale, include_drafts=translation_drafts)
+    translations.overlay(article, locale=locale, translation_row=shown, fields=translations.DETAIL_FIELDS[Article])
+    translations.overlay_parent(article.section, row=article, prefix="section_translated")
+    translations.overlay_parent(article.section.category, row=article, prefix="category_translated")
+    article.shown_labels, article.source_label_ids = translations.article_labels(article=article, shown=shown)
+    return article
 
 
 #: Functions ``(article, limit) -> [article ids, best first]`` that rank an article's
@@ -290,13 +366,16 @@ def article_detail(*, pk: int, viewer, include_drafts: bool) -> Article:
 RELATED_FINDERS: list = []
 
 
-def related_articles(*, article: Article, limit: int = RELATED_ARTICLES_LIMIT) -> list[Article]:
+def related_articles(
+    *, article: Article, limit: int = RELATED_ARTICLES_LIMIT, locale: str | None = None
+) -> list[Article]:
     """Published articles closest to this one: by meaning when the search app can tell
     (``RELATED_FINDERS``), then from the same section or sharing a label, same section
     first.
 
     Drafts never appear here, even for agents: related links are what customers see.
-    ``article.section`` and ``article.labels`` must be loaded (``article_detail`` does).
+    ``article.section`` and ``article.labels`` (or ``source_label_ids``) must be loaded
+    (``article_detail`` does). Titles in ``locale`` where translated (joined, no query).
 
     One query either way, chosen by the section's stored ``published_count`` (no query):
     when the section alone fills the list, it is the section's first articles in listing
@@ -308,12 +387,17 @@ def related_articles(*, article: Article, limit: int = RELATED_ARTICLES_LIMIT) -
     their own order, read in the same query.
     """
     closest = _closest_articles(article, limit)
-    label_ids = [label.pk for label in article.labels.all()]
+    label_ids = getattr(article, "source_label_ids", None)
+    if label_ids is None:
+        label_ids = [label.pk for label in article.labels.all()]
     others_in_section = article.section.published_count - (0 if article.draft else 1)
-    published = Article.objects.published().exclude(pk=article.pk).only("id", "slug", "title", "section_id")
+    published = translations.translated(
+        Article.objects.published().exclude(pk=article.pk).only("id", "slug", "title", "section_id", "locale"),
+        locale=locale,
+    )
     if not closest and (others_in_section >= limit or not label_ids):
         same_section = published.filter(section_id=article.section_id)
-        return list(same_section.order_by("position", "title", "id")[:limit])
+        return translations.overlay_all(same_section.order_by("position", "title", "id")[:limit], locale=locale)
     same_place = Q(section_id=article.section_id)
     if label_ids:
         same_place |= Q(pk__in=Article.objects.filter(labels__in=label_ids).values("pk"))
@@ -324,7 +408,7 @@ def related_articles(*, article: Article, limit: int = RELATED_ARTICLES_LIMIT) -
         .order_by("elsewhere", "position", "title", "id")[:limit]
     )
     rank = {pk: n for n, pk in enumerate(closest)}
-    return sorted(found, key=lambda a: (a.elsewhere, rank.get(a.pk, 0)))
+    return translations.overlay_all(sorted(found, key=lambda a: (a.elsewhere, rank.get(a.pk, 0))), locale=locale)
 
 
 def _closest_articles(article: Article, limit: int) -> list[int]:

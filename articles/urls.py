@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from .cache import cached
-from .views import agent, community, legacy, notifications, reading
+from .views import agent, community, legacy, notifications, reading, translations
 
 app_name = "articles"
 
@@ -29,6 +29,11 @@ urlpatterns = [
     # Agents
     path("agent/articles/new/", agent.article_create, name="agent_article_create"),
     path("agent/articles/<int:pk>/edit/", agent.article_edit, name="agent_article_edit"),
+    path("agent/articles/<int:pk>/translations/<str:locale>/", translations.article_translation,
+         name="agent_translation"),
+    path("agent/articles/<int:pk>/translations/<str:locale>/delete/", translations.article_translation_delete,
+         name="agent_translation_delete"),
+    path("agent/translations/", translations.translation_list, name="agent_translations"),
     path("agent/markdownx/markdownify/", agent.markdownify, name="markdownx_markdownify"),
     path("agent/markdownx/upload/", agent.upload, name="markdownx_upload"),
     # Notifications (follower emails: follow by email, confirm, one-click unsubscribe)

@@ -18,6 +18,10 @@ AGENT_GROUP_PERMISSIONS = [
     *[("articles", f"{action}_{model}")
       for model in ("article", "category", "section", "label", "topic", "post", "comment")
       for action in ("add", "change", "view")],
+    # Translations are written (and withdrawn) by agents, on the site and in the admin.
+    *[("articles", f"{action}_{model}")
+      for model in ("articletranslation", "sectiontranslation", "categorytranslation")
+      for action in ("add", "change", "view", "delete")],
     # Search synonyms are tuned by agents, who see what customers type.
     *[("search", f"{action}_synonym") for action in ("add", "change", "view", "delete")],
     # Office hours: agents keep schedules, plans and their steps current in the admin.

@@ -3,6 +3,11 @@
 Shells: read with ``api.selectors``, write with ``articles.services`` (so the search
 index, the page cache and followers' notifications follow every change), answer with
 ``api.serializers``.
+
+Reads in a locale (``/help_center/es/articles.json``, ``?locale=es``) answer the records
+that exist in it (written in it or translated), each in that language; without a locale,
+every record in its source language. Writes change the source (translations are written at
+``.../translations/{locale}.json``).
 """
 
 from django.contrib.auth import get_user_model
@@ -44,9 +49,11 @@ def _heading_fields(data: dict) -> dict:
 
 class CategoryList(ZendeskView):
     def get(self, request, locale=None):
-        return Response(paginate(request, selectors.categories_all(), key="categories",
+        categories = selectors.localized(selectors.categories_all(), locale=self.locale, user=request.user)
+        return Response(paginate(request, categories, key="categories",
                                  ordering=Ordering.of("position", "name", "id"),
-                                 serialize=lambda rows: [CategorySerializer.shape(c, request) for c in rows]))
+                                 serialize=lambda rows: [CategorySerializer.shape(self.shown(c), request)
+                                                         for c in rows]))
 
     def post(self, request, locale=None):
         data = validated(CategoryInput, envelope(request.data, "category"))
@@ -56,7 +63,8 @@ class CategoryList(ZendeskView):
 
 class CategoryDetail(ZendeskView):
     def get(self, request, pk, locale=None):
-        return Response({"category": CategorySerializer.shape(self.get_row(selectors.categories_all(), pk), request)})
+        category = self.get_row(self.localized(selectors.categories_all()), pk)
+        return Response({"category": CategorySerializer.shape(self.shown(category), request)})
 
     def put(self, request, pk, locale=None):
         category = self.get_row(selectors.categories_all(), pk)
@@ -76,12 +84,13 @@ class SectionList(ZendeskView):
     """All sections, or a category's (``category_pk``); POST creates one in the category."""
 
     def get(self, request, category_pk=None, locale=None):
-        sections = selectors.sections_all()
+        sections = self.localized(selectors.sections_all())
         if category_pk is not None:
             sections = sections.filter(category=self.get_row(selectors.categories_all(), category_pk))
         return Response(paginate(request, sections, key="sections",
                                  ordering=Ordering.of("position", "name", "id"),
-                                 serialize=lambda rows: [SectionSerializer.shape(s, request) for s in rows]))
+                                 serialize=lambda rows: [SectionSerializer.shape(self.shown(s), request)
+                                                         for s in rows]))
 
     def post(self, request, category_pk=None, locale=None):
         if category_pk is None:
@@ -94,7 +103,8 @@ class SectionList(ZendeskView):
 
 class SectionDetail(ZendeskView):
     def get(self, request, pk, locale=None):
-        return Response({"section": SectionSerializer.shape(self.get_row(selectors.sections_all(), pk), request)})
+        section = self.get_row(self.localized(selectors.sections_all()), pk)
+        return Response({"section": SectionSerializer.shape(self.shown(section), request)})
 
     def put(self, request, pk, locale=None):
         section = self.get_row(selectors.sections_all(), pk)
@@ -129,7 +139,7 @@ class ArticleList(ZendeskView):
     """All articles, or a category's, a section's or a user's; POST creates one in a section."""
 
     def get(self, request, category_pk=None, section_pk=None, user_pk=None, locale=None):
-        articles = selectors.articles_for(request.user)
+        articles = self.localized(selectors.articles_for(request.user))
         if category_pk is not None:
             articles = articles.filter(section__category=self.get_row(selectors.categories_all(), category_pk))
         if section_pk is not None:
@@ -144,7 +154,8 @@ class ArticleList(ZendeskView):
                 label__slug__in=slugs).values("article_id"))
         ordering, sort = _article_ordering(request)
         return Response(paginate(request, articles, key="articles", ordering=ordering, extra=sort,
-                                 serialize=lambda rows: [ArticleSerializer.shape(a, request) for a in rows]))
+                                 serialize=lambda rows: [ArticleSerializer.shape(self.shown(a), request)
+                                                         for a in rows]))
 
     def post(self, request, section_pk=None, locale=None, **kwargs):
         if section_pk is None:
@@ -164,8 +175,8 @@ class ArticleList(ZendeskView):
 
 class ArticleDetail(ZendeskView):
     def get(self, request, pk, locale=None):
-        article = self.get_row(selectors.articles_for(request.user), pk)
-        return Response({"article": ArticleSerializer.shape(article, request)})
+        article = self.get_row(self.localized(selectors.articles_for(request.user)), pk)
+        return Response({"article": ArticleSerializer.shape(self.shown(article), request)})
 
     def put(self, request, pk, locale=None):
         article = self.get_row(selectors.articles_for(request.user), pk)

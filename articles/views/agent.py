@@ -10,15 +10,18 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kb.i18n import locale_name
 from kb.permissions import agent_required
 
 from .. import services
 from ..forms import ArticleForm, ImageUploadForm, add_service_errors
 from ..markdown import render_markdown
 from ..models import Article
+from ..translations import selectors as translations
 
 # --- Article editor -------------------------------------------------------------------
 
@@ -30,19 +33,23 @@ def article_create(request):
 
 @agent_required
 def article_edit(request, pk):
-    return _article_form(request, article=get_object_or_404(Article.objects.prefetch_related("labels"), pk=pk))
+    return _article_form(
+        request, article=get_object_or_404(Article.objects.prefetch_related("labels", "translations"), pk=pk)
+    )
 
 
 def _article_form(request, *, article):
     """The editor's form and its POST: creates an article when ``article`` is None,
     else changes it."""
-    form = ArticleForm(request.POST or None, initial=ArticleForm.initial_for(article) if article else None)
+    form = ArticleForm(request.POST or None, initial=ArticleForm.initial_for(article) if article else None,
+                       editing=article is not None)
     if request.method == "POST" and form.is_valid():
         try:
             if article is None:
                 saved = services.article_create(author=request.user, **form.service_fields())
             else:
-                saved = services.article_update(article=article, by=request.user, **form.service_fields())
+                saved = services.article_update(article=article, by=request.user, minor=form.is_minor(),
+                                                **form.service_fields())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -68,8 +75,18 @@ def _editor(request, form, *, article):
     return render(
         request,
         "articles/agent_article_form.html",
-        {"form": form, "article": article, "breadcrumbs": breadcrumbs},
+        {"form": form, "article": article, "breadcrumbs": breadcrumbs,
+         "translation_links": translation_links(article) if article is not None else None},
     )
+
+
+def translation_links(article) -> list[dict]:
+    """Each other language's translation state and editor link, for the article editor."""
+    return [
+        {"locale": code, "name": locale_name(code), "state": state,
+         "url": reverse("articles:agent_translation", kwargs={"pk": article.pk, "locale": code})}
+        for code, state, _row in translations.translation_states(article)
+    ]
 
 
 # --- Editor endpoints -----------------------------------------------------------------

@@ -12,13 +12,38 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from kb.i18n import current_locale, locale_name
 from kb.permissions import is_agent
 
 from .. import selectors, services
 from ..models import Article, Category
 from ..pages import VOTE_IP_RATE, VOTE_RATE, comment_submit, discussion, follow_box, user_limited
+from ..translations import selectors as translations
 
 VOTE_ANCHOR = "#article-vote"
+
+
+def _translation_drafts(request, viewer_is_agent: bool) -> bool:
+    """Agents add ``?translation_preview=1`` to read draft translations where readers see
+    the published ones (or the source)."""
+    return viewer_is_agent and request.GET.get("translation_preview") == "1"
+
+
+def _translation_context(item, *, locale: str, url_name: str, kwargs, viewer_is_agent: bool) -> dict:
+    """What every page of a translatable item adds: its language links
+    (``page_translations``), the language its text is shown in (``content_locale``), a
+    notice when that is not the reader's, and for agents the shown translation's state."""
+    shown = item.shown_translation
+    return {
+        "page_translations": translations.page_translations(item, url_name=url_name, kwargs=kwargs),
+        "content_locale": item.shown_locale,
+        "translation_notice": (
+            {"language": locale_name(item.shown_locale)} if item.shown_locale != locale else None
+        ),
+        "translation_state": (
+            {"draft": shown.draft, "outdated": shown.outdated} if viewer_is_agent and shown is not None else None
+        ),
+    }
 
 
 def home(request):
@@ -26,8 +51,8 @@ def home(request):
         request,
         "articles/home.html",
         {
-            "categories": selectors.home_categories(),
-            "promoted": selectors.promoted_articles(),
+            "categories": selectors.home_categories(locale=current_locale()),
+            "promoted": selectors.promoted_articles(locale=current_locale()),
             "recent_posts": selectors.recent_posts(),
             "cancel_url": reverse("tickets:cancel_flow"),
         },
@@ -35,8 +60,12 @@ def home(request):
 
 
 def category_detail(request, slug):
+    viewer_is_agent, locale = is_agent(request.user), current_locale()
     try:
-        category = selectors.category_detail(slug=slug, include_drafts=is_agent(request.user))
+        category = selectors.category_detail(
+            slug=slug, include_drafts=viewer_is_agent, locale=locale,
+            translation_drafts=_translation_drafts(request, viewer_is_agent),
+        )
     except Http404:
         return redirect(selectors.renamed_heading(model=Category, slug=slug), permanent=True)
     return render(
@@ -46,17 +75,25 @@ def category_detail(request, slug):
             "category": category,
             "sections": category.sections.all(),
             "breadcrumbs": [(None, category.name)],
+            # A category's URL is its source slug in every language.
+            **_translation_context(category, locale=locale, url_name="articles:category",
+                                   kwargs=lambda slug: {"slug": category.source_slug},
+                                   viewer_is_agent=viewer_is_agent),
         },
     )
 
 
 def section_detail(request, pk, slug):
-    viewer_is_agent = is_agent(request.user)
-    section = selectors.section_detail(pk=pk, viewer=request.user, include_drafts=viewer_is_agent)
+    viewer_is_agent, locale = is_agent(request.user), current_locale()
+    translation_drafts = _translation_drafts(request, viewer_is_agent)
+    section = selectors.section_detail(pk=pk, viewer=request.user, include_drafts=viewer_is_agent,
+                                       locale=locale, translation_drafts=translation_drafts)
+    # In a locale with a translation, the translation's slug is the canonical one.
     if slug != section.slug:
         return redirect(section, permanent=True)
     page = selectors.section_articles(
-        section=section, include_drafts=viewer_is_agent, number=request.GET.get("page")
+        section=section, include_drafts=viewer_is_agent, number=request.GET.get("page"),
+        locale=locale, translation_drafts=translation_drafts,
     )
     return render(
         request,
@@ -72,6 +109,9 @@ def section_detail(request, pk, slug):
                 (section.category.get_absolute_url(), section.category.name),
                 (None, section.name),
             ],
+            **_translation_context(section, locale=locale, url_name="articles:section",
+                                   kwargs=lambda slug: {"pk": section.pk, "slug": slug},
+                                   viewer_is_agent=viewer_is_agent),
         },
     )
 
@@ -81,8 +121,12 @@ def article_detail(request, pk, slug):
 
 
 def _article_page(request, pk, *, slug=None, comment_form=None):
-    viewer_is_agent = is_agent(request.user)
-    article = selectors.article_detail(pk=pk, viewer=request.user, include_drafts=viewer_is_agent)
+    viewer_is_agent, locale = is_agent(request.user), current_locale()
+    article = selectors.article_detail(
+        pk=pk, viewer=request.user, include_drafts=viewer_is_agent, locale=locale,
+        translation_drafts=_translation_drafts(request, viewer_is_agent),
+    )
+    # In a locale with a translation, the translation's slug is the canonical one.
     if slug is not None and slug != article.slug:
         return redirect(article, permanent=True)
     return render(
@@ -90,10 +134,10 @@ def _article_page(request, pk, *, slug=None, comment_form=None):
         "articles/article_detail.html",
         {
             "article": article,
-            "labels": article.labels.all(),
+            "labels": article.shown_labels,
             **discussion(request, article, kind="article", viewer_is_agent=viewer_is_agent,
                          comment_form=comment_form),
-            "related": selectors.related_articles(article=article),
+            "related": selectors.related_articles(article=article, locale=locale),
             "vote": _vote_box(article),
             # Drafts take no comments or votes (services refuse them too).
             "can_comment": not article.draft,
@@ -104,6 +148,9 @@ def _article_page(request, pk, *, slug=None, comment_form=None):
                 (article.section.get_absolute_url(), article.section.name),
                 (None, article.title),
             ],
+            **_translation_context(article, locale=locale, url_name="articles:article",
+                                   kwargs=lambda slug: {"pk": article.pk, "slug": slug},
+                                   viewer_is_agent=viewer_is_agent),
         },
     )
 

@@ -51,14 +51,23 @@ def test_the_locale_may_be_in_the_path_in_any_case(client, make_article, path):
     assert response.json()["count"] == 1
 
 
-@pytest.mark.parametrize("url", [f"{API}/fr/articles.json", f"{API}/articles.json?locale=de"])
-def test_another_locale_has_no_records(client, make_article, url):
+@pytest.mark.parametrize("url", [f"{API}/de/articles.json", f"{API}/articles.json?locale=de"])
+def test_a_served_locale_without_translations_has_no_records(client, make_article, url):
     make_article()
 
     response = client.get(url)
 
-    assert response.status_code == 404
-    assert response.json() == {"error": "RecordNotFound", "description": "Not found"}
+    assert response.status_code == 200 and response.json()["count"] == 0
+
+
+@pytest.mark.parametrize("url", [f"{API}/fr/articles.json", f"{API}/articles.json?locale=zz-zz"])
+def test_a_locale_kb_does_not_serve_is_a_bad_parameter(client, make_article, url):
+    make_article()
+
+    response = client.get(url)
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "InvalidParameter" and "locale" in response.json()["description"]
 
 
 def test_lists_per_category_section_and_user(client, make_article, make_section, agent, make_user):
@@ -349,16 +358,18 @@ def test_label_names_lists_articles_with_any_of_the_labels(client, make_article)
     assert found["count"] == 2
 
 
-def test_translations_answer_en_us_only(client, make_article, customer, basic_auth):
+def test_the_source_translation_answers_in_its_locale_and_only_agents_change_it(
+        client, make_article, customer, basic_auth):
     article = make_article(title="Reset your password")
 
     shown = client.get(f"{API}/articles/{article.pk}/translations/EN-US.json")
-    other = client.get(f"{API}/articles/{article.pk}/translations/fr.json")
+    missing = client.get(f"{API}/articles/{article.pk}/translations/de.json")
+    unserved = client.get(f"{API}/articles/{article.pk}/translations/fr.json")
     by_customer = _json(client, "put", f"{API}/articles/{article.pk}/translations/en-us.json",
                         {"translation": {"title": "Hijacked"}}, **basic_auth(customer))
 
     assert shown.json()["translation"]["title"] == "Reset your password"
-    assert other.status_code == 404
+    assert missing.status_code == 404 and unserved.status_code == 400
     assert by_customer.status_code == 403
     article.refresh_from_db()
     assert article.title == "Reset your password"

@@ -277,7 +277,33 @@ def test_an_article_is_rewritten_through_its_en_us_translation(zendesk, agent, m
     assert (article.title, article.body) == ("New title", "<p>New body</p>")
     section.refresh_from_db()
     assert section.name == "Money back"
-    assert client.help_center.articles.missing_translations(article.pk) == []
-    with pytest.raises(APIException) as refused:
+    assert client.help_center.articles.missing_translations(article.pk) == ["es", "de"]
+    with pytest.raises(APIException) as refused:  # a language kb does not serve
         client.help_center.articles.create_translation(article.pk, Translation(locale="fr", title="Titre"))
-    assert refused.value.response.status_code == 422
+    assert refused.value.response.status_code == 400
+
+
+def test_translations_round_trip_through_zenpy(zendesk, agent, make_article):
+    """A team's translation script: create a Spanish draft, publish it, find the missing
+    languages, see it outdated after the source changes, then delete it."""
+    from zenpy.lib.api_objects.help_centre_objects import Translation
+
+    article = make_article(title="Cancel your plan", body="Open Billing.")
+    client = zendesk(agent)
+
+    created = client.help_center.articles.create_translation(
+        article.pk, Translation(locale="es", title="Cancelar su plan", body="<p>Abra Facturación.</p>", draft=True))
+    assert (created.locale, created.draft, created.source_id, created.source_type) == (
+        "es", True, article.pk, "Article")
+    assert created.created_by_id == agent.pk and created.outdated is False
+    assert [t.locale for t in zendesk().help_center.articles.translations(article.pk)] == ["en-us"]  # a draft
+    published = client.help_center.articles.update_translation(article.pk, Translation(locale="es", draft=False))
+    assert (published.title, published.draft) == ("Cancelar su plan", False)
+    assert "Facturación" in published.body
+    assert client.help_center.articles.missing_translations(article.pk) == ["de"]
+    assert sorted(t.locale for t in client.help_center.articles.translations(article.pk)) == ["en-us", "es"]
+    services.article_update(article=article, title="Cancel your subscription", by=agent)
+    outdated = [t for t in client.help_center.articles.translations(article.pk) if t.locale == "es"]
+    assert outdated[0].outdated is True
+    client.help_center.articles.delete_translation(created.id)
+    assert client.help_center.articles.missing_translations(article.pk) == ["es", "de"]

@@ -17,6 +17,8 @@ def _article_form(section, author, **overrides):
     data = {
         "section": section.pk, "title": "Admin written", "body": "Hello **admin** <script>x</script>",
         "author": author.pk, "draft": "on", "position": 0, "external_id": "", "labels": [],
+        # the translations inline's management form (no translation rows)
+        "translations-TOTAL_FORMS": 0, "translations-INITIAL_FORMS": 0,
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}

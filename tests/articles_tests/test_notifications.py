@@ -131,7 +131,9 @@ def test_a_newly_published_article_emails_section_followers(make_article, make_s
 
 def _admin_article_form(article, *, draft: bool, **changes):
     form = {"section": article.section_id, "title": article.title, "body": article.body,
-            "author": article.author_id, "position": 0, "external_id": "", "labels": []}
+            "author": article.author_id, "position": 0, "external_id": "", "labels": [],
+            # the translations inline's management form (no translation rows)
+            "translations-TOTAL_FORMS": 0, "translations-INITIAL_FORMS": 0}
     if draft:
         form["draft"] = "on"  # an unticked box is absent from the form
     return form | changes

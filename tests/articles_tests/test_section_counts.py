@@ -93,7 +93,8 @@ def test_the_admin_publishes_and_moves_with_the_counts(client, make_user, make_s
     article = make_article(section=billing, draft=True)
     client.force_login(superuser)
     form = {"section": security.pk, "title": article.title, "body": article.body, "author": article.author_id,
-            "position": 0, "external_id": "", "labels": []}  # no "draft": the box is unticked, so published
+            "position": 0, "external_id": "", "labels": [],  # no "draft": the box is unticked, so published
+            "translations-TOTAL_FORMS": 0, "translations-INITIAL_FORMS": 0}  # the translations inline, empty
     response = client.post(reverse("admin:articles_article_change", args=[article.pk]), form)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert counts(billing, security) == [0, 1]

@@ -27,8 +27,16 @@ from api.forms import ApiTokenForm
 from api.services import api_token_create
 from articles import notifications
 from articles import services as article_services
-from articles.forms import ArticleForm, CommentForm, ImageUploadForm, PostForm
+from articles.forms import (
+    ArticleForm,
+    ArticleTranslationForm,
+    CommentForm,
+    ImageUploadForm,
+    PostForm,
+    TranslationListForm,
+)
 from articles.models import Category, Follow, Section, Topic
+from articles.translations import services as translation_services
 from articles.views.notifications import EmailFollowForm
 from kb.accounts import services as account_services
 from kb.accounts.forms import SignUpConfirmForm
@@ -100,6 +108,11 @@ class World:
     image_attachment: object = None
     draft_attachment: object = None
     loose_attachment: object = None
+    # Translations: the article's published Spanish one, the draft's Spanish draft, the
+    # section's German one.
+    translation: object = None
+    draft_translation: object = None
+    section_translation: object = None
 
     def users(self):
         return {"anonymous": None, "customer": self.customer, "agent": self.agent}
@@ -133,6 +146,13 @@ def build_world(make_user) -> World:
     w.post_follow = Follow.objects.get(user=customer, post=w.post)
     w.section_follow = Follow.objects.get(user=customer, section=w.section)
     w.label = w.article.labels.get()
+    w.translation = translation_services.article_translation_save(
+        article=w.article, locale="es", title="¿Cómo restablezco mi contraseña?", body="Abra **Ajustes**.",
+        by=agent, draft=False, label_names=["cuenta"])
+    w.draft_translation = translation_services.article_translation_save(
+        article=w.draft, locale="es", title="Planes", body="Borrador.", by=agent)
+    w.section_translation = translation_services.section_translation_save(
+        section=w.section, locale="de", name="Rechnungen", by=agent, draft=False)
     made = {role: api_token_create(user=user, name="fuzz") for role, user in (("customer", customer), ("agent", agent))}
     w.api_tokens = {role: secret for role, (_token, secret) in made.items()}
     w.token_rows = {role: token for role, (token, _secret) in made.items()}
@@ -239,6 +259,8 @@ CALLBACK_PAGES = lambda w: [_url("tickets:agent_callback", w.callback.pk), rever
 FOLLOW_KINDS = lambda w: ["article", "post", "section", "topic"]
 ANY_TARGET = lambda w: [w.article.pk, w.draft.pk, w.post.pk, w.section.pk, w.topic.pk]
 NEXT = ("next",)
+PREVIEW = ("translation_preview",)  # agents reading draft translations
+SITE_LOCALES = lambda w: ["es", "de", "en"]
 
 # --- The Help Center API (api/) -----------------------------------------------------------
 # Its ~50 URLs are thin shells over a few shared parts (pagination, envelopes, serializers,
@@ -247,6 +269,7 @@ NEXT = ("next",)
 API_WEIGHT = 0.5
 API_LIST = ("page", "per_page", "page[size]", "page[after]", "page[before]", "locale")
 LOCALES = lambda w: [None, "en-us", "EN-us"]  # None: the path without a locale segment
+API_LOCALES = lambda w: [None, "en-us", "EN-us", "es", "de"]
 
 
 def _api_url(name, **kwargs):
@@ -277,7 +300,7 @@ TOKEN_PAGES = lambda w: [(role, reverse("api:tokens")) for role in ("customer", 
 
 def _api(methods=("GET",), *, path=None, query=API_LIST, query_forms=(), serializers=(), valid=lambda w: [{}],
          after=lambda w: [], locale=True, weight=API_WEIGHT, fuzzed_with=""):
-    return Route(tuple(methods), path={**({"locale": LOCALES} if locale else {}), **(path or {})}, query=query,
+    return Route(tuple(methods), path={**({"locale": API_LOCALES} if locale else {}), **(path or {})}, query=query,
                  query_forms=query_forms, serializers=serializers, valid=valid, after=after, api=True,
                  weight=weight, fuzzed_with=fuzzed_with)
 
@@ -298,7 +321,9 @@ POST_BODY = lambda w: [{"post": {"title": "Where is May's invoice?", "details": 
                        {"post": {"title": "How do I cancel?"}}]
 TRANSLATION_BODY = lambda w: [{"translation": {"title": "How do I reset my password?", "body": "Open Settings.",
                                                "draft": False, "locale": "en-us"}},
-                              {"translation": {"locale": "de", "title": "Passwort"}}]
+                              {"translation": {"locale": "de", "title": "Passwort"}},
+                              {"translation": {"locale": "es", "title": "Contraseña", "body": "Abra *Ajustes*.",
+                                               "draft": True}}]
 SUBSCRIPTION_BODY = lambda w: [{"subscription": {"source_locale": "en-us", "include_comments": True}}, {}]
 USERS = _ids("customer", "other", "agent")
 ARTICLES = _ids("article", "draft")
@@ -352,10 +377,13 @@ API_ROUTES: dict[str, Route] = {
                                         valid=TRANSLATION_BODY) for kind, ids in TRANSLATED.items()},
     **{f"api:{kind}_missing_translations": _api(path={"source_pk": ids}) for kind, ids in TRANSLATED.items()},
     **{f"api:{kind}_translation": _api(("GET", "PUT"), path={"source_pk": ids,
-                                                             "translation_locale": lambda w: ["en-us", "de"]},
+                                                             "translation_locale": lambda w: ["en-us", "de", "es"]},
                                        serializers=(S.TranslationInput,), valid=TRANSLATION_BODY,
                                        after=API_ARTICLE_PAGES) for kind, ids in TRANSLATED.items()},
-    "api:translation": _api(("DELETE",), path={"pk": ARTICLES}),
+    "api:translation": _api(("DELETE",), path={"pk": lambda w: [
+        w.article.pk, *(S.translation_id(kind, row.pk) for kind, row in (
+            ("article", w.translation), ("article", w.draft_translation), ("section", w.section_translation)))]},
+        after=API_ARTICLE_PAGES),
     "api:me": _api(query=(), locale=False),
     "api:user": _api(path={"pk": USERS}, query=(), locale=False),
     "api:topics": _api(("GET", "POST"), serializers=(S.TopicInput,), valid=TOPIC_BODY, locale=False,
@@ -512,10 +540,12 @@ ROUTES: dict[str, Route] = {
     "search:explain": Route(query_forms=(SearchForm,)),
     # --- articles: reading ---------------------------------------------------------------
     "articles:home": Route(),
-    "articles:category": Route(path={"slug": lambda w: [w.category.slug]}),
-    "articles:section": Route(path={"pk": _ids("section"), "slug": lambda w: [w.section.slug]}, query=("page",)),
-    "articles:article": Route(path={"pk": _ids("article", "draft"), "slug": lambda w: [w.article.slug]},
-                              query=("page",)),
+    "articles:category": Route(path={"slug": lambda w: [w.category.slug]}, query=PREVIEW),
+    "articles:section": Route(path={"pk": _ids("section"), "slug": lambda w: [w.section.slug, "rechnungen"]},
+                              query=("page", *PREVIEW)),
+    "articles:article": Route(path={"pk": _ids("article", "draft"),
+                                    "slug": lambda w: [w.article.slug, w.translation.slug, w.draft_translation.slug]},
+                              query=("page", *PREVIEW)),
     "articles:article_vote": Route(("POST",), path={"pk": _ids("article", "draft")}, post=("helpful",),
                                    valid=lambda w: [{"helpful": "yes"}, {"helpful": "no"}], after=ARTICLE_PAGES),
     "articles:article_comment": Route(("POST",), path={"pk": _ids("article", "draft")}, post=("body",),
@@ -553,6 +583,17 @@ ROUTES: dict[str, Route] = {
                                          post_forms=(ArticleForm,), valid=lambda w: [
         {"section": w.section.pk, "title": "How do I reset my password?", "body": "Open **Settings**.",
          "labels": "account", "draft": "", "promoted": "", "position": "1"}], after=ARTICLE_PAGES),
+    "articles:agent_translation": Route(
+        ("GET", "POST"), path={"pk": _ids("article", "draft"), "locale": SITE_LOCALES}, post=("action",),
+        post_forms=(ArticleTranslationForm,), valid=lambda w: [
+            {"title": "Cambiar su plan", "body": "Abra **Plan**.", "labels": "facturación", "action": "publish"},
+            {"title": "Cambiar su plan", "body": "Abra **Plan**.", "labels": "", "action": "draft"}],
+        after=lambda w: ARTICLE_PAGES(w) + [reverse("articles:agent_translations")]),
+    "articles:agent_translation_delete": Route(
+        ("POST",), path={"pk": _ids("article", "draft"), "locale": SITE_LOCALES},
+        after=lambda w: ARTICLE_PAGES(w) + [reverse("articles:agent_translations")],
+        fuzzed_with="articles:agent_translation"),
+    "articles:agent_translations": Route(query=("page",), query_forms=(TranslationListForm,)),
     "articles:markdownx_markdownify": Route(("POST",), post=("content",), valid=lambda w: [{"content": "**hi**"}]),
     "articles:markdownx_upload": Route(("POST",), post_forms=(ImageUploadForm,)),
     # --- articles: notifications ---------------------------------------------------------
