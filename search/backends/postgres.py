@@ -227,51 +227,53 @@ class PostgresBackend(SearchBackend):
             used.append(i)
             term_queries = [_quote(t.text) for t in terms]
             fallback = " AND fallback LIKE %s" if fallback_for else ""
-            # The matching rows (m), how many of them hold each term (for the idf), then
-            # each row's score.
+            # The matching rows (m); how many of them hold each term (for the idf) and how
+            # many there are of each kind (the tabs); then each row's score. Only what
+            # ranking needs is materialised (not the key: one branch is one locale, so
+            # (kind, object_id) names the row, and the page's keys are read afterwards).
             df_columns = ", ".join(
                 f"count(*) FILTER (WHERE vector @@ %s::tsquery) AS d{j}" for j in range(len(terms)))
             ctes.append(f"""
                 m{i} AS MATERIALIZED (
-                    SELECT key, kind, object_id, vector FROM {self.table}
+                    SELECT kind, object_id, vector FROM {self.table}
                     WHERE locale = {_locale_sql(locale)}{fallback} AND vector @@ %s::tsquery{where}
                 ),
-                s{i} AS (SELECT {df_columns} FROM m{i})""")
+                s{i} AS (SELECT {df_columns}, count(*) FILTER (WHERE kind = %s) AS articles,
+                                count(*) FILTER (WHERE kind = %s) AS posts FROM m{i})""")
             cte_params += ([_fallback_pattern(fallback_for)] if fallback_for else [])
-            cte_params += [" | ".join(term_queries), *filter_params, *term_queries]
+            cte_params += [" | ".join(term_queries), *filter_params, *term_queries, ARTICLE, POST]
             score = " + ".join(
                 f"%s * ln(1 + (n.n - s{i}.d{j} + 0.5) / (s{i}.d{j} + 0.5))"
                 f" * ts_rank(%s::float4[], m{i}.vector, %s::tsquery, {RANK_NORMALIZATION})"
                 for j in range(len(terms)))
-            ranked_sql.append(f"""SELECT {1 if fallback_for else 0} AS tier, m{i}.key, m{i}.kind,
-                       m{i}.object_id, {score} AS score
+            ranked_sql.append(f"""SELECT {1 if fallback_for else 0} AS tier, {_locale_sql(locale)} AS locale,
+                       m{i}.kind, m{i}.object_id, {score} AS score
                 FROM m{i}, n, s{i} WHERE m{i}.kind = ANY(%s)""")
             for term, literal in zip(terms, term_queries):
                 ranked_params += [term.boost, RANK_WEIGHTS, literal]
             ranked_params.append(list(query.kinds))
         if not ctes:
             return empty
-        matched = " UNION ALL ".join(f"SELECT kind FROM m{i}" for i in used)
         sql = f"""
             WITH {",".join(ctes)},
             n AS (SELECT count(*)::float8 AS n FROM {self.table}),
             c AS (
-                SELECT count(*) FILTER (WHERE kind = %s) AS articles,
-                       count(*) FILTER (WHERE kind = %s) AS posts
-                FROM ({matched}) a
+                SELECT {" + ".join(f"s{i}.articles" for i in used)} AS articles,
+                       {" + ".join(f"s{i}.posts" for i in used)} AS posts
+                FROM {", ".join(f"s{i}" for i in used)}
             )
-            SELECT c.articles, c.posts, r.key, r.score
+            SELECT c.articles, c.posts, r.locale, r.kind, r.object_id, r.score
             FROM c LEFT JOIN LATERAL (
                 SELECT * FROM ({" UNION ALL ".join(ranked_sql)}) u
                 ORDER BY tier, score DESC, kind, object_id
                 LIMIT %s OFFSET %s
             ) r ON true
         """
-        params = [*cte_params, ARTICLE, POST, *ranked_params, query.per_page, query.offset]
+        params = [*cte_params, *ranked_params, query.per_page, query.offset]
         rows = self._read(sql, params)
         kind_counts = {ARTICLE: rows[0][0], POST: rows[0][1]} if rows else {}
         total = sum(kind_counts.get(kind, 0) for kind in query.kinds)
-        ranked = [(key, score) for _, _, key, score in rows if key is not None]
+        ranked = [(locale, kind, pk, score) for _, _, locale, kind, pk, score in rows if kind is not None]
         spell_locale = ENGLISH if query.locale == "*" else query.locale
         hits = self._hits(ranked, stems, snippets=query.snippets)
         suggestion = self.spelling(query.text, spell_locale) if total < 3 or not hits else None
@@ -279,16 +281,19 @@ class PostgresBackend(SearchBackend):
                              kind_counts=kind_counts, suggestion=suggestion, backend=self.name)
 
     def _hits(self, ranked, stems, *, snippets: bool) -> list[SearchHit]:
+        """The page's hits from ``ranked`` (locale, kind, object id, score) rows."""
         if not ranked:
             return []
-        keys = [key for key, _ in ranked]
-        columns = ["key", "title", "locale"] + (["body", "official", "comments"] if snippets else [])
-        stored = {row["key"]: row for row in
-                  SearchEntry.objects.using(self.using).filter(key__in=keys).values(*columns)}
+        columns = ["key", "kind", "object_id", "title", "locale"] + (
+            ["body", "official", "comments"] if snippets else [])
+        found = SearchEntry.objects.using(self.using).filter(
+            object_id__in={pk for _, _, pk, _ in ranked}, locale__in={loc for loc, _, _, _ in ranked},
+            kind__in={kind for _, kind, _, _ in ranked}).values(*columns)
+        stored = {(row["locale"], row["kind"], row["object_id"]): row for row in found}
         hits = []
-        for key, score in ranked:
-            kind, pk, translation = parse_key(key)
-            row = stored.get(key, {})
+        for locale, kind, pk, score in ranked:
+            row = stored.get((locale, kind, pk), {})
+            translation = parse_key(row["key"])[2] if row else None
             snippet = ""
             if snippets:
                 # The body, unless only an answer holds the words.
@@ -297,7 +302,7 @@ class PostgresBackend(SearchBackend):
                 snippet = highlight_snippet(text, stems, length=SNIPPET_CHARS)
             hits.append(SearchHit(kind=kind, pk=pk, score=float(score or 0.0),
                                   title=row.get("title", ""), snippet=snippet,
-                                  locale=row.get("locale", ""), translation=bool(translation)))
+                                  locale=locale, translation=bool(translation)))
         return hits
 
     def suggest(self, text: str, *, limit: int = 5, locale: str = ENGLISH) -> list[Suggestion]:
