@@ -408,6 +408,9 @@ KB_SEARCH_SEMANTIC = env_bool("KB_SEARCH_SEMANTIC", True)
 # Hybrid retrieval: documents found by meaning alone are candidates too (search/ranking/
 # dense.py); false only re-orders the lexical hits by meaning.
 KB_SEARCH_HYBRID = env_bool("KB_SEARCH_HYBRID", True)
+# Languages the embedding model understands: searches in them are re-ranked by meaning,
+# others by words only (all-MiniLM-L6-v2 is English-only; see docs/search.md).
+KB_SEARCH_SEMANTIC_LOCALES = env_list("KB_SEARCH_SEMANTIC_LOCALES", ["en"])
 # How the lexical and semantic candidates are fused: "weighted" or "rrf" (fusion.py).
 KB_SEARCH_FUSION = os.environ.get("KB_SEARCH_FUSION", "weighted")
 # Whoosh: per-process memory for the postings arrays search ranks with (search/ranking/

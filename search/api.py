@@ -15,13 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from articles.models import Article, Label, Post
+from articles.models import Article, ArticleTranslation, Label, Post
 from kb import throttle
-from search.backends.base import ARTICLE, POST, highlight_snippet
+from kb.i18n import default_locale
+from search.backends.base import ALL_LOCALES, ARTICLE, POST, highlight_snippet
 from search.query import analyze
 from search.selectors import search_ranked_ids, search_run
 
@@ -42,13 +43,13 @@ def api_limits(user, request) -> list[throttle.Limit]:
 
 DEFAULT_PER_PAGE = 25
 CANDIDATES = 1000
-LOCALE = "en-us"
+LOCALE = "en-us"  # how the Zendesk-shaped API names English (kb stores "en")
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 # Columns a result needs, bodies' HTML included (for snippets of filtered searches).
 _ARTICLE_COLUMNS = ("id", "slug", "title", "section_id", "author_id", "draft", "promoted", "position",
-                    "created_at", "updated_at", "body_html")
+                    "created_at", "updated_at", "body_html", "locale")
 _POST_COLUMNS = ("id", "slug", "title", "topic_id", "author_id", "comment_total", "created_at", "updated_at",
-                 "body_html")
+                 "body_html", "locale")
 
 
 @dataclass
@@ -62,11 +63,19 @@ def _time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime(TIME_FORMAT)
 
 
-def _result(kind: str, obj, snippet: str, absolute_url: Callable[[str], str]) -> dict:
+def zendesk_locale(code: str) -> str:
+    return LOCALE if code == "en" else code
+
+
+def _result(kind: str, obj, snippet: str, absolute_url: Callable[[str], str], *,
+            title: str | None = None, url: str | None = None, locale: str | None = None) -> dict:
+    """One result; ``title``, ``url`` and ``locale`` are a translation's when the hit is one."""
+    source_locale = zendesk_locale(obj.locale)
+    locale = zendesk_locale(locale) if locale else source_locale
     common = {
         "id": obj.pk,
-        "title": obj.title,
-        "html_url": absolute_url(obj.get_absolute_url()),
+        "title": title or obj.title,
+        "html_url": absolute_url(url or obj.get_absolute_url()),
         "snippet": snippet,
         "result_type": "article" if kind == ARTICLE else "post",
         "author_id": obj.author_id,
@@ -75,10 +84,10 @@ def _result(kind: str, obj, snippet: str, absolute_url: Callable[[str], str]) ->
     }
     if kind == POST:
         return {**common, "url": absolute_url(f"/api/v2/community/posts/{obj.pk}.json"),
-                "topic_id": obj.topic_id, "comment_count": obj.comment_total}
-    return {**common, "url": absolute_url(f"/api/v2/help_center/{LOCALE}/articles/{obj.pk}.json"),
-            "name": obj.title, "section_id": obj.section_id, "draft": obj.draft, "promoted": obj.promoted,
-            "position": obj.position, "locale": LOCALE, "source_locale": LOCALE, "outdated": False,
+                "topic_id": obj.topic_id, "comment_count": obj.comment_total, "locale": locale}
+    return {**common, "url": absolute_url(f"/api/v2/help_center/{locale}/articles/{obj.pk}.json"),
+            "name": title or obj.title, "section_id": obj.section_id, "draft": obj.draft, "promoted": obj.promoted,
+            "position": obj.position, "locale": locale, "source_locale": source_locale, "outdated": False,
             "label_names": [label.name for label in obj.labels.all()]}
 
 
@@ -119,18 +128,29 @@ def _needs_database(kind: str, params: dict) -> bool:
                 or any(params.get(f"{f}_{w}") for f in ("created", "updated") for w in ("before", "after", "at")))
 
 
+def _in_locale(queryset: QuerySet, kind: str, locale: str) -> QuerySet:
+    """Articles written in or published in ``locale``; posts written in it."""
+    if locale == ALL_LOCALES:
+        return queryset
+    if kind == POST:
+        return queryset.filter(locale=locale)
+    translated = ArticleTranslation.objects.filter(locale=locale, draft=False).values("article_id")
+    return queryset.filter(Q(locale=locale) | Q(pk__in=translated))
+
+
 def _database_page(kind: str, params: dict, *, page: int, per_page: int) -> tuple[list, int]:
     """(rows of the page, total) for a filtered or sorted search."""
     model, columns = (Article, _ARTICLE_COLUMNS) if kind == ARTICLE else (Post, _POST_COLUMNS)
     queryset = model.objects.published() if kind == ARTICLE else model.objects.all()
-    queryset = queryset.only(*columns)
+    queryset = _in_locale(queryset.only(*columns), kind, params["locale"])
     if kind == ARTICLE:
         queryset = queryset.prefetch_related("labels")
     ranked: list[int] | None = None
     if params.get("query"):
         ranked = search_ranked_ids(text=params["query"], kind=kind, limit=CANDIDATES,
                                    category_id=params.get("category") if kind == ARTICLE else None,
-                                   section_id=params.get("section") if kind == ARTICLE else None)
+                                   section_id=params.get("section") if kind == ARTICLE else None,
+                                   locale=params["locale"], fallback=False)
         queryset = queryset.filter(pk__in=ranked)
     queryset = _filtered(queryset, kind, params)
     start = (page - 1) * per_page
@@ -154,18 +174,30 @@ def search_json(*, kind: str, params: dict, page: int, per_page: int,
     ``absolute_url`` turns a path into a full URL; ``page_url(n)`` is the URL of page ``n``
     of the same search. Returns the JSON body and the total (the view logs it).
     """
-    if (params.get("locale") or LOCALE).lower() not in (LOCALE, "*"):
-        results, total = [], 0  # one locale until kb has languages
-    elif _needs_database(kind, params):
+    locale = params.get("locale") or default_locale()
+    if _needs_database(kind, params):
         rows, total = _database_page(kind, params, page=page, per_page=per_page)
-        words = analyze(params.get("query") or "")
-        results = [_result(kind, obj, highlight_snippet(strip_tags(obj.body_html), words), absolute_url)
-                   for obj in rows]
+        words = analyze(params.get("query") or "", locale if locale != ALL_LOCALES else "en")
+        translations = {}
+        if kind == ARTICLE and locale != ALL_LOCALES:
+            translations = {row.article_id: row for row in ArticleTranslation.objects.filter(
+                locale=locale, draft=False, article_id__in=[obj.pk for obj in rows if obj.locale != locale])}
+        results = []
+        for obj in rows:
+            shown = translations.get(obj.pk)
+            results.append(_result(
+                kind, obj, highlight_snippet(strip_tags(shown.body_html if shown else obj.body_html), words),
+                absolute_url, title=shown.title if shown else None,
+                url=shown.get_absolute_url() if shown else None, locale=shown.locale if shown else None))
     else:
+        # Zendesk's locale filter is strict: documents in that locale only (no fallback).
         found = search_run(text=params["query"], kinds=(kind,), page=page, per_page=per_page, with_labels=True,
                            category_id=params.get("category") if kind == ARTICLE else None,
-                           section_id=params.get("section") if kind == ARTICLE else None)
-        results = [_result(kind, item.obj, str(item.snippet), absolute_url) for item in found.items]
+                           section_id=params.get("section") if kind == ARTICLE else None,
+                           locale=locale, fallback=False)
+        results = [_result(kind, item.obj, str(item.snippet), absolute_url, title=item.title, url=item.url,
+                           locale=item.locale or None)
+                   for item in found.items]
         total = found.total
     page_count = -(-total // per_page)
     body = {

@@ -3,8 +3,9 @@ ignored (the page) or reported as a 400 JSON error (the API)."""
 
 from django import forms
 
+from kb.i18n import default_locale, locales, normalize_locale
 from search.analytics import DEFAULT_PERIOD, PERIODS
-from search.backends.base import ARTICLE, POST
+from search.backends.base import ALL_LOCALES, ARTICLE, POST
 from search.query import clean_text
 
 TYPE_CHOICES = [("", "All results"), (ARTICLE, "Articles"), (POST, "Community")]
@@ -69,6 +70,21 @@ class ApiSearchForm(forms.Form):
 
     def clean_query(self):
         return clean_text(self.cleaned_data.get("query"))
+
+    def clean_locale(self):
+        """The locale searched: a served locale ("es", "de"; English as "en" or Zendesk's
+        "en-us"), "*" for every locale, the default locale when absent."""
+        value = (self.cleaned_data.get("locale") or "").strip()
+        if not value:
+            return default_locale()
+        if value == ALL_LOCALES:
+            return ALL_LOCALES
+        code = normalize_locale(value)
+        if code is None:
+            names = ", ".join(["en-us" if c == "en" else c for c in locales()] + [ALL_LOCALES])
+            raise forms.ValidationError(f"Unknown locale {value[:20]!r}: use one of {names}.",
+                                        code="invalid_locale")
+        return code
 
     def clean_label_names(self):
         names = [name.strip() for name in (self.cleaned_data.get("label_names") or "").split(",")]

@@ -63,7 +63,8 @@ def index_check(*, backend: SearchBackend | None = None) -> IndexReport:
     texts = {}
     for doc in all_documents():
         report.total += 1
-        texts[doc.key] = (semantic.document_text(doc), semantic.document_meta(doc))
+        if semantic.embeds(doc):
+            texts[doc.key] = (semantic.document_text(doc), semantic.document_meta(doc))
         version = stored.pop(doc.key, None)
         if version is None:
             report.missing.append(doc.key)

@@ -6,10 +6,12 @@ The tables keep the names they had when search lived inside the articles app
 (``search/migrations/0001_initial.py``).
 """
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 from articles.models import TITLE_MAX_LENGTH
+from kb.i18n import default_locale
 
 
 class Synonym(models.Model):
@@ -24,12 +26,17 @@ class Synonym(models.Model):
         help_text="Words or phrases that mean the same, separated by commas "
         "(e.g. cancel, close, terminate, delete account).",
     )
+    # Synonyms are words of one language: a group applies to searches in its locale only.
+    locale = models.CharField(
+        max_length=10, default=default_locale, choices=settings.LANGUAGES,
+        help_text="The language of these words; they apply to searches in it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         db_table = "articles_synonym"
-        ordering = ["terms"]
+        ordering = ["locale", "terms"]
 
     def __str__(self):
         return self.terms
@@ -102,6 +109,11 @@ class SearchEntry(models.Model):
     version = models.CharField(max_length=16)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+    # The document's language (its text is analysed in it) and, for an article's source,
+    # the locales it stands in for, space-separated and padded (" es de ") so a
+    # search in "es" filters with one LIKE '% es %'.
+    locale = models.CharField(max_length=10, default="en")
+    fallback = models.CharField(max_length=100, blank=True, default="")
     # Weighted tsvector, filled and GIN-indexed on PostgreSQL only (see the migration);
     # an unused column elsewhere.
     vector = SearchVectorField(null=True, blank=True, editable=False)

@@ -11,6 +11,13 @@ stop words (English function words plus question words such as "how", "do", "my"
 carry no topic), and the porter2 stemmer (the default Whoosh stemmer maps "resetting" to
 "resett"; porter2 gives "reset"). PostgreSQL's "english" configuration also uses the
 Snowball (porter2) stemmer, so stems mostly agree across backends.
+
+Every locale has its own analyzer (``analyzer(locale)``): Spanish and German documents and
+queries are cut with their language's Snowball stemmer and stop words ("cancelación" and
+"cancelar" -> "cancel"; "Rechnungen" -> "rechnung"; "kündigen" and "Kündigung" ->
+"kundig"). These are the same Snowball algorithms PostgreSQL's ``spanish`` and ``german``
+text search configurations use; both backends run them here, in Python, so they agree on
+every term. A locale without a known language is tokenized and lowercased, not stemmed.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from whoosh.analysis import (
     StemFilter,
     StopFilter,
 )
+from whoosh.lang import has_stemmer, stopwords_for_language
 from whoosh.lang.porter2 import stem as porter2_stem
 
 #: Longest query we look at; the search box also says maxlength=200.
@@ -42,6 +50,30 @@ QUESTION_WORDS = frozenset(
 )
 STOPLIST = frozenset(STOP_WORDS) | QUESTION_WORDS
 
+#: The locale whose analyzer is the historic one (porter2, STOPLIST above): its Whoosh
+#: fields keep their unsuffixed names, so English ranking is exactly what it was.
+ENGLISH = "en"
+
+# Words of questions that carry no topic, added to Snowball's stop words per language
+# (as QUESTION_WORDS are for English): "¿cómo puedo cancelar mi cuenta?" searches for
+# "cancelar cuenta".
+LOCALE_QUESTION_WORDS = {
+    "es": frozenset(["cómo", "puedo", "puede", "quiero", "necesito", "hola", "gracias", "ayuda", "favor",
+                     "hacer", "dónde", "cuál", "cuándo", "porqué"]),
+    "de": frozenset(["kann", "ich", "wie", "wo", "wann", "warum", "möchte", "muss", "bitte", "hallo",
+                     "danke", "hilfe", "gibt", "mache"]),
+}
+
+
+def _stoplist(locale: str) -> frozenset[str]:
+    if locale == ENGLISH:
+        return STOPLIST
+    try:
+        words = frozenset(stopwords_for_language(locale))
+    except Exception:  # no Snowball list for this language: keep every word
+        words = frozenset()
+    return words | LOCALE_QUESTION_WORDS.get(locale, frozenset())
+
 # Word characters only; a run of digits/letters possibly joined by an apostrophe. No
 # operators survive: ":", "*", "?", "[", "]", quotes and dashes are separators.
 _WORD = r"\w+(?:'\w+)?"
@@ -52,21 +84,22 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u20
 _SPACES = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=1)
-def analyzer():
-    """The index-and-query analyzer (picklable: Whoosh stores it in the schema)."""
-    return (
-        RegexTokenizer(_WORD)
-        | LowercaseFilter()
-        | StopFilter(stoplist=STOPLIST, minsize=2, maxsize=40)
-        | StemFilter(stemfn=porter2_stem, cachesize=50_000)
-    )
+@lru_cache(maxsize=8)
+def analyzer(locale: str = ENGLISH):
+    """The index-and-query analyzer of ``locale`` (picklable: Whoosh stores it in the schema)."""
+    words = RegexTokenizer(_WORD) | LowercaseFilter() | StopFilter(stoplist=_stoplist(locale), minsize=2,
+                                                                   maxsize=40)
+    if locale == ENGLISH:
+        return words | StemFilter(stemfn=porter2_stem, cachesize=50_000)
+    if has_stemmer(locale):
+        return words | StemFilter(lang=locale, cachesize=50_000)
+    return words
 
 
-@lru_cache(maxsize=1)
-def word_analyzer():
+@lru_cache(maxsize=8)
+def word_analyzer(locale: str = ENGLISH):
     """Unstemmed words (spelling corrections are shown to people, so no stems)."""
-    return RegexTokenizer(_WORD) | LowercaseFilter() | StopFilter(stoplist=STOPLIST, minsize=2,
+    return RegexTokenizer(_WORD) | LowercaseFilter() | StopFilter(stoplist=_stoplist(locale), minsize=2,
                                                                   maxsize=40)
 
 
@@ -96,14 +129,15 @@ def _distinct_terms(tokens) -> list[str]:
     return list(seen)
 
 
-def analyze(text: str) -> list[str]:
-    """Distinct stems of ``text`` in order of appearance, at most MAX_TERMS."""
-    return _distinct_terms(analyzer()(clean_text(text)))
+def analyze(text: str, locale: str = ENGLISH) -> list[str]:
+    """Distinct stems of ``text`` (in ``locale``'s language) in order of appearance, at
+    most MAX_TERMS."""
+    return _distinct_terms(analyzer(locale)(clean_text(text)))
 
 
-def words(text: str) -> list[str]:
+def words(text: str, locale: str = ENGLISH) -> list[str]:
     """Distinct lowercase words (unstemmed, stop words removed) of ``text``, at most MAX_TERMS."""
-    return _distinct_terms(word_analyzer()(clean_text(text)))
+    return _distinct_terms(word_analyzer(locale)(clean_text(text)))
 
 
 @dataclass(frozen=True)
@@ -114,10 +148,12 @@ class Term:
     boost: float = 1.0
 
 
-def expand(text: str, synonym_groups: Iterable[tuple[tuple[str, ...], ...]] = ()) -> list[Term]:
-    """The visitor's stems plus the stems of every synonym group that applies (groups as
-    ``search.synonyms.synonym_groups()`` gives them: phrases of stems)."""
-    stems = analyze(text)
+def expand(text: str, synonym_groups: Iterable[tuple[tuple[str, ...], ...]] = (),
+           locale: str = ENGLISH) -> list[Term]:
+    """The visitor's stems (in ``locale``'s language) plus the stems of every synonym group
+    that applies (groups as ``search.synonyms.synonym_groups(locale)`` gives them: phrases
+    of stems)."""
+    stems = analyze(text, locale)
     terms = {stem: Term(stem, 1.0) for stem in stems}
     present = set(stems)
     for group in synonym_groups:

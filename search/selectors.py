@@ -2,8 +2,17 @@
 answer, and load the hits back from the database in bulk (published content only).
 
 Loading hits from the database costs a constant number of queries per page (articles,
-their labels when asked, posts) and guarantees a stale index never shows a draft or a
-deleted post.
+their labels when asked, translations when a hit is one, posts) and guarantees a stale
+index never shows a draft or a deleted post.
+
+Languages: searches follow the visitor's language (``kb.i18n.current_locale()``). A
+Spanish searcher sees what is written in Spanish first (articles written in Spanish,
+published Spanish translations, posts written in Spanish), then the articles that have
+no Spanish translation yet, in their source language (a help center half translated
+still answers every question; the article page shows them with its "not translated"
+notice). Posts in other languages are not shown: a thread is a conversation in one
+language. The JSON API's ``locale`` filter is strict (that locale only, or ``*``).
+Re-ranking by meaning applies to languages the embedding model knows (English).
 """
 
 from __future__ import annotations
@@ -16,7 +25,8 @@ from django.core.paginator import Page, Paginator
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article, Category, Post
+from articles.models import Article, ArticleTranslation, Category, Post
+from kb.i18n import current_locale
 from search.backends.base import (
     ARTICLE,
     KINDS,
@@ -46,6 +56,7 @@ class ResultItem:
     url: str
     snippet: SafeString
     breadcrumb: list[tuple[str, str]] = field(default_factory=list)  # (name, url)
+    locale: str = ""  # the language of the document found ("" when the backend could not say)
 
     @property
     def key(self) -> str:
@@ -98,10 +109,18 @@ def _backend_search(query: SearchQuery) -> tuple[SearchResults, bool]:
     return DatabaseBackend().search(query), True
 
 
+def _locale(locale: str | None) -> str:
+    return locale or current_locale()
+
+
 def search_run(*, text: str, kinds=KINDS, category_id: int | None = None,
                section_id: int | None = None, page: int = 1, per_page: int = 10,
-               with_labels: bool = False) -> SearchPage:
-    """One page of published results for visitor ``text``."""
+               with_labels: bool = False, locale: str | None = None,
+               fallback: bool = True) -> SearchPage:
+    """One page of published results for visitor ``text`` in ``locale`` (default: the
+    active language; "*" for every language), then, when ``fallback``, sources
+    of articles not translated into it."""
+    locale = _locale(locale)
     text = clean_text(text)
     page = min(max(1, page), MAX_PAGE)
     per_page = min(max(1, per_page), MAX_PER_PAGE)
@@ -110,8 +129,8 @@ def search_run(*, text: str, kinds=KINDS, category_id: int | None = None,
         return SearchPage(query="", items=[], total=0, page=page, per_page=per_page,
                           kind_counts={k: 0 for k in KINDS})
     query = SearchQuery(text=text, kinds=kinds, category_id=category_id, section_id=section_id,
-                        page=page, per_page=per_page)
-    if semantic.enabled():
+                        page=page, per_page=per_page, locale=locale, fallback=fallback)
+    if semantic.supports(locale):
         results, degraded = _hybrid_search(query)
     else:
         results, degraded = _backend_search(query)
@@ -122,7 +141,8 @@ def search_run(*, text: str, kinds=KINDS, category_id: int | None = None,
 
 
 def search_ranked_ids(*, text: str, kind: str, limit: int, category_id: int | None = None,
-                      section_id: int | None = None) -> list[int]:
+                      section_id: int | None = None, locale: str | None = None,
+                      fallback: bool = True) -> list[int]:
     """Ids of the first ``limit`` documents of ``kind`` matching ``text`` by words, best
     first, without snippets: candidates for filters the backends do not know (the JSON
     API's labels and dates), which callers apply in the database. May include rows no
@@ -131,9 +151,9 @@ def search_ranked_ids(*, text: str, kind: str, limit: int, category_id: int | No
     if not text:
         return []
     query = SearchQuery(text=text, kinds=(kind,), category_id=category_id, section_id=section_id,
-                        page=1, per_page=limit, snippets=False)
+                        page=1, per_page=limit, snippets=False, locale=_locale(locale), fallback=fallback)
     results, _ = _backend_search(query)
-    return [hit.pk for hit in results.hits if hit.kind == kind]
+    return list(dict.fromkeys(hit.pk for hit in results.hits if hit.kind == kind))
 
 
 def _hybrid_search(query: SearchQuery) -> tuple[SearchResults, bool]:
@@ -185,12 +205,12 @@ def _hybrid_search(query: SearchQuery) -> tuple[SearchResults, bool]:
 
 # Columns a result needs (the JSON API adds dates and labels): not the bodies, whose
 # Markdown source and HTML are most of each row.
-_ARTICLE_FIELDS = ("id", "slug", "title", "section_id", "created_at", "updated_at",
+_ARTICLE_FIELDS = ("id", "slug", "title", "section_id", "created_at", "updated_at", "locale",
                    "author_id", "draft", "promoted", "position",
                    "section__id", "section__slug", "section__name", "section__category_id",
                    "section__category__id", "section__category__slug",
                    "section__category__name")
-_POST_FIELDS = ("id", "slug", "title", "topic_id", "topic__id", "topic__slug", "topic__name",
+_POST_FIELDS = ("id", "slug", "title", "topic_id", "locale", "topic__id", "topic__slug", "topic__name",
                 "author_id", "comment_total", "created_at", "updated_at")
 
 
@@ -206,6 +226,7 @@ def _hydrate(results: SearchResults, *, offset: int, with_labels: bool) -> list[
     if ids[POST]:
         posts = Post.objects.filter(pk__in=ids[POST]).select_related("topic").only(
             *_POST_FIELDS).in_bulk()
+    translations = _translations([(h.pk, h.locale) for h in results.hits if h.translation])
     # Breadcrumbs are the same for every hit of a section or topic: built once each.
     breadcrumbs: dict[tuple[str, int], list[tuple[str, str]]] = {}
     items = []
@@ -224,35 +245,63 @@ def _hydrate(results: SearchResults, *, offset: int, with_labels: bool) -> list[
                 breadcrumb = [("Community", reverse("articles:topics")),
                               (obj.topic.name, obj.topic.get_absolute_url())]
             breadcrumbs[place] = breadcrumb
-        items.append(ResultItem(kind=hit.kind, obj=obj, position=position, title=obj.title,
-                                url=obj.get_absolute_url(), breadcrumb=breadcrumb,
+        title, url = obj.title, obj.get_absolute_url()
+        if hit.translation:
+            translation = translations.get((hit.pk, hit.locale))
+            if translation is None:  # unpublished since it was indexed
+                continue
+            title, url = translation.title, translation.get_absolute_url()
+        items.append(ResultItem(kind=hit.kind, obj=obj, position=position, title=title,
+                                url=url, breadcrumb=breadcrumb, locale=hit.locale,
                                 snippet=mark_safe(hit.snippet)))  # backend snippets are escaped
     return items
 
 
-def search_suggest(*, text: str, limit: int = 5) -> list[dict]:
-    """Instant suggestions: [{"title", "url"}] of published articles: titles that complete
-    what is typed, then articles nearest by meaning to it (from two words on)."""
+def _translations(pairs: list[tuple[int, str]]) -> dict[tuple[int, str], ArticleTranslation]:
+    """{(article id, locale): published translation} for ``pairs``, in one query (none
+    when there is no pair)."""
+    if not pairs:
+        return {}
+    rows = ArticleTranslation.objects.filter(
+        draft=False, article_id__in={pk for pk, _ in pairs}, locale__in={code for _, code in pairs},
+    ).only("id", "article_id", "locale", "title", "slug")
+    wanted = set(pairs)
+    return {(row.article_id, row.locale): row for row in rows if (row.article_id, row.locale) in wanted}
+
+
+def search_suggest(*, text: str, limit: int = 5, locale: str | None = None) -> list[dict]:
+    """Instant suggestions: [{"title", "url"}] of published articles in ``locale`` (default:
+    the active language; then sources not translated into it): titles that complete what
+    is typed, then articles nearest by meaning to it (from two words on, in languages
+    the model knows)."""
+    locale = _locale(locale)
     text = clean_text(text)
     if len(text) < 2:
         return []
     backend = get_backend()
     try:
-        found: list[Suggestion] = backend.suggest(text, limit=limit)
+        found: list[Suggestion] = backend.suggest(text, limit=limit, locale=locale)
     except Exception as exc:
         logger.warning("Search backend %r failed on suggest (%s); using the database",
                        backend.name, exc)
         from search.backends.database import DatabaseBackend
 
-        found = DatabaseBackend().suggest(text, limit=limit)
+        found = DatabaseBackend().suggest(text, limit=limit, locale=locale)
     ids = [s.pk for s in found]
-    if len(ids) < limit and len(text.split()) >= 2 and semantic.enabled() and semantic.hybrid():
+    translated = {s.pk: s.locale for s in found if s.translation}
+    if (len(ids) < limit and len(text.split()) >= 2 and semantic.supports(locale)
+            and semantic.hybrid()):
         ids += [pk for pk in _meaning_suggestions(text, limit) if pk not in ids][:limit - len(ids)]
     if not ids:
         return []
     articles = Article.objects.published().filter(pk__in=ids).only("pk", "slug", "title").in_bulk()
-    return [{"title": articles[pk].title, "url": articles[pk].get_absolute_url()}
-            for pk in ids if pk in articles]
+    translations = _translations(list(translated.items()))
+    suggestions = []
+    for pk in ids:
+        shown = translations.get((pk, translated[pk])) if pk in translated else articles.get(pk)
+        if pk in articles and shown is not None:
+            suggestions.append({"title": shown.title, "url": shown.get_absolute_url()})
+    return suggestions
 
 
 def _meaning_suggestions(text: str, limit: int) -> list[int]:

@@ -72,7 +72,13 @@ def schedule_scope(kind: str, pk: int) -> None:
 # --- receivers ------------------------------------------------------------------------
 
 def article_changed(sender, instance, **kwargs):
-    schedule([make_key(ARTICLE, instance.pk)])
+    # Its translations' documents too: they follow the article's draft state and place.
+    # Every served locale rather than a query for the translations that exist: a key
+    # without a document is simply removed (a no-op), and an import saves no extra query.
+    from kb.i18n import locales
+
+    schedule([make_key(ARTICLE, instance.pk)]
+             + [make_key(ARTICLE, instance.pk, code) for code in locales() if code != instance.locale])
 
 
 def post_changed(sender, instance, **kwargs):
@@ -97,6 +103,27 @@ def article_labels_changed(sender, instance, action, reverse, pk_set, **kwargs):
         schedule([make_key(ARTICLE, pk) for pk in pk_set])
 
 
+def translation_changed(sender, instance, **kwargs):
+    """A translation's own document, and its source's, whose ``fallback`` locales change
+    when a translation is published, unpublished or deleted."""
+    schedule([make_key(ARTICLE, instance.article_id, instance.locale),
+              make_key(ARTICLE, instance.article_id)])
+
+
+def translation_labels_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in {"post_add", "post_remove", "post_clear"} or reverse:
+        return  # a label's own deletion is label_deleted's (its name is indexed)
+    schedule([make_key(ARTICLE, instance.article_id, instance.locale)])
+
+
+def place_translation_changed(kind):
+    def receiver(sender, instance, raw=False, **kwargs):
+        if not raw:
+            schedule_scope(kind, getattr(instance, f"{kind}_id"))
+
+    return receiver
+
+
 def place_renamed(kind):
     def receiver(sender, instance, created, raw=False, **kwargs):
         if not created and not raw:
@@ -107,6 +134,8 @@ def place_renamed(kind):
 
 def label_deleted(sender, instance, **kwargs):
     schedule([make_key(ARTICLE, pk) for pk in instance.articles.values_list("pk", flat=True)])
+    schedule([make_key(ARTICLE, pk, code) for pk, code in
+              instance.article_translations.values_list("article_id", "locale")])
 
 
 def synonyms_changed(sender, **kwargs):
@@ -133,7 +162,18 @@ def connect() -> None:
     """Wire the receivers (called from SearchConfig.ready)."""
     from django_tasks.signals import task_finished
 
-    from articles.models import Article, Category, Comment, Label, Post, Section, Topic
+    from articles.models import (
+        Article,
+        ArticleTranslation,
+        Category,
+        CategoryTranslation,
+        Comment,
+        Label,
+        Post,
+        Section,
+        SectionTranslation,
+        Topic,
+    )
     from articles.signals import articles_imported
     from search import cache
     from search.models import Synonym
@@ -150,6 +190,15 @@ def connect() -> None:
         receiver = _place_receivers.setdefault(kind, place_renamed(kind))
         post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}-rename-{kind}")
     pre_delete.connect(label_deleted, sender=Label, dispatch_uid=f"{uid}-label-delete")
+    # Translations: same path as the sources (keys collected per transaction, one task).
+    post_save.connect(translation_changed, sender=ArticleTranslation, dispatch_uid=f"{uid}-save-translation")
+    post_delete.connect(translation_changed, sender=ArticleTranslation, dispatch_uid=f"{uid}-delete-translation")
+    m2m_changed.connect(translation_labels_changed, sender=ArticleTranslation.labels.through,
+                        dispatch_uid=f"{uid}-translation-labels")
+    for model, kind in ((SectionTranslation, "section"), (CategoryTranslation, "category")):
+        receiver = _place_receivers.setdefault(f"{kind}-translation", place_translation_changed(kind))
+        post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}-translation-{kind}")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-translation-delete-{kind}")
     for signal in (post_save, post_delete):
         signal.connect(synonyms_changed, sender=Synonym, dispatch_uid=f"{uid}-synonyms-{signal}")
         signal.connect(cache.synonyms_changed, sender=Synonym, dispatch_uid=f"{uid}-page-cache-{signal}")

@@ -28,8 +28,9 @@ def sync_documents(keys: list[str]) -> dict:
 
 @task()
 def sync_scope(kind: str, pk: int) -> dict:
-    """Re-index every document under a renamed section, category, topic or label."""
-    from articles.models import Article, Post
+    """Re-index every document under a renamed section, category, topic or label (and
+    the translations of those articles, which show the places' names too)."""
+    from articles.models import Article, ArticleTranslation, Post
     from search.backends.base import make_key
 
     scopes = {
@@ -45,6 +46,9 @@ def sync_scope(kind: str, pk: int) -> dict:
         logger.exception("Search index update failed for %s %s", kind, pk)
         return {"ok": False}
     keys = [make_key(model_kind, i) for i in ids]
+    if model_kind == "article" and ids:
+        keys += [make_key(model_kind, pk, code) for pk, code in
+                 ArticleTranslation.objects.filter(article_id__in=ids).values_list("article_id", "locale")]
     return sync_documents.call(keys) if keys else {"ok": True, "indexed": 0, "deleted": 0}
 
 

@@ -37,6 +37,9 @@ ARTICLE = "article"
 POST = "post"
 KINDS = (ARTICLE, POST)
 
+#: ``SearchQuery.locale`` for a search of every locale (the JSON API's ``locale=*``).
+ALL_LOCALES = "*"
+
 BACKENDS = {
     "whoosh": "search.backends.whoosh.WhooshBackend",
     "postgres": "search.backends.postgres.PostgresBackend",
@@ -64,16 +67,31 @@ class SearchUnavailable(Exception):
     """
 
 
-def make_key(kind: str, pk: int) -> str:
-    """The unique id of a document in every backend: ``"article:12"``, ``"post:3"``."""
-    return f"{kind}:{pk}"
+def make_key(kind: str, pk: int, translation: str | None = None) -> str:
+    """The unique id of a document in every backend: ``"article:12"``, ``"post:3"`` for an
+    item in its source language, ``"article:12:es"`` for its published Spanish translation.
+
+    Source documents keep the key they always had (whatever their source locale), so the
+    stored embeddings and click analytics of existing documents stay valid.
+    """
+    return f"{kind}:{pk}:{translation}" if translation else f"{kind}:{pk}"
+
+
+def parse_key(key: str) -> tuple[str, int, str | None]:
+    """(kind, pk, translation locale or None) of a document key."""
+    kind, _, rest = key.partition(":")
+    pk, _, translation = rest.partition(":")
+    if (kind not in KINDS or not pk.isascii() or not pk.isdigit()
+            or (translation and not (translation.isascii() and translation.replace("-", "").isalpha()
+                                     and len(translation) <= 10))
+            or (translation and kind != ARTICLE)):
+        raise ValueError(f"Not a search document key: {key!r}")
+    return kind, int(pk), translation or None
 
 
 def split_key(key: str) -> tuple[str, int]:
-    kind, _, pk = key.partition(":")
-    if kind not in KINDS or not pk.isdigit():
-        raise ValueError(f"Not a search document key: {key!r}")
-    return kind, int(pk)
+    kind, pk, _ = parse_key(key)
+    return kind, pk
 
 
 @dataclass(frozen=True)
@@ -98,10 +116,18 @@ class SearchDocument:
     # Official answers (agents' comments marked official) and the other comments.
     official: str = ""
     comments: str = ""
+    # The document's language (a Django code: "en", "es"), which decides how its text is
+    # analysed. ``translation``: this is a published translation of article ``pk``, not
+    # its source. ``fallback``: the locales this source document stands in for because the
+    # article has no published translation into them (searchers in those locales see it
+    # after the documents written in their language).
+    locale: str = "en"
+    translation: bool = False
+    fallback: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
-        return make_key(self.kind, self.pk)
+        return make_key(self.kind, self.pk, self.locale if self.translation else None)
 
     @property
     def places(self) -> str:
@@ -117,7 +143,8 @@ class SearchDocument:
         digest = hashlib.sha1()
         for part in (self.title, self.body, "\x1f".join(self.labels), self.places,
                      str(self.section_id), str(self.category_id), str(self.topic_id),
-                     self.official, self.comments, self.url):
+                     self.official, self.comments, self.url, self.locale,
+                     " ".join(self.fallback)):
             digest.update(part.encode("utf-8", "replace"))
             digest.update(b"\x1e")
         return digest.hexdigest()[:16]
@@ -140,6 +167,11 @@ class SearchQuery:
     per_page: int = 10
     # Snippet HTML for each hit (costly on some backends; the JSON API and page need it).
     snippets: bool = True
+    # The searcher's locale: documents in it, analysed in its language, come first; then,
+    # when ``fallback``, source documents of articles not translated into it (analysed in
+    # their own language). ALL_LOCALES: every document, each analysed in its language.
+    locale: str = "en"
+    fallback: bool = True
 
     @property
     def offset(self) -> int:
@@ -155,10 +187,12 @@ class SearchHit:
     score: float
     title: str = ""
     snippet: str = ""
+    locale: str = ""  # the document's language ("" when the backend cannot say)
+    translation: bool = False  # a translation of article ``pk``, not its source
 
     @property
     def key(self) -> str:
-        return make_key(self.kind, self.pk)
+        return make_key(self.kind, self.pk, self.locale if self.translation else None)
 
 
 @dataclass
@@ -190,6 +224,8 @@ class Suggestion:
     pk: int
     title: str
     kind: str = ARTICLE
+    locale: str = ""
+    translation: bool = False
 
 
 class SearchBackend(ABC):
@@ -211,15 +247,19 @@ class SearchBackend(ABC):
     @abstractmethod
     def search(self, query: SearchQuery) -> SearchResults:
         """Rank documents for ``query``: OR of the query's terms (synonyms expanded),
-        title weighted most; filters by kind/category/section; one page of hits."""
+        title weighted most; filters by kind/category/section; one page of hits. Documents
+        of ``query.locale`` rank first, then the fallback documents (``query_locales``);
+        each part's terms are the query analysed in that part's language."""
 
     @abstractmethod
-    def suggest(self, text: str, *, limit: int = 5) -> list[Suggestion]:
+    def suggest(self, text: str, *, limit: int = 5, locale: str = "en") -> list[Suggestion]:
         """Top matching *articles* for a partly typed query (the last word may be a
-        prefix: "passw" suggests "Reset your password"). Must be fast (< ~20 ms)."""
+        prefix: "passw" suggests "Reset your password"), in ``locale`` first, then sources
+        standing in for missing translations. Must be fast (< ~20 ms)."""
 
-    def spelling(self, text: str) -> str | None:
-        """A corrected version of ``text`` if some words look misspelled, else None."""
+    def spelling(self, text: str, locale: str = "en") -> str | None:
+        """A corrected version of ``text`` if some words look misspelled in ``locale``'s
+        vocabulary, else None."""
         return None
 
     # --- writes -------------------------------------------------------------------------
@@ -333,6 +373,21 @@ def reset_backends() -> None:
             except Exception:
                 logger.debug("closing search backend %r failed", backend, exc_info=True)
         _backends.clear()
+
+
+def query_locales(query: SearchQuery) -> list[tuple[str, str | None]]:
+    """The parts of a search, in the order their results are shown: (documents' locale,
+    fallback-for locale or None). A search in "es" reads Spanish documents, then source
+    documents in every other locale that stand in for a missing Spanish translation."""
+    from kb.i18n import locales
+
+    served = locales()
+    if query.locale == ALL_LOCALES:
+        return [(locale, None) for locale in served]
+    parts = [(query.locale, None)]
+    if query.fallback:
+        parts += [(locale, query.locale) for locale in served if locale != query.locale]
+    return parts
 
 
 def iter_batches(items: Iterable, size: int) -> Iterator[list]:

@@ -17,6 +17,16 @@ database, so every web server sees the same index and a rebuild is one transacti
   by term: the sum over query terms of ``boost × idf × ts_rank(weights, vector, term)``,
   BM25's idf computed in the same statement from the documents that match. Without the
   idf, "account" (in most documents) weighs as much as "facebook".
+* **Languages.** Each row has its ``locale`` and is analysed in that language
+  (``search.query.analyzer(locale)``: Snowball's Spanish and German stemmers and stop
+  words, the algorithms behind PostgreSQL's ``spanish`` and ``german`` text search
+  configurations, run in Python for the reason above; ``tests/search_tests/
+  test_locales.py`` checks the stems against ``to_tsvector`` of those configurations).
+  The GIN index on ``vector`` is partial, one per locale (``WHERE locale = 'es'``...,
+  migration 0003), and each part of a search names its locale as a literal, so a
+  Spanish search reads the Spanish index only and an English one what it read before.
+  Source rows list the locales they stand in for (``fallback``, " es de "): a Spanish
+  search reads Spanish rows first, then those.
 * **Trigrams** (``pg_trgm``): instant suggestions fall back to titles similar to what was
   typed, and "did you mean" picks words from similar titles; both use the trigram GIN
   index on ``title`` created by the migration.
@@ -45,10 +55,12 @@ from search.backends.base import (
     Suggestion,
     highlight_snippet,
     iter_batches,
+    parse_key,
+    query_locales,
     split_key,
 )
 from search.models import SearchEntry
-from search.query import analyze, analyzer, clean_text, expand, last_word_prefix, words
+from search.query import ENGLISH, analyze, analyzer, clean_text, expand, last_word_prefix, words
 from search.synonyms import synonym_groups
 
 logger = logging.getLogger(__name__)
@@ -83,6 +95,20 @@ SPELLING_TRIGRAM_THRESHOLD = 0.45
 SPELLING_CANDIDATE_TITLES = 50
 
 _WORD = re.compile(r"\w+(?:'\w+)?")
+_LOCALE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})?")
+
+
+def _locale_sql(code: str) -> str:
+    """A locale code (from settings, checked here) as an SQL literal. A literal, not a
+    parameter: the planner picks a partial index (``WHERE locale = 'es'``) only for a
+    constant it can see."""
+    if not _LOCALE.fullmatch(code):
+        raise ValueError(f"Not a locale code: {code!r}")
+    return f"'{code}'"
+
+
+def _fallback_pattern(code: str) -> str:
+    return f"% {code} %"
 
 
 def _quote(lexeme: str) -> str:
@@ -91,15 +117,16 @@ def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsvector_literal(fields: Iterable[tuple[str, str]]) -> str:
-    """The weighted tsvector of (weight class, text) pairs, positions running on across
-    fields as ``setweight(a) || setweight(b)`` would number them."""
+def tsvector_literal(fields: Iterable[tuple[str, str]], locale: str = ENGLISH) -> str:
+    """The weighted tsvector of (weight class, text) pairs in ``locale``'s language,
+    positions running on across fields as ``setweight(a) || setweight(b)`` would number them."""
     positions: dict[str, list[str]] = {}
     position = 0
+    analyse = analyzer(locale)
     for weight, text in fields:
         if not text:
             continue
-        for token in analyzer()(text, positions=True):
+        for token in analyse(text, positions=True):
             position = min(position + 1, MAX_POSITION)
             found = positions.setdefault(token.text, [])
             if len(found) < MAX_POSITIONS_PER_LEXEME:
@@ -116,7 +143,7 @@ def document_vector(doc: SearchDocument) -> str:
         (FIELD_WEIGHT_CLASS["official"], doc.official),
         (FIELD_WEIGHT_CLASS["body"], doc.body),
         (FIELD_WEIGHT_CLASS["comments"], doc.comments),
-    ])
+    ], doc.locale)
 
 
 def _entry(doc: SearchDocument) -> SearchEntry:
@@ -137,6 +164,8 @@ def _entry(doc: SearchDocument) -> SearchEntry:
         version=doc.version,
         created_at=doc.created_at,
         updated_at=doc.updated_at,
+        locale=doc.locale,
+        fallback=f" {' '.join(doc.fallback)} " if doc.fallback else "",
         vector=document_vector(doc),
     )
 
@@ -176,11 +205,8 @@ class PostgresBackend(SearchBackend):
 
     # --- reads --------------------------------------------------------------------------
     def search(self, query: SearchQuery) -> SearchResults:
-        terms = expand(query.text, synonym_groups())
         empty = SearchResults(hits=[], total=0, page=query.page, per_page=query.per_page,
                               kind_counts={kind: 0 for kind in KINDS}, backend=self.name)
-        if not terms:
-            return empty
         filters, filter_params = [], []
         if query.category_id is not None:
             filters.append("category_id = %s")
@@ -189,60 +215,85 @@ class PostgresBackend(SearchBackend):
             filters.append("section_id = %s")
             filter_params.append(query.section_id)
         where = "".join(f" AND {f}" for f in filters)
-        term_queries = [_quote(t.text) for t in terms]
-        # One statement: the matching rows (m), how many of them hold each term (for the
-        # idf) and how many there are of each kind (the tabs), then one ranked page.
-        df_columns = ", ".join(
-            f"count(*) FILTER (WHERE vector @@ %s::tsquery) AS d{i}" for i in range(len(terms))
-        )
-        score = " + ".join(
-            f"%s * ln(1 + (n.n - s.d{i} + 0.5) / (s.d{i} + 0.5))"
-            f" * ts_rank(%s::float4[], m.vector, %s::tsquery, {RANK_NORMALIZATION})"
-            for i in range(len(terms))
-        )
+        # One part per locale read (search.backends.base.query_locales): the searcher's
+        # locale (tier 0), then source rows standing in for missing translations (tier 1),
+        # each with the query analysed in the part's language.
+        ctes, cte_params, ranked_sql, ranked_params, stems, used = [], [], [], [], [], []
+        for i, (locale, fallback_for) in enumerate(query_locales(query)):
+            terms = expand(query.text, synonym_groups(locale), locale)
+            if not terms:
+                continue
+            stems += [t.text for t in terms]
+            used.append(i)
+            term_queries = [_quote(t.text) for t in terms]
+            fallback = " AND fallback LIKE %s" if fallback_for else ""
+            # The matching rows (m); how many of them hold each term (for the idf) and how
+            # many there are of each kind (the tabs); then each row's score. Only what
+            # ranking needs is materialised (not the key: one branch is one locale, so
+            # (kind, object_id) names the row, and the page's keys are read afterwards).
+            df_columns = ", ".join(
+                f"count(*) FILTER (WHERE vector @@ %s::tsquery) AS d{j}" for j in range(len(terms)))
+            ctes.append(f"""
+                m{i} AS MATERIALIZED (
+                    SELECT kind, object_id, vector FROM {self.table}
+                    WHERE locale = {_locale_sql(locale)}{fallback} AND vector @@ %s::tsquery{where}
+                ),
+                s{i} AS (SELECT {df_columns}, count(*) FILTER (WHERE kind = %s) AS articles,
+                                count(*) FILTER (WHERE kind = %s) AS posts FROM m{i})""")
+            cte_params += ([_fallback_pattern(fallback_for)] if fallback_for else [])
+            cte_params += [" | ".join(term_queries), *filter_params, *term_queries, ARTICLE, POST]
+            score = " + ".join(
+                f"%s * ln(1 + (n.n - s{i}.d{j} + 0.5) / (s{i}.d{j} + 0.5))"
+                f" * ts_rank(%s::float4[], m{i}.vector, %s::tsquery, {RANK_NORMALIZATION})"
+                for j in range(len(terms)))
+            ranked_sql.append(f"""SELECT {1 if fallback_for else 0} AS tier, {_locale_sql(locale)} AS locale,
+                       m{i}.kind, m{i}.object_id, {score} AS score
+                FROM m{i}, n, s{i} WHERE m{i}.kind = ANY(%s)""")
+            for term, literal in zip(terms, term_queries):
+                ranked_params += [term.boost, RANK_WEIGHTS, literal]
+            ranked_params.append(list(query.kinds))
+        if not ctes:
+            return empty
         sql = f"""
-            WITH m AS MATERIALIZED (
-                SELECT kind, object_id, vector FROM {self.table}
-                WHERE vector @@ %s::tsquery{where}
-            ),
+            WITH {",".join(ctes)},
             n AS (SELECT count(*)::float8 AS n FROM {self.table}),
-            s AS (
-                SELECT {df_columns},
-                       count(*) FILTER (WHERE kind = %s) AS articles,
-                       count(*) FILTER (WHERE kind = %s) AS posts
-                FROM m
+            c AS (
+                SELECT {" + ".join(f"s{i}.articles" for i in used)} AS articles,
+                       {" + ".join(f"s{i}.posts" for i in used)} AS posts
+                FROM {", ".join(f"s{i}" for i in used)}
             )
-            SELECT s.articles, s.posts, r.kind, r.object_id, r.score
-            FROM s LEFT JOIN LATERAL (
-                SELECT m.kind, m.object_id, {score} AS score
-                FROM m, n WHERE m.kind = ANY(%s)
-                ORDER BY score DESC, m.kind, m.object_id
+            SELECT c.articles, c.posts, r.locale, r.kind, r.object_id, r.score
+            FROM c LEFT JOIN LATERAL (
+                SELECT * FROM ({" UNION ALL ".join(ranked_sql)}) u
+                ORDER BY tier, score DESC, kind, object_id
                 LIMIT %s OFFSET %s
             ) r ON true
         """
-        params = [" | ".join(term_queries), *filter_params, *term_queries, ARTICLE, POST]
-        for term, literal in zip(terms, term_queries):
-            params += [term.boost, RANK_WEIGHTS, literal]
-        params += [list(query.kinds), query.per_page, query.offset]
+        params = [*cte_params, *ranked_params, query.per_page, query.offset]
         rows = self._read(sql, params)
         kind_counts = {ARTICLE: rows[0][0], POST: rows[0][1]} if rows else {}
         total = sum(kind_counts.get(kind, 0) for kind in query.kinds)
-        ranked = [(kind, pk, score) for _, _, kind, pk, score in rows if kind is not None]
-        hits = self._hits(ranked, [t.text for t in terms], snippets=query.snippets)
-        suggestion = self.spelling(query.text) if total < 3 or not hits else None
+        ranked = [(locale, kind, pk, score) for _, _, locale, kind, pk, score in rows if kind is not None]
+        spell_locale = ENGLISH if query.locale == "*" else query.locale
+        hits = self._hits(ranked, stems, snippets=query.snippets)
+        suggestion = self.spelling(query.text, spell_locale) if total < 3 or not hits else None
         return SearchResults(hits=hits, total=total, page=query.page, per_page=query.per_page,
                              kind_counts=kind_counts, suggestion=suggestion, backend=self.name)
 
     def _hits(self, ranked, stems, *, snippets: bool) -> list[SearchHit]:
+        """The page's hits from ``ranked`` (locale, kind, object id, score) rows."""
         if not ranked:
             return []
-        keys = [f"{kind}:{pk}" for kind, pk, _ in ranked]
-        columns = ["key", "title"] + (["body", "official", "comments"] if snippets else [])
-        stored = {row["key"]: row for row in
-                  SearchEntry.objects.using(self.using).filter(key__in=keys).values(*columns)}
+        columns = ["key", "kind", "object_id", "title", "locale"] + (
+            ["body", "official", "comments"] if snippets else [])
+        found = SearchEntry.objects.using(self.using).filter(
+            object_id__in={pk for _, _, pk, _ in ranked}, locale__in={loc for loc, _, _, _ in ranked},
+            kind__in={kind for _, kind, _, _ in ranked}).values(*columns)
+        stored = {(row["locale"], row["kind"], row["object_id"]): row for row in found}
         hits = []
-        for kind, pk, score in ranked:
-            row = stored.get(f"{kind}:{pk}", {})
+        for locale, kind, pk, score in ranked:
+            row = stored.get((locale, kind, pk), {})
+            translation = parse_key(row["key"])[2] if row else None
             snippet = ""
             if snippets:
                 # The body, unless only an answer holds the words.
@@ -250,53 +301,75 @@ class PostgresBackend(SearchBackend):
                              if row.get(f) and _mentions(row[f], stems)), row.get("body") or "")
                 snippet = highlight_snippet(text, stems, length=SNIPPET_CHARS)
             hits.append(SearchHit(kind=kind, pk=pk, score=float(score or 0.0),
-                                  title=row.get("title", ""), snippet=snippet))
+                                  title=row.get("title", ""), snippet=snippet,
+                                  locale=locale, translation=bool(translation)))
         return hits
 
-    def suggest(self, text: str, *, limit: int = 5) -> list[Suggestion]:
+    def suggest(self, text: str, *, limit: int = 5, locale: str = ENGLISH) -> list[Suggestion]:
         text = clean_text(text)
         if not text:
             return []
         prefix = last_word_prefix(text)
-        stems = analyze(text[: len(text) - len(prefix)] if prefix else text)
-        clauses = [_quote(s) for s in stems]
-        if prefix:
-            # An unfinished word matches stems it starts ("passw" -> "password"); a
-            # finished one also by its own stem ("billing" -> "bill").
-            clauses += [f"{_quote(p)}:*" for p in {prefix, *analyze(prefix)}]
-        found: list[tuple[int, str]] = []
-        if clauses:
-            found = self._read(
-                f"""SELECT object_id, title FROM {self.table}
-                    WHERE kind = %s AND vector @@ %s::tsquery
+        found: list[tuple[str, str, str]] = []  # (key, title, locale)
+        parts = query_locales(SearchQuery(text=text, locale=locale))
+        # Titles in the visitor's locale, then sources standing in for missing translations.
+        for doc_locale, fallback_for in parts:
+            if len(found) >= limit:
+                break
+            stems = analyze(text[: len(text) - len(prefix)] if prefix else text, doc_locale)
+            clauses = [_quote(s) for s in stems]
+            if prefix:
+                # An unfinished word matches stems it starts ("passw" -> "password"); a
+                # finished one also by its own stem ("billing" -> "bill").
+                clauses += [f"{_quote(p)}:*" for p in {prefix, *analyze(prefix, doc_locale)}]
+            if not clauses:
+                continue
+            fallback = " AND fallback LIKE %s" if fallback_for else ""
+            found += self._read(
+                f"""SELECT key, title, locale FROM {self.table}
+                    WHERE kind = %s AND locale = {_locale_sql(doc_locale)}{fallback}
+                      AND vector @@ %s::tsquery
                     ORDER BY ts_rank(%s::float4[], vector, %s::tsquery, {RANK_NORMALIZATION}) DESC,
                              object_id
                     LIMIT %s""",
-                [ARTICLE, " | ".join(clauses), [0.0, 0.05, 0.2, 1.0], " | ".join(clauses), limit],
+                [ARTICLE, *([_fallback_pattern(fallback_for)] if fallback_for else []),
+                 " | ".join(clauses), [0.0, 0.05, 0.2, 1.0], " | ".join(clauses), limit - len(found)],
             )
         if len(found) < limit:
             # Misspelled or partial words: titles that look like what was typed.
-            seen = [pk for pk, _ in found] or [0]
+            seen = [key for key, _, _ in found] or [""]
+            visible = " OR ".join(
+                f"(locale = {_locale_sql(code)}{' AND fallback LIKE %s' if fallback_for else ''})"
+                for code, fallback_for in parts)
             found += self._read(
-                f"""SELECT object_id, title FROM {self.table}
-                    WHERE kind = %s AND %s <%% title AND NOT (object_id = ANY(%s))
+                f"""SELECT key, title, locale FROM {self.table}
+                    WHERE kind = %s AND %s <%% title AND ({visible}) AND NOT (key = ANY(%s))
                     ORDER BY word_similarity(%s, title) DESC, object_id
                     LIMIT %s""",
-                [ARTICLE, text, seen, text, limit - len(found)],
+                [ARTICLE, text, *[_fallback_pattern(f) for _, f in parts if f], seen, text,
+                 limit - len(found)],
             )
-        return [Suggestion(pk=pk, title=title) for pk, title in found]
+        suggestions, seen_pks = [], set()
+        for key, title, doc_locale in found:
+            _, pk, translation = parse_key(key)
+            if pk not in seen_pks:
+                seen_pks.add(pk)
+                suggestions.append(Suggestion(pk=pk, title=title, locale=doc_locale,
+                                              translation=bool(translation)))
+        return suggestions
 
-    def spelling(self, text: str) -> str | None:
-        typed = words(text)
+    def spelling(self, text: str, locale: str = ENGLISH) -> str | None:
+        typed = words(text, locale)
         candidates = [w for w in typed if len(w) >= 3 and w.isalpha()]
         if not candidates:
             return None
-        # Words whose stem is somewhere in the index are not misspelled.
-        stems = {w: (analyze(w) or [w])[0] for w in candidates}
+        # Words whose stem is somewhere in the locale's rows are not misspelled.
+        stems = {w: (analyze(w, locale) or [w])[0] for w in candidates}
         literals = {_quote(stem): stem for stem in stems.values()}
         known_rows = self._read(
             f"""SELECT q FROM unnest(%s::text[]) AS q
-                WHERE EXISTS (SELECT 1 FROM {self.table} WHERE vector @@ q::tsquery)""",
+                WHERE EXISTS (SELECT 1 FROM {self.table}
+                              WHERE locale = {_locale_sql(locale)} AND vector @@ q::tsquery)""",
             [sorted(literals)],
         )
         known = {literals[q] for (q,) in known_rows}
@@ -305,7 +378,7 @@ class PostgresBackend(SearchBackend):
             if word not in stems or stems[word] in known:
                 corrected.append(word)
                 continue
-            better = self._closest_title_word(word)
+            better = self._closest_title_word(word, locale)
             if better and better != word:
                 corrected.append(better)
                 changed = True
@@ -313,11 +386,12 @@ class PostgresBackend(SearchBackend):
                 corrected.append(word)
         return " ".join(corrected) if changed else None
 
-    def _closest_title_word(self, word: str) -> str | None:
+    def _closest_title_word(self, word: str, locale: str = ENGLISH) -> str | None:
         # The trigram index finds titles holding a similar word; the best such word wins
-        # (ties go to the word found in more titles).
+        # (ties go to the word found in more titles). Titles of the locale only: a
+        # Spanish searcher is offered Spanish words.
         titles = self._read(
-            f"""SELECT title FROM {self.table} WHERE %s <%% title
+            f"""SELECT title FROM {self.table} WHERE %s <%% title AND locale = {_locale_sql(locale)}
                 ORDER BY word_similarity(%s, title) DESC LIMIT %s""",
             [word, word, SPELLING_CANDIDATE_TITLES],
         )

@@ -28,13 +28,14 @@ import threading
 import time
 from collections.abc import Iterable
 from contextlib import contextmanager
+from math import log
 from pathlib import Path
 
 from django.conf import settings
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.index import LockError
-from whoosh.query import Or, Prefix, Term
+from whoosh.query import And, Or, Prefix, Term
 from whoosh.scoring import BM25F, BM25FScorer
 
 from search.backends.base import (
@@ -50,9 +51,11 @@ from search.backends.base import (
     Suggestion,
     highlight_snippet,
     iter_batches,
-    split_key,
+    parse_key,
+    query_locales,
 )
 from search.query import (
+    ENGLISH,
     analyze,
     analyzer,
     clean_text,
@@ -81,6 +84,29 @@ WRITER_OPTIONS = {"compound": False}
 # Fields of indexes written before the combined "text" field (queried until a rebuild).
 LEGACY_FIELDS = ("title", "labels", "places", "body", "official", "comments")
 
+# Languages: one set of text fields per locale, each analysed with its language
+# (search.query.analyzer(locale)), rather than one index per locale. One index keeps one
+# writer, one rebuild and one generation swap, and a search that reads several locales
+# (Spanish documents, then English sources not yet translated) reads one searcher. Each
+# field only holds documents of its locale, so BM25's statistics (idf, average length)
+# are per language, as they should be. English keeps the unsuffixed names ("text",
+# "title"...): its ranking, and an index built before languages, stay exactly as they
+# were; other locales get "text_es", "title_es"... (added by the next rebuild_index).
+LOCALE_FIELDS = ("text", "comments", "title", "body", "spell", "title_words")
+
+
+def locale_field(name: str, locale: str) -> str:
+    return name if locale == ENGLISH else f"{name}_{locale}"
+
+
+def _base_field(fieldname: str) -> str:
+    if fieldname in LOCALE_FIELDS:
+        return fieldname
+    for name in LOCALE_FIELDS:
+        if fieldname.startswith(f"{name}_") and fieldname[len(name) + 1:].isalpha():
+            return name
+    return fieldname
+
 
 # Ranking: BM25F over one combined "text" field. Each part of a document is written into
 # it as many times as its FIELD_BOOSTS weight (rounded), so a word's frequencies in title,
@@ -102,7 +128,19 @@ class _Weighting(BM25F):
     """BM25F with a K1 per field as well as a B per field (``text_K1``)."""
 
     def field_params(self, fieldname) -> tuple[float, float]:
-        return self._field_B.get(fieldname, self.B), BM25_PARAMS.get(f"{fieldname}_K1", self.K1)
+        # Every locale's "text_<locale>" ranks with the parameters of "text".
+        base = fieldname if fieldname in self._field_B else _base_field(fieldname)
+        return self._field_B.get(base, self.B), BM25_PARAMS.get(f"{base}_K1", self.K1)
+
+    def idf(self, searcher, fieldname, text):
+        # Per language: a word's rarity among the documents of its locale (those that
+        # have the field), not among all. Adding Spanish translations then changes no
+        # English score; with one language it is Whoosh's own formula and value.
+        parent = searcher.get_parent()
+        documents = _locale_documents(parent, fieldname)
+        if documents is None:
+            return super().idf(searcher, fieldname, text)
+        return log(documents / (parent.doc_frequency(fieldname, text) + 1)) + 1
 
     def scorer(self, searcher, fieldname, text, qf=1):
         if not searcher.schema[fieldname].scorable:
@@ -110,30 +148,67 @@ class _Weighting(BM25F):
         return BM25FScorer(searcher, fieldname, text, *self.field_params(fieldname), qf=qf)
 
 
+def _locale_documents(searcher, fieldname) -> int | None:
+    """How many documents of the locale whose field ``fieldname`` is (None: not a
+    per-locale field, or an index without locales)."""
+    base = _base_field(fieldname)
+    if base not in LOCALE_FIELDS or "locale" not in searcher.schema:
+        return None
+    locale = fieldname[len(base) + 1:] if fieldname != base else ENGLISH
+    return searcher.doc_frequency("locale", locale) or searcher.doc_count_all()
+
+
+def avg_field_length(searcher):
+    """The average length of a field over the documents of its locale (Whoosh divides by
+    every document, so other languages' documents, which lack the field, would shorten
+    it and change BM25's length normalisation)."""
+
+    def average(fieldname):
+        documents = _locale_documents(searcher, fieldname)
+        if documents is None:
+            return searcher.avg_field_length(fieldname)
+        return searcher.reader().field_length(fieldname) / documents if documents else 0
+
+    return average
+
+
 def weighting() -> BM25F:
     return _Weighting(**{k: v for k, v in BM25_PARAMS.items() if not k.endswith("_K1")})
 
 
+def schema_locales() -> list[str]:
+    from kb.i18n import locales
+
+    return [ENGLISH] + [code for code in locales() if code != ENGLISH]
+
+
 def build_schema() -> Schema:
-    text = analyzer()
-    return Schema(
-        key=ID(unique=True, stored=True),
-        kind=ID(stored=True),
-        category_id=ID,
-        section_id=ID,
-        topic_id=ID,
-        text=TEXT(analyzer=text),  # the ranked field: see COMBINED_FIELDS
-        comments=TEXT(analyzer=text),
-        # Title and body on their own: instant suggestions rank titles first.
-        title=TEXT(analyzer=text, stored=True),
-        body=TEXT(analyzer=text),
-        # Unstemmed words: spelling corrections ("pasword" -> "password") and prefixes of
-        # title words for instant suggestions.
-        spell=TEXT(analyzer=word_analyzer()),
-        title_words=TEXT(analyzer=word_analyzer()),
-        excerpt=STORED,
-        version=STORED,
-    )
+    fields = {
+        "key": ID(unique=True, stored=True),
+        "kind": ID(stored=True),
+        "locale": ID(stored=True),
+        # The locales a source document stands in for (SearchDocument.fallback).
+        "fallback": KEYWORD,
+        "category_id": ID,
+        "section_id": ID,
+        "topic_id": ID,
+        "excerpt": STORED,
+        "version": STORED,
+    }
+    for locale in schema_locales():
+        text = analyzer(locale)
+        fields.update({
+            locale_field("text", locale): TEXT(analyzer=text),  # the ranked field: see COMBINED_FIELDS
+            locale_field("comments", locale): TEXT(analyzer=text),
+            # Title and body on their own: instant suggestions rank titles first.
+            locale_field("title", locale): TEXT(analyzer=text, stored=True),
+            locale_field("body", locale): TEXT(analyzer=text),
+            # Unstemmed words: spelling corrections ("pasword" -> "password") and prefixes
+            # of title words for instant suggestions.
+            locale_field("spell", locale): TEXT(analyzer=word_analyzer(locale)),
+            locale_field("title_words", locale): TEXT(analyzer=word_analyzer(locale)),
+        })
+    return Schema(**fields)
 
 
 def _combined(doc: SearchDocument) -> str:
@@ -148,21 +223,34 @@ def _fields(doc: SearchDocument) -> dict:
     def ident(value):
         return str(value) if value is not None else ""
 
+    locale = doc.locale if doc.locale in schema_locales() else ENGLISH
+
+    def field(name):
+        return locale_field(name, locale)
+
     return {
         "key": doc.key,
         "kind": doc.kind,
+        "locale": locale,
+        "fallback": " ".join(doc.fallback),
         "category_id": ident(doc.category_id),
         "section_id": ident(doc.section_id),
         "topic_id": ident(doc.topic_id),
-        "text": _combined(doc),
-        "comments": doc.comments,
-        "title": doc.title,
-        "body": doc.body,
-        "spell": " ".join((doc.title, " ".join(doc.labels), doc.body)),
-        "title_words": doc.title,
+        field("text"): _combined(doc),
+        field("comments"): doc.comments,
+        field("title"): doc.title,
+        field("body"): doc.body,
+        field("spell"): " ".join((doc.title, " ".join(doc.labels), doc.body)),
+        field("title_words"): doc.title,
         "excerpt": (doc.body or doc.official)[:EXCERPT_CHARS],
         "version": doc.version,
     }
+
+
+def _known(schema, fields: dict) -> dict:
+    # An index built before languages lacks "locale", "text_es"...: it keeps taking
+    # English updates until rebuild_index gives it every locale's fields.
+    return {name: value for name, value in fields.items() if name in schema}
 
 
 class WhooshBackend(SearchBackend):
@@ -256,12 +344,15 @@ class WhooshBackend(SearchBackend):
 
     # --- reads --------------------------------------------------------------------------
     @staticmethod
-    def _clauses(terms, schema) -> list[Clause]:
+    def _clauses(terms, schema, locale: str = ENGLISH) -> list[Clause]:
         clauses = []
-        if "text" in schema:
+        text, comments = locale_field("text", locale), locale_field("comments", locale)
+        if text in schema:
             for term in terms:
-                clauses.append(Clause("text", term.text, term.boost))
-                clauses.append(Clause("comments", term.text, FIELD_BOOSTS["comments"] * term.boost))
+                clauses.append(Clause(text, term.text, term.boost))
+                clauses.append(Clause(comments, term.text, FIELD_BOOSTS["comments"] * term.boost))
+        elif locale != ENGLISH:
+            pass  # built before this locale was served: nothing of it is indexed yet
         else:  # an index built by an older version: rebuild_index upgrades it
             for term in terms:
                 clauses += [Clause(field, term.text, FIELD_BOOSTS[field] * term.boost)
@@ -278,25 +369,47 @@ class WhooshBackend(SearchBackend):
         return filters
 
     def search(self, query: SearchQuery) -> SearchResults:
-        terms = expand(query.text, synonym_groups())
-        if not terms:
+        # The searcher's locale first, then the source documents standing in for missing
+        # translations (search.backends.base.query_locales): two rankings, shown in turn.
+        tiers: dict[str | None, list] = {}
+        stems: list[str] = []
+        for locale, fallback_for in query_locales(query):
+            terms = expand(query.text, synonym_groups(locale), locale)
+            tiers.setdefault(fallback_for, []).append((locale, terms))
+            stems += [t.text for t in terms]
+        if not stems:
             return SearchResults(hits=[], total=0, page=query.page, per_page=query.per_page,
                                  suggestion=None, backend=self.name)
+        limit = query.offset + query.per_page
         with self.searcher() as searcher:
-            # Whoosh's BM25F ranking and the per-kind counts for the tabs (whatever kind is
-            # selected), in NumPy over cached postings: see search/bm25.py.
-            ranked = bm25.rank(
-                searcher, self._clauses(terms, searcher.schema),
-                kinds={kind: ("kind", kind) for kind in KINDS}, wanted=query.kinds,
-                filters=self._filters(query), limit=query.offset + query.per_page,
-                params=searcher.weighting.field_params, namespace=str(self.current_dir()))
-            kind_counts = ranked.kind_counts
+            kind_counts = dict.fromkeys(KINDS, 0)
+            docs = []
+            for fallback_for, parts in tiers.items():
+                clauses = [clause for locale, terms in parts
+                           for clause in self._clauses(terms, searcher.schema, locale)]
+                filters = self._filters(query)
+                if fallback_for:
+                    if "fallback" not in searcher.schema:
+                        continue
+                    filters.append(("fallback", fallback_for))
+                # Whoosh's BM25F ranking and the per-kind counts for the tabs (whatever
+                # kind is selected), in NumPy over cached postings: see search/bm25.py.
+                ranked = bm25.rank(
+                    searcher, clauses, kinds={kind: ("kind", kind) for kind in KINDS},
+                    wanted=query.kinds, filters=filters, limit=max(1, limit - len(docs)),
+                    params=searcher.weighting.field_params, namespace=str(self.current_dir()),
+                    avg_length=avg_field_length(searcher))
+                for kind, count in ranked.kind_counts.items():
+                    kind_counts[kind] = kind_counts.get(kind, 0) + count
+                docs += ranked.docs[:max(0, limit - len(docs))]
             total = sum(kind_counts[kind] for kind in query.kinds if kind in kind_counts)
             hits = []
-            stems = [t.text for t in terms] + words(query.text)
-            for docnum, score in ranked.docs[query.offset:]:
+            spell_locale = query.locale if query.locale in schema_locales() else ENGLISH
+            stems += words(query.text, spell_locale)
+            for docnum, score in docs[query.offset:]:
                 stored = searcher.stored_fields(docnum)
-                kind, pk = split_key(stored["key"])
+                kind, pk, translation = parse_key(stored["key"])
+                locale = stored.get("locale") or ENGLISH
                 # Snippets only for the page shown, by a cheap scan of the stored excerpt
                 # for the query's stems: Whoosh's highlighter re-analyses every body and
                 # cost more than the search itself.
@@ -304,24 +417,28 @@ class WhooshBackend(SearchBackend):
                                              length=SNIPPET_CHARS)
                            if query.snippets else "")
                 hits.append(SearchHit(kind=kind, pk=pk, score=score,
-                                      title=stored.get("title", ""), snippet=snippet))
-            suggestion = self._spelling(searcher, query.text) if total < 3 or not hits else None
+                                      title=stored.get(locale_field("title", locale), ""),
+                                      snippet=snippet, locale=locale, translation=bool(translation)))
+            suggestion = (self._spelling(searcher, query.text, spell_locale)
+                          if total < 3 or not hits else None)
         return SearchResults(hits=hits, total=total, page=query.page, per_page=query.per_page,
                              kind_counts=kind_counts, suggestion=suggestion, backend=self.name)
 
-    def spelling(self, text: str) -> str | None:
+    def spelling(self, text: str, locale: str = ENGLISH) -> str | None:
         with self.searcher() as searcher:
-            return self._spelling(searcher, text)
+            return self._spelling(searcher, text, locale)
 
     @staticmethod
-    def _spelling(searcher, text: str) -> str | None:
-        typed = words(text)
-        if not typed:
+    def _spelling(searcher, text: str, locale: str = ENGLISH) -> str | None:
+        # Each locale's own vocabulary: a Spanish searcher is offered Spanish words.
+        field = locale_field("spell", locale)
+        typed = words(text, locale)
+        if not typed or field not in searcher.schema:
             return None
-        corrector = searcher.corrector("spell")
+        corrector = searcher.corrector(field)
         corrected, changed = [], False
         for word in typed:
-            if len(word) < 3 or not word.isalpha() or searcher.doc_frequency("spell", word):
+            if len(word) < 3 or not word.isalpha() or searcher.doc_frequency(field, word):
                 corrected.append(word)
                 continue
             found = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
@@ -332,22 +449,38 @@ class WhooshBackend(SearchBackend):
                 corrected.append(word)
         return " ".join(corrected) if changed else None
 
-    def suggest(self, text: str, *, limit: int = 5) -> list[Suggestion]:
+    def suggest(self, text: str, *, limit: int = 5, locale: str = ENGLISH) -> list[Suggestion]:
         text = clean_text(text)
         prefix = last_word_prefix(text)
-        stems = analyze(text)
-        if prefix:
-            # The last word may be unfinished: match it as a prefix of a title word.
-            stems = analyze(text[: len(text) - len(prefix)]) if len(stems) else []
-        clauses = [Term("title", s, boost=3.0) for s in stems]
-        clauses += [Term("body", s) for s in stems]
-        if prefix:
-            clauses.append(Prefix("title_words", prefix, boost=2.0))
-        if not clauses:
-            return []
+        found: list[Suggestion] = []
         with self.searcher() as searcher:
-            results = searcher.search(Or(clauses), filter=Term("kind", ARTICLE), limit=limit)
-            return [Suggestion(pk=split_key(hit["key"])[1], title=hit["title"]) for hit in results]
+            # Titles in the visitor's locale, then sources standing in for missing translations.
+            for doc_locale, fallback_for in query_locales(SearchQuery(text=text, locale=locale)):
+                if len(found) >= limit:
+                    break
+                title, body = locale_field("title", doc_locale), locale_field("body", doc_locale)
+                if title not in searcher.schema:
+                    continue
+                stems = analyze(text, doc_locale)
+                if prefix:
+                    # The last word may be unfinished: match it as a prefix of a title word.
+                    stems = analyze(text[: len(text) - len(prefix)], doc_locale) if len(stems) else []
+                clauses = [Term(title, s, boost=3.0) for s in stems]
+                clauses += [Term(body, s) for s in stems]
+                if prefix:
+                    clauses.append(Prefix(locale_field("title_words", doc_locale), prefix, boost=2.0))
+                if not clauses:
+                    continue
+                only = Term("kind", ARTICLE)
+                if fallback_for:
+                    only = And([only, Term("fallback", fallback_for)])
+                seen = {s.pk for s in found}
+                for hit in searcher.search(Or(clauses), filter=only, limit=limit):
+                    _kind, pk, translation = parse_key(hit["key"])
+                    if pk not in seen and len(found) < limit:
+                        found.append(Suggestion(pk=pk, title=hit[title], locale=doc_locale,
+                                                translation=bool(translation)))
+        return found
 
     def stored_versions(self) -> dict[str, str]:
         with self.searcher() as searcher:
@@ -397,7 +530,8 @@ class WhooshBackend(SearchBackend):
         return True
 
     def index(self, documents: Iterable[SearchDocument]) -> int:
-        return self._write(list(documents), lambda writer, doc: writer.update_document(**_fields(doc)))
+        return self._write(list(documents), lambda writer, doc: writer.update_document(
+            **_known(writer.schema, _fields(doc))))
 
     def delete(self, keys: Iterable[str]) -> int:
         return self._write(list(keys), lambda writer, key: writer.delete_by_term("key", key))

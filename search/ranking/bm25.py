@@ -298,15 +298,17 @@ class Ranked:
 
 def rank(searcher, clauses: list[Clause], *, kinds: dict[str, tuple[str, str]],
          wanted: tuple[str, ...], filters: list[tuple[str, str]], limit: int,
-         params, namespace: str = "") -> Ranked:
+         params, namespace: str = "", avg_length=None) -> Ranked:
     """Score ``Or(clauses)`` like Whoosh's BM25F searcher.
 
     ``kinds`` maps each kind to the term marking its documents (``("kind", "post")``);
     ``kind_counts`` counts matches of each kind within ``filters`` (terms every document
     must have: category, section), and ``docs`` ranks only the ``wanted`` kinds.
     ``params(field)`` gives ``(B, K1)`` of a field; ``namespace`` names the index (its
-    directory) in the postings cache.
+    directory) in the postings cache. ``avg_length(field)``, when given, replaces Whoosh's
+    average field length (the Whoosh backend's is per language).
     """
+    avg_length = avg_length or searcher.avg_field_length
     stats = []
     for clause in clauses:
         df = searcher.doc_frequency(clause.field, clause.text)
@@ -314,7 +316,7 @@ def rank(searcher, clauses: list[Clause], *, kinds: dict[str, tuple[str, str]],
             continue
         B, K1 = params(clause.field)
         stats.append((clause, searcher.idf(clause.field, clause.text),
-                      searcher.avg_field_length(clause.field) or 1, B, K1))
+                      avg_length(clause.field) or 1, B, K1))
     counts = dict.fromkeys(kinds, 0)
     best: list[tuple[float, int]] = []
     if not stats:

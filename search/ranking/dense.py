@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from kb import page_cache
-from search.backends.base import KINDS, make_key
+from search.backends.base import KINDS, make_key, parse_key
 
 logger = logging.getLogger(__name__)
 
@@ -46,10 +46,11 @@ class Neighbour:
     pk: int
     cosine: float
     excerpt: str
+    translation: str | None = None  # the locale when this is an article's translation
 
     @property
     def key(self) -> str:
-        return make_key(self.kind, self.pk)
+        return make_key(self.kind, self.pk, self.translation)
 
 
 @dataclass
@@ -62,6 +63,7 @@ class _Vectors:
     categories: np.ndarray  # int64, -1 when none
     excerpts: list[str]
     rows: dict[str, int]  # key -> row
+    translations: list = None  # per row: the translation's locale, or None for a source
     newest: datetime | None = None  # the latest updated_at read
     loaded: float = 0.0  # time.monotonic() of the last full load
 
@@ -101,6 +103,7 @@ def _load(generation: str) -> _Vectors:
 
     rows = [row for row in DocumentEmbedding.objects.order_by("pk").values_list(*_COLUMNS)
             if row[1] in _KIND_CODES]
+    keys = [parse_key(row[0]) for row in rows]
     matrix = np.empty((len(rows), DIMENSIONS), dtype=np.float32)
     for n, row in enumerate(rows):
         matrix[n] = _row_vector(row[5])
@@ -108,7 +111,8 @@ def _load(generation: str) -> _Vectors:
         generation=generation,
         matrix=matrix,
         kinds=np.array([_KIND_CODES[row[1]] for row in rows], dtype=np.int8),
-        pks=np.array([int(row[0].partition(":")[2]) for row in rows], dtype=np.int64),
+        pks=np.array([pk for _, pk, _ in keys], dtype=np.int64),
+        translations=[translation for _, _, translation in keys],
         sections=np.array([-1 if row[2] is None else row[2] for row in rows], dtype=np.int64),
         categories=np.array([-1 if row[3] is None else row[3] for row in rows], dtype=np.int64),
         excerpts=[row[4] for row in rows],
@@ -179,7 +183,9 @@ def neighbours(query, *, limit: int, min_cosine: float, category_id: int | None 
     # Ties (the same text twice) in a stable order: by row, i.e. oldest embedding first.
     candidates = candidates[np.lexsort((candidates, -cosines[candidates]))]
     return [Neighbour(kind=KINDS[vectors.kinds[n]], pk=int(vectors.pks[n]),
-                      cosine=float(cosines[n]), excerpt=vectors.excerpts[n]) for n in candidates]
+                      cosine=float(cosines[n]), excerpt=vectors.excerpts[n],
+                      translation=vectors.translations[n] if vectors.translations else None)
+            for n in candidates]
 
 
 def cosines(query, keys) -> dict[str, float]:

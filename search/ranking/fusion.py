@@ -59,7 +59,9 @@ def fuse(lexical: list[SearchHit], neighbours: list, cosines: dict[str, float], 
         cosine_of[neighbour.key] = neighbour.cosine
         if neighbour.key not in by_key:
             by_key[neighbour.key] = SearchHit(kind=neighbour.kind, pk=neighbour.pk, score=0.0,
-                                              snippet=html.escape(neighbour.excerpt))
+                                              snippet=html.escape(neighbour.excerpt),
+                                              locale=neighbour.translation or "",
+                                              translation=bool(neighbour.translation))
     if not by_key:
         return [], {}
     lexical_rank = {hit.key: n for n, hit in enumerate(lexical, start=1)}

@@ -67,6 +67,27 @@ def enabled() -> bool:
     return available()
 
 
+#: Languages the installed model understands. all-MiniLM-L6-v2 was trained on English
+#: sentence pairs only: Spanish and German searches are ranked by words alone, and their
+#: documents are not embedded (bench/relevance_locales.py measures each locale). A
+#: multilingual model would be listed here through KB_SEARCH_SEMANTIC_LOCALES.
+MODEL_LOCALES = ("en",)
+
+
+def model_locales() -> tuple[str, ...]:
+    return tuple(getattr(settings, "KB_SEARCH_SEMANTIC_LOCALES", MODEL_LOCALES))
+
+
+def supports(locale: str) -> bool:
+    """Whether searches in ``locale`` are re-ranked by meaning (on, and the model knows it)."""
+    return locale in model_locales() and enabled()
+
+
+def embeds(doc: SearchDocument) -> bool:
+    """Whether ``doc`` gets an embedding: only documents in a language the model knows."""
+    return doc.locale in model_locales()
+
+
 def window() -> int:
     """Lexical hits that take part in the fusion (those past it keep the lexical order)."""
     return int(getattr(settings, "KB_SEARCH_SEMANTIC_WINDOW", WINDOW))
@@ -135,7 +156,11 @@ def embeddings_sync(documents: Iterable[SearchDocument], gone: Iterable[str] = (
     failure; callers log (see ``search.index``)."""
     from search.models import DocumentEmbedding
 
-    gone = list(gone)
+    documents = list(documents)
+    # A document in a language the model does not know is not embedded (and loses the
+    # embedding it may have had).
+    gone = list(gone) + [doc.key for doc in documents if not embeds(doc)]
+    documents = [doc for doc in documents if embeds(doc)]
     changed = False
     if gone:
         changed = bool(DocumentEmbedding.objects.filter(key__in=gone).delete()[0])

@@ -91,11 +91,14 @@ def test_sorts_by_dates_both_ways_and_pages_to_the_end(client, billing):
     assert pages == [[billing["invoice"].pk, billing["refund"].pk], [billing["card"].pk]]
 
 
-def test_another_locale_finds_nothing_and_drafts_are_never_found(client, billing, make_article):
+def test_another_served_locale_finds_only_its_documents_and_drafts_are_never_found(client, billing,
+                                                                                   make_article):
     make_article(title="Billing draft", body="Billing secrets", draft=True)
     index_rebuild()
 
-    assert ids(client.get(ARTICLES, {"query": "billing", "locale": "fr"})) == []
+    # Nothing is written in Spanish; a locale the help center does not serve is a 400.
+    assert ids(client.get(ARTICLES, {"query": "billing", "locale": "es"})) == []
+    assert client.get(ARTICLES, {"query": "billing", "locale": "fr"}).status_code == 400
     assert len(ids(client.get(ARTICLES, {"query": "billing", "locale": "EN-US"}))) == 3
     assert len(ids(client.get(ARTICLES, {"query": "billing", "label_names": "x,invoices,refunds,money"}))) == 2
     assert "Billing draft" not in str(client.get(ARTICLES, {"query": "billing", "sort_by": "updated_at"}).json())
