@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from markdownx.fields import MarkdownxFormField
 
-from kb.i18n import default_locale, locale_name, locales
+from kb.i18n import current_locale, default_locale, locale_name, locales
 
 from .markdown import markdown_problem
 from .models import (
@@ -83,9 +83,15 @@ class PostForm(forms.Form):
         help_text=MARKDOWN_HELP,
     )
 
+    # Posts are not translated: each keeps the language it is written in (searched in it,
+    # shown with its ``lang``). The page's language is the likely one, so it is preselected.
+    language = forms.ChoiceField(label=_("Language of your question"), choices=())
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("title", "body")
+        self.fields["language"].choices = [(code, locale_name(code)) for code in locales()]
+        self.fields["language"].initial = current_locale()
+        self.helper = _helper("title", "body", "language")
 
     def clean_body(self):
         return _checked_markdown(self.cleaned_data["body"])

@@ -395,7 +395,7 @@ def post_create(
     post.full_clean(exclude=["author", "body_html"])
     post.save()
     # The asker follows their own question, as in every help center: they want answers.
-    follow_set(user=author, target=post, following=True)
+    follow_set(user=author, target=post, following=True, locale=post.locale)
     if notify:
         # Posts have no draft state: a post is public from the moment it exists.
         notifications.event_record(kind=NotificationEvent.Kind.POST_PUBLISHED, target=post, actor=author)

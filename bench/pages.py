@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
 TARGETS = {"article (50 comments)": 0.5, "Spanish article (50 comments)": 0.5, "community post": 0.5,
-           "search results": 0.2}
+           "search results": 0.2, "Spanish search results": 0.2}
 DEFAULT_TARGET = 0.1
 
 
@@ -109,12 +109,11 @@ def seed(data_dir: str) -> None:
     print(json.dumps({
         "home": url("articles:home", "/"),
         "article (50 comments)": article.get_absolute_url(),
-        # The same page under the Spanish prefix (its own cache entries, kb.locale).
-        "article in Spanish (50 comments)": "/es" + article.get_absolute_url(),
         "community post": post.get_absolute_url() if post else None,
         "Spanish article (50 comments)": locale_path("es", "articles:article", pk=article.pk, slug=spanish.slug),
         "section (200 articles)": section.get_absolute_url(),
         "search results": url("search:search", "/search/") + "?q=cancel+account",
+        "Spanish search results": locale_path("es", "search:search") + "?q=cancelar+cuenta",
         "cancel flow": url("tickets:cancel_flow", "/contact/cancel/"),
         "request form": url("tickets:request_create", "/requests/new/"),
         "sitemap": url("seo:sitemap", "/sitemap.xml"),

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
@@ -94,6 +95,7 @@ def post_create(request, slug):
                 topic=topic,
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
+                locale=form.cleaned_data["language"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -129,6 +131,9 @@ def _post_page(request, pk, *, slug=None, comment_form=None):
         "articles/post_detail.html",
         {
             "post": post,
+            # A post exists in the language it was written in only (contract of the
+            # language switcher and hreflang: kb.locale, articles.seo).
+            "page_translations": {post.locale: _url_in(post.locale, post)},
             **discussion(request, post, kind="post", viewer_is_agent=viewer_is_agent, comment_form=comment_form),
             "can_comment": True,
             "ask_url": reverse("articles:post_create", kwargs={"slug": post.topic.slug}),
@@ -141,6 +146,11 @@ def _post_page(request, pk, *, slug=None, comment_form=None):
             ],
         },
     )
+
+
+def _url_in(locale: str, item) -> str:
+    with translation.override(locale):
+        return item.get_absolute_url()
 
 
 def escalation_box(post) -> dict:
