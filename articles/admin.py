@@ -157,27 +157,31 @@ class TranslatedAdminMixin:
         return None
 
 
+class FormerSlugAdminMixin:
+    """Categories and topics are found by slug alone: a slug changed here keeps the old
+    URL answering, with a 301 (articles.services.former_slug_record)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "slug" in form.changed_data and form.initial.get("slug"):
+            from . import services
+
+            services.former_slug_record(heading=obj, slug=form.initial["slug"])
+
+
 @admin.register(Category)
-class CategoryAdmin(TranslatedAdminMixin, admin.ModelAdmin):
+class CategoryAdmin(FormerSlugAdminMixin, TranslatedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "position", "locale", "translations_column"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CategoryTranslationInline]
 
 
 @admin.register(Topic)
-class HeadingAdmin(admin.ModelAdmin):
+class HeadingAdmin(FormerSlugAdminMixin, admin.ModelAdmin):
     """Community topics (not translated: posts keep the language they were written in)."""
 
     list_display = ["name", "slug", "position"]
     prepopulated_fields = {"slug": ["name"]}
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # A slug typed here changes the page's URL: the old one keeps answering, with a 301.
-        if change and "slug" in form.changed_data and form.initial.get("slug"):
-            from . import services
-
-            services.former_slug_record(heading=obj, slug=form.initial["slug"])
 
 
 @admin.register(Section)

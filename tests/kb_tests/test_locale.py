@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from articles.models import Category
+from articles.translations.services import article_translation_save
 from kb.accounts.services import password_reset_mail
 
 pytestmark = pytest.mark.django_db
@@ -205,18 +206,22 @@ def test_tasks_run_in_the_default_language_even_when_enqueued_by_a_spanish_reque
 # --- The switcher ---------------------------------------------------------------------
 
 def test_every_page_has_a_switcher_naming_each_language_in_itself(client, article):
-    response = client.get("/es" + article.get_absolute_url())
+    spanish = article_translation_save(article=article, locale="es", title="Cancelar su plan", body="Abra Facturación.",
+                                       draft=False)
+    with translation.override("es"):
+        spanish_url = spanish.get_absolute_url()
+    response = client.get(spanish_url)
     nav = switcher(response)
     assert 'aria-label="' in nav
     links = re.findall(r'<a href="([^"]*)" lang="(\w+)" hreflang="(\w+)"( aria-current="true")?[^>]*>([^<]*)</a>', nav)
     assert [(lang, hreflang, name) for _href, lang, hreflang, _current, name in links] == [
         ("en", "en", "English"), ("es", "es", "Español"), ("de", "de", "Deutsch")]
     assert [bool(current) for *_rest, current, _name in links] == [False, True, False]
-    # Each link goes to the same page in that language (this page sets no translations of
-    # its own yet, so every language's address of the same view).
+    # Each link goes to the same article in that language where it exists (the source, the
+    # Spanish translation), else to that language's home.
     hrefs = [href.replace("&amp;", "&") for href, *_rest in links]
-    assert hrefs == [f"/language/{code}/?next=" + (prefix + article.get_absolute_url()).replace("/", "%2F")
-                     for code, prefix in (("en", ""), ("es", "/es"), ("de", "/de"))]
+    assert hrefs == [f"/language/{code}/?next=" + path.replace("/", "%2F")
+                     for code, path in (("en", article.get_absolute_url()), ("es", spanish_url), ("de", "/de/"))]
 
 
 def test_the_switcher_follows_the_views_page_translations_and_falls_back_to_home():
