@@ -85,7 +85,8 @@ class PostForm(forms.Form):
 
     # Posts are not translated: each keeps the language it is written in (searched in it,
     # shown with its ``lang``). The page's language is the likely one, so it is preselected.
-    language = forms.ChoiceField(label=_("Language of your question"), choices=())
+    # Not required: a client that leaves it out writes in the page's language.
+    language = forms.ChoiceField(label=_("Language of your question"), choices=(), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from kb import throttle
 from kb.http import safe_next
+from kb.i18n import current_locale
 from kb.permissions import agent_required, is_agent
 
 from .. import selectors, services
@@ -95,7 +96,7 @@ def post_create(request, slug):
                 topic=topic,
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
-                locale=form.cleaned_data["language"],
+                locale=form.cleaned_data["language"] or current_locale(),
             )
         except ValidationError as error:
             add_service_errors(form, error)
