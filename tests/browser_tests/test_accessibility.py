@@ -112,7 +112,7 @@ def test_pages_in_spanish_and_german_have_no_serious_accessibility_violations(us
         ("cancel flow", reverse("tickets:cancel_flow")),
         ("request form", reverse("tickets:request_create")),
         ("sign-in", reverse("accounts:login")),
-        ("404", "/no-such-page/"),
+        ("404", f"/{language}/no-such-page/"),
     ]:
         page.goto(url)
         assert page.locator("html").get_attribute("lang") == language
