@@ -114,6 +114,18 @@ def overlay_parent(parent, *, row, prefix: str) -> None:
             setattr(parent, name, value)
 
 
+def overlay_articles(articles: list[Article], *, locale: str | None) -> list[Article]:
+    """Lay each article's published translation into ``locale`` over it, for lists built
+    elsewhere (search hits, a request's suggestions): one query, none when every article
+    is written in ``locale``."""
+    wanted = [article.pk for article in articles if locale is not None and article.locale != locale]
+    rows = {}
+    if wanted:
+        rows = {row.article_id: row for row in ArticleTranslation.objects.filter(
+            article_id__in=wanted, locale=locale, draft=False).only("article_id", "title", "slug")}
+    return [overlay(article, locale=locale, translation_row=rows.get(article.pk)) for article in articles]
+
+
 def overlay_all(items, *, locale: str | None) -> list:
     return [overlay(item, locale=locale) for item in items]
 

@@ -7,7 +7,9 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext
 
 from articles.models import Article, Category, Post
+from articles.translations.selectors import overlay_articles
 from kb import params
+from kb.i18n import current_locale
 from kb.permissions import AGENT_PERMISSION
 from search.backends.base import ARTICLE
 from search.selectors import search_run
@@ -29,7 +31,8 @@ def suggested_articles(text: str, *, limit: int = 5) -> list[Article]:
     if len((text or "").strip()) < 2:
         return []
     page = search_run(text=text, kinds=(ARTICLE,), per_page=limit)
-    return [item.obj for item in page.items][:limit]
+    # Named and linked in the reader's language (its published translation, else the source).
+    return overlay_articles([item.obj for item in page.items][:limit], locale=current_locale())
 
 
 def published_article(pk) -> Article | None:
@@ -42,8 +45,8 @@ def articles_in_order(ids: list[int]) -> list[Article]:
     # Tickets saved before ids were checked may hold junk or ids past the database's
     # integers, which would fail the whole ``pk__in`` query.
     ids = [pk for pk in map(params.parse_id, ids) if pk is not None]
-    found = Article.objects.filter(pk__in=ids).only("pk", "title", "slug", "section_id").in_bulk()
-    return [found[pk] for pk in ids if pk in found]
+    found = Article.objects.filter(pk__in=ids).only("pk", "title", "slug", "section_id", "locale").in_bulk()
+    return overlay_articles([found[pk] for pk in ids if pk in found], locale=current_locale())
 
 
 def requests_of(user) -> QuerySet[Ticket]:
