@@ -169,10 +169,53 @@ def load(*, stdout=None) -> None:
             (PlanLink.Kind.TERMS, "Terms of service", "https://lumora.example/terms"),
         ],
     }
+    # The same links for Spanish and German readers: labels in their language, and the
+    # pages in it where Lumora has one (the terms, the videos' subtitled versions).
+    localized_links = {
+        complete: {
+            "es": [
+                (PlanLink.Kind.EXPORT, "Exporte sus datos", "https://lumora.example/es/help/export"),
+                (PlanLink.Kind.CANCEL_PAGE, "Abrir la página de cancelación en Lumora",
+                 "https://app.lumora.example/account#cancel"),
+                (PlanLink.Kind.VIDEO, "Vídeo: cerrar una cuenta de Lumora (2 min)",
+                 "https://lumora.example/es/videos/cancel"),
+                (PlanLink.Kind.TERMS, "Condiciones del servicio", "https://lumora.example/es/terms"),
+            ],
+            "de": [
+                (PlanLink.Kind.EXPORT, "Daten exportieren", "https://lumora.example/de/help/export"),
+                (PlanLink.Kind.CANCEL_PAGE, "Kündigungsseite in Lumora öffnen",
+                 "https://app.lumora.example/account#cancel"),
+                (PlanLink.Kind.VIDEO, "Video: ein Lumora-Konto schließen (2 Min.)",
+                 "https://lumora.example/de/videos/cancel"),
+                (PlanLink.Kind.TERMS, "Nutzungsbedingungen", "https://lumora.example/de/terms"),
+            ],
+        },
+        pages: {
+            "es": [
+                (PlanLink.Kind.CANCEL_PAGE, "Abrir la configuración del plan en Lumora",
+                 "https://app.lumora.example/upgrade#pages"),
+                (PlanLink.Kind.VIDEO, "Vídeo: pasar a Lumora Pages Free (1 min)",
+                 "https://lumora.example/es/videos/pages-downgrade"),
+                (PlanLink.Kind.TERMS, "Condiciones del servicio", "https://lumora.example/es/terms"),
+            ],
+            "de": [
+                (PlanLink.Kind.CANCEL_PAGE, "Tarifeinstellungen in Lumora öffnen",
+                 "https://app.lumora.example/upgrade#pages"),
+                (PlanLink.Kind.VIDEO, "Video: zu Lumora Pages Free wechseln (1 Min.)",
+                 "https://lumora.example/de/videos/pages-downgrade"),
+                (PlanLink.Kind.TERMS, "Nutzungsbedingungen", "https://lumora.example/de/terms"),
+            ],
+        },
+    }
     for plan, rows in links.items():
         PlanLink.objects.filter(plan=plan).delete()
         PlanLink.objects.bulk_create(
             PlanLink(plan=plan, kind=kind, label=label, url=url, position=n) for n, (kind, label, url) in enumerate(rows)
+        )
+        PlanLink.objects.bulk_create(
+            PlanLink(plan=plan, kind=kind, label=label, url=url, position=n, locale=locale)
+            for locale, localized in localized_links[plan].items()
+            for n, (kind, label, url) in enumerate(localized)
         )
         # Saved whole on every run, like the plans themselves.
         for locale, texts in PLAN_TRANSLATIONS[plan.slug].items():

@@ -15,12 +15,18 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kb.i18n import default_locale
+from kb.i18n import default_locale, locales
 
 from . import office_hours, phones
 
 WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"),
             (5, "Saturday"), (6, "Sunday")]
+
+
+def validate_served_locale(value: str) -> None:
+    if value and value not in locales():
+        raise ValidationError(_("Use one of the help center's languages: %(codes)s.") % {"codes": ", ".join(locales())},
+                              code="invalid_locale")
 
 
 def validate_time_zone(value: str) -> None:
@@ -250,6 +256,13 @@ class PlanLink(models.Model):
     label = models.CharField(max_length=100)
     url = models.URLField()
     position = models.PositiveSmallIntegerField(default=0)
+    # A link is written in one language (its label, and often its page: a video, the terms
+    # in that language). Empty: shown to readers of any language that has no links of its own.
+    locale = models.CharField(
+        max_length=10, blank=True, default="", validators=[validate_served_locale],
+        help_text=_("Shown to readers of this language only (e.g. es). Empty: to readers of every "
+                    "language without links of its own."),
+    )
 
     class Meta:
         ordering = ["plan", "position", "pk"]

@@ -191,3 +191,35 @@ def test_translated_steps_go_through_the_sanitising_renderer(client, cancel_demo
     html = client.get(url + "?plan=lumora-complete").content.decode()
     assert "<strong>Cuenta</strong>" in html
     assert "<script>alert" not in html and "javascript:" not in html
+
+
+def _link_labels(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'href="/(?:\w\w/)?contact/cancel/go/\d+/"[^>]*>([^<]+)<', html)
+
+
+def test_plan_links_are_shown_in_the_readers_language(client, cancel_demo, clock):
+    clock(NIGHT_MOMENT)
+    spanish = _link_labels(client.get(url_in("es") + "?plan=lumora-complete").content.decode())
+    english = _link_labels(client.get(URL + "?plan=lumora-complete").content.decode())
+    assert "Exporte sus datos" in spanish and "Export your data" not in spanish
+    assert "Export your data" in english and "Exporte sus datos" not in english
+    assert len(spanish) == len(english) == 4
+
+
+def test_a_language_without_links_of_its_own_gets_the_general_ones(client, cancel_demo, clock):
+    from tickets.models import PlanLink
+
+    PlanLink.objects.filter(locale="de").delete()
+    clock(NIGHT_MOMENT)
+    german = _link_labels(client.get(url_in("de") + "?plan=lumora-complete").content.decode())
+    assert "Export your data" in german and "Daten exportieren" not in german
+
+
+def test_a_link_for_a_language_the_help_center_does_not_serve_is_refused():
+    from tickets.models import PlanLink
+
+    with pytest.raises(ValidationError) as error:
+        PlanLink(label="Lien", url="https://example.com/", kind="other", locale="fr").clean_fields(exclude=["plan"])
+    assert "locale" in error.value.message_dict

@@ -148,8 +148,13 @@ def plan_steps(plan: Plan) -> PlanSteps:
         plan=plan,
         steps_html=_rendered(plan.shown_cancel_steps),
         after_html=_rendered(plan.shown_after_cancel) if plan.shown_after_cancel else "",
-        links=list(plan.links.order_by("position", "pk")),
+        links=links_in(list(plan.links.order_by("position", "pk")), locale=current_locale()),
     )
+
+
+def links_in(links: list[PlanLink], *, locale: str) -> list[PlanLink]:
+    """The links a reader of ``locale`` gets: those written in it, else the general ones."""
+    return [link for link in links if link.locale == locale] or [link for link in links if not link.locale]
 
 
 def plan_link(link_id: int) -> PlanLink | None:
