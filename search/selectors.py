@@ -24,8 +24,10 @@ from dataclasses import dataclass, field, replace
 from django.core.paginator import Page, Paginator
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
-from articles.models import Article, ArticleTranslation, Category, Post
+from articles.models import Article, ArticleTranslation, Category, Post, Section
+from articles.translations.selectors import overlay_parent, translated_parent
 from kb.i18n import current_locale
 from search.backends.base import (
     ARTICLE,
@@ -215,11 +217,17 @@ _POST_FIELDS = ("id", "slug", "title", "topic_id", "locale", "topic__id", "topic
 
 
 def _hydrate(results: SearchResults, *, offset: int, with_labels: bool) -> list[ResultItem]:
+    locale = current_locale()
     ids = {kind: [h.pk for h in results.hits if h.kind == kind] for kind in KINDS}
     articles, posts = {}, {}
     if ids[ARTICLE]:
+        # The breadcrumbs' section and category in the reader's language (their published
+        # translations, else their own names): subqueries of the same query.
         qs = (Article.objects.published().filter(pk__in=ids[ARTICLE])
-              .select_related("section__category").only(*_ARTICLE_FIELDS))
+              .select_related("section__category").only(*_ARTICLE_FIELDS)
+              .annotate(**translated_parent(model=Section, outer="section_id", locale=locale, prefix="section_t"),
+                        **translated_parent(model=Category, outer="section__category_id", locale=locale,
+                                            prefix="category_t")))
         if with_labels:
             qs = qs.prefetch_related("labels")
         articles = qs.in_bulk()
@@ -239,10 +247,12 @@ def _hydrate(results: SearchResults, *, offset: int, with_labels: bool) -> list[
         if breadcrumb is None:
             if hit.kind == ARTICLE:
                 section = obj.section
+                overlay_parent(section, row=obj, prefix="section_t")
+                overlay_parent(section.category, row=obj, prefix="category_t")
                 breadcrumb = [(section.category.name, section.category.get_absolute_url()),
                               (section.name, section.get_absolute_url())]
             else:
-                breadcrumb = [("Community", reverse("articles:topics")),
+                breadcrumb = [(gettext("Community"), reverse("articles:topics")),
                               (obj.topic.name, obj.topic.get_absolute_url())]
             breadcrumbs[place] = breadcrumb
         title, url = obj.title, obj.get_absolute_url()
