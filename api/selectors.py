@@ -1,7 +1,7 @@
 """Reads of the API: what each caller may see, with what each row's JSON needs loaded in
 a constant number of queries per page."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from articles.models import (
@@ -38,10 +38,17 @@ def _vote_totals(queryset: QuerySet) -> QuerySet:
     )
 
 
+def _with_outdated_locales(queryset: QuerySet) -> QuerySet:
+    # ``outdated_locales``: the languages whose translation the source has outrun, for a
+    # whole page of articles in one more query.
+    outdated = ArticleTranslation.objects.filter(outdated=True).order_by("locale").only("id", "article_id", "locale")
+    return queryset.prefetch_related(Prefetch("translations", queryset=outdated, to_attr="outdated_translations"))
+
+
 def articles_for(user) -> QuerySet:
     """Articles ``user`` may read over the API: all for agents, published ones for others."""
     queryset = Article.objects.all() if is_agent(user) else Article.objects.published()
-    return _vote_totals(queryset).prefetch_related("labels")
+    return _with_outdated_locales(_vote_totals(queryset).prefetch_related("labels"))
 
 
 # --- Languages ----------------------------------------------------------------------------
@@ -145,7 +152,7 @@ def follows_on(target, user) -> QuerySet:
 
 def articles_all() -> QuerySet:
     """Every article, drafts included, loaded for its JSON (the export of the help center)."""
-    return _vote_totals(Article.objects.all()).prefetch_related("labels")
+    return _with_outdated_locales(_vote_totals(Article.objects.all()).prefetch_related("labels"))
 
 
 def attachments_for(user) -> QuerySet:

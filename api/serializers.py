@@ -58,6 +58,13 @@ def translation_row_of(number: int) -> tuple[str, int] | None:
     return (kinds[kind_number], pk) if kind_number in kinds and pk else None
 
 
+def _outdated_locales(article) -> list[str]:
+    rows = getattr(article, "outdated_translations", None)  # prefetched by api.selectors
+    if rows is None:  # one record, loaded elsewhere
+        rows = article.translations.filter(outdated=True).order_by("locale")
+    return [zendesk_locale(row.locale) for row in rows]
+
+
 def _localized(item) -> dict:
     """What every translatable object reports of its language: the locale shown (a
     translation's where one is laid over it), its source's, and whether that is outdated."""
@@ -158,7 +165,7 @@ class ArticleSerializer(_Output):
             "name": article.title,
             "title": article.title,
             **_localized(article),
-            "outdated_locales": [],
+            "outdated_locales": _outdated_locales(article),
             "permission_group_id": None,
             "user_segment_id": None,
             "content_tag_ids": [],

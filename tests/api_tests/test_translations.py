@@ -164,11 +164,29 @@ def test_a_page_in_a_locale_costs_the_same_queries_for_1_or_10_articles(
     translations.article_translation_save(article=first, locale="es", title="Uno", body="x", draft=False)
     url = f"{API}/es/articles.json?page[size]=10"
     client.get(url)
-    # As in the source language: the throttle's counter, the rows (translations joined), labels.
-    with django_assert_num_queries(3):
+    # As in the source language: the throttle's counter, the rows (translations joined), labels,
+    # outdated translations' locales.
+    with django_assert_num_queries(4):
         client.get(url)
     for n in range(9):
         other = make_article(title=f"More {n}", section=section, label_names=[f"l{n}"])
         translations.article_translation_save(article=other, locale="es", title=f"Más {n}", body="x", draft=False)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert len(client.get(url).json()["articles"]) == 10
+
+
+def test_articles_report_their_outdated_locales(client, make_article, agent):
+    """``outdated_locales``: the languages whose translation the source has outrun."""
+    from articles import services as article_services
+    from articles.translations.services import article_translation_save
+
+    article = make_article(title="Cancel your plan", body="Open Billing.", draft=False)
+    article_translation_save(article=article, locale="es", title="Cancelar", body="Abra.", draft=False, by=agent)
+    article_translation_save(article=article, locale="de", title="Kündigen", body="Öffnen.", draft=False, by=agent)
+    listing = client.get("/api/v2/help_center/articles.json").json()["articles"]
+    assert [row["outdated_locales"] for row in listing] == [[]]
+    article_services.article_update(article=article, body="Open Billing, then Plans.", by=agent)
+    listing = client.get("/api/v2/help_center/articles.json").json()["articles"]
+    assert [row["outdated_locales"] for row in listing] == [["de", "es"]]
+    one = client.get(f"/api/v2/help_center/articles/{article.pk}.json").json()["article"]
+    assert one["outdated_locales"] == ["de", "es"]
