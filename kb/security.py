@@ -10,10 +10,12 @@ cannot also say "30 failures from one address, whatever the usernames"; that cei
 that address is refused too until the window ends. Other addresses are not affected.
 """
 
+import ipaddress
 from datetime import timedelta
 
 from axes.backends import AxesStandaloneBackend
 from axes.exceptions import AxesBackendPermissionDenied
+from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_cool_off
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -92,4 +94,54 @@ def client_ip_or_none(request: HttpRequest) -> str | None:
     "unknown" is an error; None is stored (and looked up) as NULL.
     """
     address = throttle.client_ip(request)
-    return None if address == "unknown" else address
+    try:
+        # Not only "unknown": a proxy that forwards junk (X-Forwarded-For "999.1.1.1") must
+        # not turn a sign-in into a 500 on PostgreSQL.
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def _storable(value):
+    """``value`` as PostgreSQL text can hold it: no NUL characters, no lone surrogates."""
+    if not isinstance(value, str):
+        return value
+    return value.replace("\x00", "").encode("utf-8", "ignore").decode("utf-8")
+
+
+class AxesHandler(AxesDatabaseHandler):
+    """Axes' database handler, storing what a client sent (user agent, Accept header,
+    path) the way PostgreSQL can hold it: a User-Agent of NUL bytes must be a failed
+    sign-in, not a 500. (Axes already does this for the query strings it stores.)"""
+
+    @staticmethod
+    def _clean(request) -> None:
+        if request is not None:
+            for name in ("axes_user_agent", "axes_http_accept", "axes_path_info"):
+                if hasattr(request, name):
+                    setattr(request, name, _storable(getattr(request, name)))
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        self._clean(request)
+        return super().user_login_failed(sender, credentials, request, **kwargs)
+
+    def user_logged_in(self, sender, request, user, **kwargs):
+        self._clean(request)
+        return super().user_logged_in(sender, request, user, **kwargs)
+
+    def user_logged_out(self, sender, request, user, **kwargs):
+        self._clean(request)
+        return super().user_logged_out(sender, request, user, **kwargs)
+
+
+def client_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The username axes records for a sign-in attempt, as it would read it (the
+    credentials, else the POSTed form field), made storable: PostgreSQL text refuses NUL
+    characters and lone surrogates, and axes' column holds 255 characters."""
+    if credentials:
+        value = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        value = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+    if not isinstance(value, str):
+        return None
+    return _storable(value)[:255]

@@ -274,6 +274,8 @@ AXES_LOCKOUT_CALLABLE = "kb.security.lockout_response"  # templates/registration
 # One reading of it for sign-in lockouts and the form rate limits alike.
 KB_TRUSTED_PROXY_COUNT = env_int("KB_TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "kb.security.client_ip_or_none"
+AXES_USERNAME_CALLABLE = "kb.security.client_username"
+AXES_HANDLER = "kb.security.AxesHandler"
 
 
 def env_rate_limits(name: str) -> dict[str, str]:

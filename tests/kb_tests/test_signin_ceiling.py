@@ -70,3 +70,42 @@ def test_the_ceiling_is_configurable(db, clock, settings, make_user):
     for n in range(3):
         assert sign_in(f"typo{n}", "wrong", SPRAYER).status_code == 200
     assert sign_in(user.username, PASSWORD, SPRAYER).status_code == 429
+
+
+
+@pytest.mark.parametrize("username", ["ali\x00ce", "x" * 400])
+def test_a_username_the_database_cannot_store_is_a_failed_sign_in_not_a_500(db, clock, username):
+    """Axes records failed attempts with their username: NUL characters and lone surrogates
+    (refused by PostgreSQL text) and names past its 255-character column never reach it as sent."""
+    from axes.models import AccessAttempt
+
+    clock(T0)
+    assert sign_in(username, "wrong", NEIGHBOUR).status_code == 200
+    for attempt in AccessAttempt.objects.all():
+        assert "\x00" not in attempt.username and len(attempt.username) <= 255
+
+
+@pytest.mark.parametrize("agent", ["\x00" * 50, "Mozilla\x00/5.0", "x" * 400])
+def test_a_user_agent_the_database_cannot_store_is_a_failed_sign_in_not_a_500(db, clock, agent):
+    from axes.models import AccessAttempt
+
+    clock(T0)
+    response = Client(REMOTE_ADDR=NEIGHBOUR, HTTP_USER_AGENT=agent, HTTP_ACCEPT="text/html\x00").post(
+        LOGIN, {"username": "someone", "password": "wrong"})
+    assert response.status_code == 200
+    [attempt] = AccessAttempt.objects.all()
+    assert "\x00" not in attempt.user_agent + attempt.http_accept
+
+
+@pytest.mark.parametrize(("remote", "forwarded"), [("999.1.1.1", None), ("x" * 300, None),
+                                                   (NEIGHBOUR, "999.1.1.1"), (NEIGHBOUR, "unknown")])
+def test_an_address_that_is_not_an_address_is_not_a_500(db, clock, settings, remote, forwarded):
+    """A REMOTE_ADDR, or behind a trusted proxy an X-Forwarded-For, that is not an IP
+    address counts as none for axes (PostgreSQL types its column inet)."""
+    headers = {"REMOTE_ADDR": remote}
+    if forwarded is not None:
+        settings.KB_TRUSTED_PROXY_COUNT = 1
+        headers["HTTP_X_FORWARDED_FOR"] = forwarded
+    clock(T0)
+    response = Client(**headers).post(LOGIN, {"username": "someone", "password": "wrong"})
+    assert response.status_code == 200
