@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
@@ -42,6 +41,7 @@ from ..pages import (
     vote_anchor,
     vote_box,
 )
+from ..seo import locale_path
 
 POST_RATE = throttle.Rate(10, timedelta(hours=1))
 
@@ -134,7 +134,7 @@ def _post_page(request, pk, *, slug=None, comment_form=None):
             "post": post,
             # A post exists in the language it was written in only (contract of the
             # language switcher and hreflang: kb.locale, articles.seo).
-            "page_translations": {post.locale: _url_in(post.locale, post)},
+            "page_translations": {post.locale: locale_path(post.locale, "articles:post", pk=post.pk, slug=post.slug)},
             **discussion(request, post, kind="post", viewer_is_agent=viewer_is_agent, comment_form=comment_form),
             "can_comment": True,
             "ask_url": reverse("articles:post_create", kwargs={"slug": post.topic.slug}),
@@ -147,11 +147,6 @@ def _post_page(request, pk, *, slug=None, comment_form=None):
             ],
         },
     )
-
-
-def _url_in(locale: str, item) -> str:
-    with translation.override(locale):
-        return item.get_absolute_url()
 
 
 def escalation_box(post) -> dict:
