@@ -2,7 +2,7 @@
 #   make run    set up and serve the demo help center on http://127.0.0.1:$(PORT)
 #   make test   set up (with dev requirements) and run the whole test suite
 #               (make test DATABASE_URL=postgres://... runs it on PostgreSQL); first
-#               bin/ensure-browser installs Chromium and npm for the browser tests when
+#               bin/ensure-test-deps installs Chromium, npm and redis-server for the tests when
 #               run as root, or stops with one line saying what to install
 #   make serve  the demo as in production: gunicorn, DEBUG off, WhiteNoise, task worker
 
@@ -18,7 +18,7 @@ export KB_DATA_DIR
 DATABASE_URL ?=
 export DATABASE_URL
 
-.PHONY: run test browser-deps serve bench-pages bench-load venv dev-venv migrate demo index check-deploy clean messages
+.PHONY: run test test-deps serve bench-pages bench-load venv dev-venv migrate demo index check-deploy clean messages
 
 # Re-install only when the requirements change (stamp files).
 $(VENV)/.stamp-runtime: requirements.txt requirements-model.txt
@@ -73,12 +73,12 @@ index: demo
 run: index
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# Chromium and npm come from the system: checked (or installed, as root) before anything is
+# Chromium, npm and redis-server come from the system: checked (or installed, as root) before anything is
 # built. Listed first, so a plain (serial) `make test` runs it before dev-venv.
-browser-deps:
-	@bin/ensure-browser
+test-deps:
+	@bin/ensure-test-deps
 
-test: browser-deps dev-venv messages
+test: test-deps dev-venv messages
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
 
 # Production on one machine (bin/serve): same KB_DATA_DIR and demo as `make run`, but

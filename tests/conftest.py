@@ -15,6 +15,7 @@ from articles import services
 from articles.models import Category, Section, Topic
 from kb.permissions import AGENTS_GROUP
 from search.backends.base import reset_backends
+from tests.services import redis_server  # noqa: F401  (a fixture, shared)
 
 PASSWORD = "kb-test-pass-2026"
 
