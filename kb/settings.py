@@ -197,12 +197,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ---------------------------------------------------------------------------
 # Per-process memory by default (one machine, nothing to run). CACHE_URL=redis://host:6379/0
 # shares one cache between the workers of several machines, so an invalidation made by one
-# is seen by all.
+# is seen by all. kb.cache.FailOpenRedisCache is Django's RedisCache failing open: while
+# Redis is away every call is a miss (pages rendered from the database, writes succeed), and
+# what was cached before cannot come back stale when it returns (see there).
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "kb.cache.FailOpenRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "kb",
         }
@@ -224,7 +226,7 @@ else:
 # Rendered pages for anonymous readers (kb.page_cache). It must be shared by every worker
 # process, because a comment saved by one worker has to invalidate the page for all of
 # them: Redis when configured, otherwise files under KB_DATA_DIR (one machine).
-if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+if CACHES["default"]["BACKEND"] == "kb.cache.FailOpenRedisCache":
     CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "kb-pages"}
 elif CACHE_URL == "dummy://":
     CACHES["pages"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
