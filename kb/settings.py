@@ -122,6 +122,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A view whose database connection failed answers 503 with Retry-After (kb.unavailable);
+    # near the top, so its process_exception runs after every other middleware's.
+    "kb.unavailable.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The page's language (its URL prefix), then ours: the first request's negotiation and
@@ -387,6 +390,11 @@ TASKS = {
         )
     }
 }
+
+# A task the database still shows RUNNING with no heartbeat from its worker for this many
+# seconds is run again: its worker died mid-task (kb.task_workers). Workers beat every third
+# of it (at most every minute), so it bounds how long recovery waits, not how long a task runs.
+KB_TASK_STALE_AFTER = env_int("KB_TASK_STALE_AFTER", 300)
 
 # --- Forms / Markdown ----------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
