@@ -173,6 +173,11 @@ if DATABASE_URL:
     # ping per worker, not a 500.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
     DATABASES["default"].setdefault("TEST", {})
+    # A database host that does not answer (down, failing over, a dropped route) must cost a
+    # request seconds and a 503 page (kb.unavailable), not the kernel's two minutes and a
+    # worker killed by gunicorn's timeout. ?connect_timeout= in DATABASE_URL overrides it.
+    if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 else:
     DATABASES = {
         "default": {

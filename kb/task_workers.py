@@ -110,9 +110,10 @@ class Watchdog:
         except Exception as error:  # noqa: BLE001 — the database away: try again next tick
             logger.warning("Task heartbeat and recovery failed (%s: %s); trying again in %.0f s",
                            type(error).__name__, error, heartbeat_seconds())
-        finally:
-            connections.close_all()  # this thread's connections only: none kept between ticks
 
     def _loop(self) -> None:
         while not self._stop.wait(heartbeat_seconds()):
-            self.tick()
+            try:
+                self.tick()
+            finally:
+                connections.close_all()  # this thread's only: no connection kept between ticks

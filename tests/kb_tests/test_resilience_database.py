@@ -6,6 +6,7 @@ OperationalError a refused or dropped connection raises. (tests/machines_tests r
 real PostgreSQL under running servers.)
 """
 
+import socket
 from contextlib import contextmanager
 
 import pytest
@@ -15,6 +16,8 @@ from django.urls import reverse
 
 from articles.models import Comment
 from kb import unavailable
+
+from .conftest import base_env, run_script
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +144,46 @@ def test_an_outage_logs_one_warning_not_one_per_request(client, make_article, ca
 
     messages = [r.getMessage() for r in caplog.records if r.name == "kb.unavailable"]
     assert len(messages) == 1 and "Connection refused" in messages[0]
+
+
+UNREACHABLE_DATABASE = """
+import socket, time
+from django.db import connection
+from django.test import Client
+
+def get():
+    started = time.monotonic()
+    response = Client(raise_request_exception=False, HTTP_HOST="127.0.0.1").get("/")
+    return {"status": response.status_code, "retry_after": response.get("Retry-After"),
+            "unavailable": "temporarily unavailable" in response.content.decode(),
+            "seconds": time.monotonic() - started}
+
+silent = get()  # DATABASE_URL: a port that accepts connections and never answers
+with socket.socket() as probe:
+    probe.bind(("127.0.0.1", 0))
+    closed_port = probe.getsockname()[1]
+connection.settings_dict["PORT"] = closed_port  # nothing listens: connection refused
+refused = get()
+print(json.dumps({"silent": silent, "refused": refused,
+                  "connect_timeout": connection.settings_dict["OPTIONS"]["connect_timeout"]}))
+"""
+
+
+def test_a_real_postgresql_connection_that_fails_or_hangs_is_a_503_within_the_connect_timeout(tmp_path):
+    """kb's settings for PostgreSQL in another process, a real psycopg connection: a
+    database host answering nothing costs the connect timeout (5 s), a closed port nothing.
+    (DEBUG on only so that the 503 page's static files need no collectstatic first.)"""
+    with socket.socket() as silent_server:
+        silent_server.bind(("127.0.0.1", 0))
+        silent_server.listen(16)
+        port = silent_server.getsockname()[1]
+        env = base_env(tmp_path, DATABASE_URL=f"postgres://kb:kb@127.0.0.1:{port}/kb", KB_HTTPS="false",
+                       DEBUG="true")
+        result = run_script(env, UNREACHABLE_DATABASE, timeout=120)
+
+    assert result["connect_timeout"] == 5
+    for outcome in (result["silent"], result["refused"]):
+        assert outcome["status"] == 503 and outcome["unavailable"]
+        assert outcome["retry_after"] == str(unavailable.RETRY_AFTER_SECONDS)
+    assert result["silent"]["seconds"] < 2 * 5 + 2  # libpq may try twice (with and without TLS)
+    assert result["refused"]["seconds"] < 2
