@@ -89,7 +89,7 @@ class _Breaker:
             if now - self.logged_at < LOG_EVERY_SECONDS:
                 return
             failures, self.failures, self.logged_at = self.failures, 0, now
-        logger.warning("Redis cache %s unavailable (%s: %s): serving without it (%d failed calls since the "
+        logger.warning("Redis cache %s unavailable (%s: %s): serving without it (%d failed call(s) since the "
                        "last message), trying again every %.0f s", self.name, type(error).__name__, error,
                        failures, RETRY_SECONDS)
 
