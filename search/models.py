@@ -128,23 +128,25 @@ class SearchEntry(models.Model):
 
 
 class SearchTerm(models.Model):
-    """How many of a locale's ``SearchEntry`` rows hold a term: the PostgreSQL backend's
-    document frequencies (its idf), read instead of counted at each search.
+    """How many of a locale's ``SearchEntry`` rows of one kind hold a term: the
+    PostgreSQL backend's document frequencies (its idf, summed over kinds) and what its
+    capped tab counts need to know, read instead of counted at each search.
 
     Written by the PostgreSQL backend only, in the transaction (and under the writer
-    lock) that writes the rows; the empty term counts the locale's rows. Counting the
-    matches of each query term was ~45 % of a search over 100k articles (bench/README.md).
+    lock) that writes the rows; the empty term counts the rows. Counting the matches of
+    each query term was ~45 % of a search over 100k articles (bench/README.md, "Scale").
     """
 
     locale = models.CharField(max_length=10)
+    kind = models.CharField(max_length=10)
     term = models.TextField()
     documents = models.IntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["locale", "term"], name="search_term_locale_term")]
+        constraints = [models.UniqueConstraint(fields=["term", "locale", "kind"], name="search_term_unique")]
 
     def __str__(self):
-        return f"{self.locale}:{self.term}"
+        return f"{self.locale}:{self.kind}:{self.term}"
 
 
 class DocumentEmbedding(models.Model):

@@ -97,11 +97,14 @@ SPELLING_TRIGRAM_THRESHOLD = 0.45
 SPELLING_CANDIDATE_TITLES = 50
 # Top-k candidates before exact scoring (see PostgresBackend.search): a word in at most
 # RARE_DOCUMENTS rows of a locale brings all of them; commoner words bring up to
-# TITLE_CANDIDATES rows holding them in their title, and BROAD_CANDIDATES more: those
-# RUM ranks best, or without RUM any.
+# TITLE_CANDIDATES rows holding them in their title, and BROAD_CANDIDATES more each: those
+# RUM ranks best, or without RUM (or past RUM_DOCUMENTS) any.
 RARE_DOCUMENTS = 1000
-BROAD_CANDIDATES = 200
-TITLE_CANDIDATES = 1000
+BROAD_CANDIDATES = 100
+TITLE_CANDIDATES = 300
+# RUM ranks a word's whole posting list (~2 µs a row here): words in more rows than this
+# take any BROAD_CANDIDATES rows besides their title matches.
+RUM_DOCUMENTS = 10_000
 # Made by migration 0004 when the server has the RUM extension.
 RUM_INDEX = "articles_searchentry_vector_en_rum"
 
@@ -231,17 +234,19 @@ class PostgresBackend(SearchBackend):
                 "SELECT 1 FROM pg_indexes WHERE indexname = %s", [RUM_INDEX]))
         return self._rum
 
-    def _statistics(self, wanted: set[tuple[str, str]]) -> tuple[dict[tuple[str, str], int], float]:
-        """({(locale, term): documents holding it}, documents in all) from SearchTerm."""
+    def _statistics(self, wanted: set[tuple[str, str]]) -> tuple[dict[tuple[str, str, str], int], float]:
+        """({(locale, kind, term): rows of that kind holding it}, rows in all) from
+        SearchTerm, for the (locale, term) pairs ``wanted``."""
         if not wanted:
             return {}, 0.0
         locales, terms = zip(*sorted(wanted))
         rows = self._read(
-            f"""SELECT locale, term, documents FROM {self.terms_table}
-                WHERE term = '' OR (locale, term) IN (SELECT * FROM unnest(%s::text[], %s::text[]))""",
-            [list(locales), list(terms)])
-        found = {(locale, term): documents for locale, term, documents in rows}
-        documents = float(sum(n for (_, term), n in found.items() if term == ""))
+            f"""SELECT locale, kind, term, documents FROM {self.terms_table} WHERE term = ''
+                UNION ALL SELECT locale, kind, term, documents FROM {self.terms_table}
+                WHERE (term, locale) IN (SELECT * FROM unnest(%s::text[], %s::text[]))""",
+            [list(terms), list(locales)])
+        found = {(locale, kind, term): documents for locale, kind, term, documents in rows}
+        documents = float(sum(n for (_, _, term), n in found.items() if term == ""))
         return found, documents
 
     def search(self, query: SearchQuery) -> SearchResults:
@@ -270,67 +275,71 @@ class PostgresBackend(SearchBackend):
         # Enough candidates for the page asked for (the hybrid ranking asks for ~50).
         depth = max(BROAD_CANDIDATES, query.offset + query.per_page)
         ranked_sql, ranked_params, count_sql, count_params, stems = [], [], [], [], []
-        for tier_locale, fallback_for, terms in parts:
+        known_counts: dict[tuple[int, str], int] = {}  # (part, kind) -> count, past the cap
+        for part, (tier_locale, fallback_for, terms) in enumerate(parts):
             stems += [t.text for t in terms]
             locale = _locale_sql(tier_locale)
             scope = f"locale = {locale}" + (" AND fallback LIKE %s" if fallback_for else "") + where
             scope_params = ([_fallback_pattern(fallback_for)] if fallback_for else []) + filter_params
             literals = [_quote(t.text) for t in terms]
-            df = [frequency.get((tier_locale, t.text), 0) for t in terms]
+            by_kind = {kind: [frequency.get((tier_locale, kind, t.text), 0) for t in terms] for kind in KINDS}
+            df = [sum(by_kind[kind][j] for kind in KINDS) for j in range(len(terms))]
             rare = [q for q, d in zip(literals, df) if d <= RARE_DOCUMENTS]
-            common = [q for q, d in zip(literals, df) if d > RARE_DOCUMENTS]
+            common = [(q, d) for q, d in zip(literals, df) if d > RARE_DOCUMENTS]
             # Candidates: every row holding a rare word (its idf dominates the score),
-            # plus the rows ranked best for the common words (RUM: by the index's own
-            # rank; without RUM: rows holding them in their title, bounded). Only
-            # candidates get the exact score below.
+            # plus, for the common words, rows holding them in their title and the rows
+            # RUM ranks best (without RUM: any). Only candidates get the exact score.
             candidates, candidate_params = [], []
             if rare:
                 candidates.append(f"SELECT id FROM {self.table} WHERE {scope} AND vector @@ %s::tsquery")
                 candidate_params += [*scope_params, " | ".join(rare)]
             if common:
-                common_query = " | ".join(common)
+                common_query = " | ".join(q for q, _ in common)
                 # Short documents with the word in their title score best (title weight,
-                # length normalisation) and neither RUM's rank nor a bounded scan favours
-                # them: the rows holding a common word in their title come first (its
-                # title index, migration 0004), up to TITLE_CANDIDATES.
+                # length normalisation): the title index (migration 0004) finds them.
                 candidates.append(
                     f"""SELECT id FROM (SELECT id FROM {self.table}
                         WHERE {scope} AND ts_filter(vector, '{{a}}') @@ %s::tsquery LIMIT %s) t""")
-                candidate_params += [*scope_params, common_query, TITLE_CANDIDATES]
-                if self.rum:
-                    # RUM reads the rows its own rank (term frequency and weight, without
-                    # length normalisation) puts first straight from the index, word by
-                    # word (one OR of all of them favours rows holding many of them).
-                    for word in common:
-                        candidates.append(
-                            f"""SELECT id FROM (SELECT id FROM {self.table}
-                                WHERE {scope} AND vector @@ %s::tsquery
-                                ORDER BY vector <=> %s::tsquery LIMIT %s) b""")
-                        candidate_params += [*scope_params, word, word, depth]
-                else:
-                    # Without RUM: any rows holding them, enough to fill the pages asked for.
+                candidate_params += [*scope_params, common_query, max(TITLE_CANDIDATES, depth)]
+                # RUM reads the rows its own rank (term frequency and weight, without
+                # length normalisation) puts first straight from the index, word by word;
+                # it ranks a word's whole posting list to do so, so the commonest words
+                # (where the title matches are plenty) take any rows instead.
+                ranked_words = [q for q, d in common if d <= RUM_DOCUMENTS] if self.rum else []
+                for word in ranked_words:
+                    candidates.append(
+                        f"""SELECT id FROM (SELECT id FROM {self.table}
+                            WHERE {scope} AND vector @@ %s::tsquery
+                            ORDER BY vector <=> %s::tsquery LIMIT %s) b""")
+                    candidate_params += [*scope_params, word, word, depth]
+                if len(ranked_words) < len(common):
                     candidates.append(
                         f"""SELECT id FROM (SELECT id FROM {self.table}
                             WHERE {scope} AND vector @@ %s::tsquery LIMIT %s) s""")
-                    candidate_params += [*scope_params, common_query, depth]
+                    candidate_params += [*scope_params, " | ".join(q for q, _ in common
+                                                                   if q not in ranked_words), depth]
             # BM25's idf from the stored document frequencies, times the term's boost.
             weights = [t.boost * math.log(1 + (documents - d + 0.5) / (d + 0.5)) for t, d in zip(terms, df)]
             score = " + ".join(
                 f"%s * ts_rank(%s::float4[], e.vector, %s::tsquery, {RANK_NORMALIZATION})" for _ in terms)
             ranked_sql.append(f"""SELECT {1 if fallback_for else 0} AS tier, {locale} AS locale,
-                       e.kind, e.object_id, {score} AS score
+                       e.kind, e.object_id, {score} AS score, e.id
                 FROM {self.table} e WHERE e.id IN ({" UNION ".join(candidates)}) AND e.kind = ANY(%s)""")
             for weight, literal in zip(weights, literals):
                 ranked_params += [weight, RANK_WEIGHTS, literal]
             ranked_params += [*candidate_params, list(query.kinds)]
-            # Tab counts, each stopping at the cap.
+            # Tab counts, each stopping at the cap: a word in at least cap rows of the
+            # kind (and no filter narrowing them) needs no counting.
             for kind in KINDS:
+                if not fallback_for and not filters and max(by_kind[kind]) >= cap:
+                    known_counts[(part, kind)] = cap
+                    continue
                 count_sql.append(f"""(SELECT count(*) FROM (SELECT 1 FROM {self.table}
                     WHERE {scope} AND kind = %s AND vector @@ %s::tsquery LIMIT %s) c)""")
                 count_params += [*scope_params, kind, " | ".join(literals), cap]
-        counts = ", ".join(count_sql)
+        counts = "".join(f"{sql}, " for sql in count_sql)
         sql = f"""
-            SELECT {counts}, r.locale, r.kind, r.object_id, r.score
+            SELECT {counts}r.locale, r.kind, r.object_id, r.score, r.id
             FROM (SELECT 1) one LEFT JOIN LATERAL (
                 SELECT * FROM ({" UNION ALL ".join(ranked_sql)}) u
                 ORDER BY tier, score DESC, kind, object_id
@@ -338,14 +347,16 @@ class PostgresBackend(SearchBackend):
             ) r ON true
         """
         rows = self._read(sql, [*count_params, *ranked_params, query.per_page, query.offset])
-        found = rows[0][:len(count_sql)] if rows else [0] * len(count_sql)
-        kind_counts = {kind: sum(found[i::len(KINDS)]) for i, kind in enumerate(KINDS)}
-        capped = any(n >= cap for n in found) or any(n >= cap for n in kind_counts.values())
+        counted = iter(rows[0][:len(count_sql)] if rows else [0] * len(count_sql))
+        found = {(part, kind): known_counts[(part, kind)] if (part, kind) in known_counts else next(counted)
+                 for part in range(len(parts)) for kind in KINDS}
+        kind_counts = {kind: sum(n for (_, k), n in found.items() if k == kind) for kind in KINDS}
+        capped = any(n >= cap for n in [*found.values(), *kind_counts.values()])
         total = sum(kind_counts.get(kind, 0) for kind in query.kinds)
         if capped:
             kind_counts = {kind: min(n, cap) for kind, n in kind_counts.items()}
             total = min(total, cap)
-        ranked = [row[-4:] for row in rows if row[-3] is not None]
+        ranked = [row[-5:] for row in rows if row[-4] is not None]
         spell_locale = ENGLISH if query.locale == "*" else query.locale
         hits = self._hits(ranked, stems, snippets=query.snippets)
         suggestion = self.spelling(query.text, spell_locale) if total < 3 or not hits else None
@@ -354,18 +365,15 @@ class PostgresBackend(SearchBackend):
                              counts_capped=capped)
 
     def _hits(self, ranked, stems, *, snippets: bool) -> list[SearchHit]:
-        """The page's hits from ``ranked`` (locale, kind, object id, score) rows."""
+        """The page's hits from ``ranked`` (locale, kind, object id, score, row id) rows."""
         if not ranked:
             return []
-        columns = ["key", "kind", "object_id", "title", "locale"] + (
-            ["body", "official", "comments"] if snippets else [])
-        found = SearchEntry.objects.using(self.using).filter(
-            object_id__in={pk for _, _, pk, _ in ranked}, locale__in={loc for loc, _, _, _ in ranked},
-            kind__in={kind for _, kind, _, _ in ranked}).values(*columns)
-        stored = {(row["locale"], row["kind"], row["object_id"]): row for row in found}
+        columns = ["id", "key", "title"] + (["body", "official", "comments"] if snippets else [])
+        stored = {row["id"]: row for row in SearchEntry.objects.using(self.using).filter(
+            pk__in=[row_id for *_, row_id in ranked]).values(*columns)}
         hits = []
-        for locale, kind, pk, score in ranked:
-            row = stored.get((locale, kind, pk), {})
+        for locale, kind, pk, score, row_id in ranked:
+            row = stored.get(row_id, {})
             translation = parse_key(row["key"])[2] if row else None
             snippet = ""
             if snippets:
@@ -494,13 +502,13 @@ class PostgresBackend(SearchBackend):
         """Add (``sign`` 1) or take away (-1) the terms of the rows of ``keys`` to or from
         SearchTerm, the empty term counting the rows."""
         cursor.execute(
-            f"""INSERT INTO {self.terms_table} AS s (locale, term, documents)
-                SELECT locale, term, %s * count(*) FROM (
-                    SELECT locale, unnest(tsvector_to_array(vector)) AS term FROM {self.table}
+            f"""INSERT INTO {self.terms_table} AS s (locale, kind, term, documents)
+                SELECT locale, kind, term, %s * count(*) FROM (
+                    SELECT locale, kind, unnest(tsvector_to_array(vector)) AS term FROM {self.table}
                     WHERE key = ANY(%s)
-                    UNION ALL SELECT locale, '' FROM {self.table} WHERE key = ANY(%s)) t
-                GROUP BY locale, term
-                ON CONFLICT (locale, term) DO UPDATE SET documents = s.documents + excluded.documents""",
+                    UNION ALL SELECT locale, kind, '' FROM {self.table} WHERE key = ANY(%s)) t
+                GROUP BY locale, kind, term
+                ON CONFLICT (locale, term, kind) DO UPDATE SET documents = s.documents + excluded.documents""",
             [sign, keys, keys])
         if sign < 0:
             cursor.execute(f"DELETE FROM {self.terms_table} WHERE documents <= 0")
@@ -508,13 +516,17 @@ class PostgresBackend(SearchBackend):
     def _fill_terms(self, cursor) -> None:
         """SearchTerm from every row, with PostgreSQL's ts_stat (after a rebuild)."""
         cursor.execute(f"DELETE FROM {self.terms_table}")
-        cursor.execute(f"SELECT DISTINCT locale FROM {self.table}")
-        for (code,) in cursor.fetchall():
+        cursor.execute(f"SELECT DISTINCT locale, kind FROM {self.table}")
+        for code, kind in cursor.fetchall():
+            if kind not in KINDS:
+                continue
             cursor.execute(
-                f"INSERT INTO {self.terms_table} (locale, term, documents) SELECT %s, word, ndoc FROM ts_stat(%s)",
-                [code, f"SELECT vector FROM {self.table} WHERE locale = {_locale_sql(code)} AND vector IS NOT NULL"])
-        cursor.execute(f"INSERT INTO {self.terms_table} (locale, term, documents) "
-                       f"SELECT locale, '', count(*) FROM {self.table} GROUP BY locale")
+                f"INSERT INTO {self.terms_table} (locale, kind, term, documents) "
+                f"SELECT %s, %s, word, ndoc FROM ts_stat(%s)",
+                [code, kind, (f"SELECT vector FROM {self.table} WHERE locale = {_locale_sql(code)} "
+                             f"AND kind = '{kind}' AND vector IS NOT NULL")])
+        cursor.execute(f"INSERT INTO {self.terms_table} (locale, kind, term, documents) "
+                       f"SELECT locale, kind, '', count(*) FROM {self.table} GROUP BY locale, kind")
 
     def index(self, documents: Iterable[SearchDocument]) -> int:
         count = 0

@@ -98,16 +98,19 @@ def fill_term_statistics(schema_editor) -> None:
     table = "search_searchterm"
     schema_editor.execute(f"DELETE FROM {table}")
     with schema_editor.connection.cursor() as cursor:
-        cursor.execute(f"SELECT DISTINCT locale FROM {TABLE}")
-        codes = [code for (code,) in cursor.fetchall()]
-        for code in codes:
+        cursor.execute(f"SELECT DISTINCT locale, kind FROM {TABLE}")
+        for code, kind in cursor.fetchall():
             cursor.execute(
-                f"INSERT INTO {table} (locale, term, documents) "
-                f"SELECT %s, word, ndoc FROM ts_stat(%s)",
-                [code, f"SELECT vector FROM {TABLE} WHERE locale = '{code.replace(chr(39), '')}' "
-                       f"AND vector IS NOT NULL"])
-        cursor.execute(f"INSERT INTO {table} (locale, term, documents) "
-                       f"SELECT locale, '', count(*) FROM {TABLE} GROUP BY locale")
+                f"INSERT INTO {table} (locale, kind, term, documents) "
+                f"SELECT %s, %s, word, ndoc FROM ts_stat(%s)",
+                [code, kind, f"SELECT vector FROM {TABLE} WHERE locale = {_literal(code)} "
+                             f"AND kind = {_literal(kind)} AND vector IS NOT NULL"])
+        cursor.execute(f"INSERT INTO {table} (locale, kind, term, documents) "
+                       f"SELECT locale, kind, '', count(*) FROM {TABLE} GROUP BY locale, kind")
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def forwards(apps, schema_editor):
@@ -133,11 +136,12 @@ class Migration(migrations.Migration):
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("locale", models.CharField(max_length=10)),
+                ("kind", models.CharField(max_length=10)),
                 ("term", models.TextField()),
                 ("documents", models.IntegerField()),
             ],
             options={
-                "constraints": [models.UniqueConstraint(fields=("locale", "term"), name="search_term_locale_term")],
+                "constraints": [models.UniqueConstraint(fields=("term", "locale", "kind"), name="search_term_unique")],
             },
         ),
         migrations.RunPython(forwards, backwards),

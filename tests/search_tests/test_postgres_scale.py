@@ -111,7 +111,8 @@ if connection.vendor == "postgresql":
 
     def test_common_words_are_common_in_the_fixture_corpus(backend, corpus):
         """The two tests above test candidates only if their queries hold common words."""
-        documents = dict(SearchTerm.objects.filter(locale="en", term__in=["account", "plan", "bill", "page"])
+        documents = dict(SearchTerm.objects.filter(locale="en", kind="article",
+                                                   term__in=["account", "plan", "bill", "page"])
                          .values_list("term", "documents"))
         assert len(documents) == 4 and all(n > 20 for n in documents.values()), documents
 
@@ -126,25 +127,25 @@ if connection.vendor == "postgresql":
     def counted_terms():
         with connection.cursor() as cursor:
             cursor.execute("""
-                SELECT locale, term, count(*) FROM articles_searchentry,
-                       unnest(tsvector_to_array(vector)) AS term GROUP BY locale, term
-                UNION ALL SELECT locale, '', count(*) FROM articles_searchentry GROUP BY locale""")
-            return {(locale, term): n for locale, term, n in cursor.fetchall()}
+                SELECT locale, kind, term, count(*) FROM articles_searchentry,
+                       unnest(tsvector_to_array(vector)) AS term GROUP BY locale, kind, term
+                UNION ALL SELECT locale, kind, '', count(*) FROM articles_searchentry GROUP BY locale, kind""")
+            return {(locale, kind, term): n for locale, kind, term, n in cursor.fetchall()}
 
     def stored_terms():
-        return {(locale, term): n for locale, term, n in
-                SearchTerm.objects.values_list("locale", "term", "documents")}
+        return {(locale, kind, term): n for locale, kind, term, n in
+                SearchTerm.objects.values_list("locale", "kind", "term", "documents")}
 
     def test_term_statistics_follow_rebuild_index_and_delete(backend, corpus, agent, make_article):
         assert stored_terms() == counted_terms()
-        assert ("en", "zebracorn") not in stored_terms()
+        assert ("en", "article", "zebracorn") not in stored_terms()
         article = make_article(title="Zebracorn sightings", body="A zebracorn was seen near the billing page.")
         index_sync(keys=[f"article:{article.pk}"], backend=backend)
-        assert stored_terms()[("en", "zebracorn")] == 1
+        assert stored_terms()[("en", "article", "zebracorn")] == 1
         assert stored_terms() == counted_terms()
         services.article_update(article=article, body="Nothing to see here.", title="Sightings")
         index_sync(keys=[f"article:{article.pk}"], backend=backend)
-        assert ("en", "zebracorn") not in stored_terms()
+        assert ("en", "article", "zebracorn") not in stored_terms()
         assert stored_terms() == counted_terms()
         backend.delete([f"article:{corpus['cancel'].pk}", "not a key", "article:999999"])
         assert stored_terms() == counted_terms()
@@ -156,8 +157,8 @@ if connection.vendor == "postgresql":
         the score of a document holding it."""
         key = f"article:{corpus['invoices'].pk}"
         before = next(h.score for h in backend.search(SearchQuery(text="invoices")).hits if h.key == key)
-        everything = SearchTerm.objects.get(locale="en", term="").documents
-        SearchTerm.objects.filter(locale="en", term="invoic").update(documents=everything)
+        everything = SearchTerm.objects.get(locale="en", kind="article", term="").documents
+        SearchTerm.objects.filter(locale="en", kind="article", term="invoic").update(documents=everything)
         after = next(h.score for h in backend.search(SearchQuery(text="invoices")).hits if h.key == key)
         assert after < before
 
