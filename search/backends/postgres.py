@@ -101,7 +101,7 @@ SPELLING_CANDIDATE_TITLES = 50
 # RUM ranks best, or without RUM (or past RUM_DOCUMENTS) any.
 RARE_DOCUMENTS = 1000
 BROAD_CANDIDATES = 100
-TITLE_CANDIDATES = 300
+TITLE_CANDIDATES = 1000
 # RUM ranks a word's whole posting list (~2 µs a row here): words in more rows than this
 # take any BROAD_CANDIDATES rows besides their title matches.
 RUM_DOCUMENTS = 10_000
