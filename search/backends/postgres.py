@@ -15,8 +15,15 @@ database, so every web server sees the same index and a rebuild is one transacti
   answers B, body and section/category/topic names C, other comments D.
 * **Ranking.** ``ts_rank`` has no notion of how rare a word is, so a query is scored term
   by term: the sum over query terms of ``boost × idf × ts_rank(weights, vector, term)``,
-  BM25's idf computed in the same statement from the documents that match. Without the
-  idf, "account" (in most documents) weighs as much as "facebook".
+  BM25's idf from the locale's document frequencies stored in ``SearchTerm`` (kept with
+  the rows by every write). Without the idf, "account" (in most documents) weighs as
+  much as "facebook".
+* **At scale** (issue 16; docs/search.md, "PostgreSQL with many documents"): only
+  candidates are scored: every row holding a word of at most RARE_DOCUMENTS rows, and for
+  commoner words their title matches (a GIN index on ``ts_filter(vector, '{a}')``) plus
+  the rows a RUM index ranks best (``ORDER BY vector <=> word``) where the server has RUM,
+  or any rows. Tab counts stop at ``COUNT_CAP`` and come from the statistics when a word
+  alone passes it.
 * **Languages.** Each row has its ``locale`` and is analysed in that language
   (``search.query.analyzer(locale)``: Snowball's Spanish and German stemmers and stop
   words, the algorithms behind PostgreSQL's ``spanish`` and ``german`` text search
