@@ -80,7 +80,7 @@ if connection.vendor == "postgresql":
         # With 170 documents, words in more than 20 of them are common, and each common
         # word brings few candidates: the candidate paths are what decides.
         monkeypatch.setattr(postgres, "RARE_DOCUMENTS", 20)
-        monkeypatch.setattr(postgres, "BROAD_CANDIDATES", 15)
+        monkeypatch.setattr(postgres, "BROAD_CANDIDATES", 40)
         monkeypatch.setattr(postgres, "TITLE_CANDIDATES", 60)
 
     def assert_ranks_like(exact, found):
