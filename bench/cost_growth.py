@@ -306,6 +306,15 @@ def cleanup(options, built: dict) -> None:
 def serve_and_measure(options, env: dict, built: dict) -> dict[str, dict]:
     servers, bases = {}, {}
     try:
+        # The framework floor (bench/floor, as in bench/pages.py), measured after each
+        # page so that load on the shared machine weighs on both alike.
+        floor_port = free_port()
+        floor_env = {**env, "PORT": str(floor_port), "KB_ACCESS_LOG": "",
+                     "DJANGO_SETTINGS_MODULE": "floor.settings", "PYTHONPATH": str(ROOT / "bench")}
+        floor_dir = built[options.sizes[0]][0]
+        servers["floor"] = start([PYTHON, "-m", "gunicorn", "-c", str(ROOT / "kb" / "gunicorn_conf.py"),
+                                  "floor.wsgi:application"], floor_env, floor_dir / "floor.log")
+        bases["floor"] = f"http://127.0.0.1:{floor_port}"
         for size, (data_dir, info) in built.items():
             port = free_port()
             serve_env = {**site_env(env, data_dir, info), "PORT": str(port), "KB_ACCESS_LOG": "",
@@ -316,6 +325,7 @@ def serve_and_measure(options, env: dict, built: dict) -> dict[str, dict]:
             wait_until_up(bases[size] + "/", server)
         print(flush=True)
         results = {size: {} for size in options.sizes}
+        floors = {}
         for name in built[options.sizes[0]][1]["pages"]:
             if options.pages and name not in options.pages:
                 continue
@@ -330,18 +340,41 @@ def serve_and_measure(options, env: dict, built: dict) -> dict[str, dict]:
                     wrk(url, 1, options.connections, options.threads, headers)  # warm up (and fill the cache)
                     row[mode] = wrk(url, options.duration, options.connections, options.threads, headers)
                     settle(bases[size])
+            floors[name] = wrk(bases["floor"] + "/", options.duration, options.connections, options.threads)
             print(f"  {name:18} " + "   ".join(
                 f"{size} {results[size][name].get('cached', {}).get('rps', 0):.0f}/"
                 f"{results[size][name].get('uncached', {}).get('rps', 0):.0f}" for size in options.sizes
-            ) + "  req/s cached/uncached", flush=True)
+            ) + f"  req/s cached/uncached; floor {floors[name]['rps']:.0f}; "
+                f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
         return {
-            size: {"info": built[size][1], "results": results[size],
+            size: {"info": built[size][1], "results": results[size], "floors": floors,
                    "rss": [r for r in (peak_rss_mib(pid) for pid in gunicorn_workers(servers[size].pid)) if r]}
             for size in options.sizes
         }
     finally:
         for server in servers.values():
             stop(server)
+
+
+# Issue 6's targets against the floor (bench/pages.py): search >= 0.2 uncached.
+FLOOR_TARGETS = {"search": 0.2, "article": 0.5, "post (page 1)": 0.5}
+
+
+def report_floor(measured: dict[str, dict]) -> None:
+    sizes = list(measured)
+    floors = measured[sizes[0]]["floors"]
+    print("\nuncached: ratio to the framework floor (bench/floor, measured after each page)")
+    header = f"{'page':18} {'floor/s':>8}" + "".join(f" {size:>8}" for size in sizes) + "  target"
+    print(header)
+    print("-" * len(header))
+    for page, floor in floors.items():
+        cells = []
+        for size in sizes:
+            result = measured[size]["results"].get(page, {}).get("uncached")
+            cells.append(f" {result['rps'] / floor['rps']:8.2f}" if result and floor["rps"] else f" {'-':>8}")
+        target = FLOOR_TARGETS.get(page)
+        print(f"{page:18} {floor['rps']:8.0f}" + "".join(cells) + (f"  >= {target}" if target else ""))
+    print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 def report(measured: dict[str, dict]) -> int:
@@ -381,6 +414,7 @@ def report(measured: dict[str, dict]) -> int:
     database = (f"PostgreSQL, {info['search_backend']} search" if info.get("database_url")
                 else "SQLite, whoosh search")
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {database}")
+    report_floor(measured)
     return 1 if failures else 0
 
 

@@ -132,17 +132,25 @@ MODES: dict[str, Callable[[str], list[str]]] = {
 # --- running ----------------------------------------------------------------------------
 
 
-def configure(workdir: Path) -> None:
+def configure(workdir: Path, backend: str = "whoosh", database_url: str = "") -> str | None:
+    """Settings for a fresh site in ``workdir``; with ``database_url`` (PostgreSQL), in a
+    scratch database next to it, whose name is returned (to drop)."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "kb.settings"
     os.environ["KB_DATA_DIR"] = str(workdir)
     os.environ["KB_SEARCH_INDEX_DIR"] = str(workdir / "index")
-    os.environ["KB_SEARCH_BACKEND"] = "whoosh"
+    os.environ["KB_SEARCH_BACKEND"] = backend
     os.environ["KB_TASK_BACKEND"] = "immediate"
     os.environ.pop("DATABASE_URL", None)
+    database = None
+    if database_url:
+        from bench.relevance import create_temporary_database
+
+        database = create_temporary_database(database_url)
     # DEBUG off: Django would otherwise record every SQL query, which costs time per search.
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(40))  # a throwaway site
     os.environ.setdefault("KB_HTTPS", "false")
+    return database
 
 
 def setup_demo() -> float:
@@ -237,26 +245,41 @@ def main(argv=None) -> int:
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
     parser.add_argument("--dump", type=Path,
                         help="write every question's ranking per mode to this JSON Lines file")
+    parser.add_argument("--backend", default="whoosh", choices=["whoosh", "postgres"])
+    parser.add_argument("--database-url", default="",
+                        help="PostgreSQL server for --backend postgres (a scratch database is made there)")
     args = parser.parse_args(argv)
+    if (args.backend == "postgres") != bool(args.database_url):
+        parser.error("--backend postgres needs --database-url (and only it)")
     questions = load(args.questions)
 
     with tempfile.TemporaryDirectory(prefix="kb-customer-relevance-") as tmp:
-        configure(Path(tmp))
-        setup_seconds = setup_demo()
-        from articles.models import Article
-        from search.ranking import semantic
+        database = configure(Path(tmp), args.backend, args.database_url)
+        try:
+            return _run(args, questions, database)
+        finally:
+            if database:
+                from bench.relevance import drop_temporary_database
 
-        if not semantic.enabled():
-            print("semantic search is off (KB_SEARCH_SEMANTIC or the model package missing): "
-                  "rerank, semantic and hybrid would measure nothing", file=sys.stderr)
-            return 1
-        known = set(Article.objects.published().values_list("external_id", flat=True))
-        unknown = {k for q in questions for k in q["relevant"]} - known
-        if unknown:
-            raise SystemExit(f"relevant ids not in the demo: {sorted(unknown)}")
-        started = time.perf_counter()
-        results = run_modes(args.modes, questions)
-        run_seconds = time.perf_counter() - started
+                drop_temporary_database(args.database_url, database)
+
+
+def _run(args, questions, database) -> int:
+    setup_seconds = setup_demo()
+    from articles.models import Article
+    from search.ranking import semantic
+
+    if not semantic.enabled():
+        print("semantic search is off (KB_SEARCH_SEMANTIC or the model package missing): "
+              "rerank, semantic and hybrid would measure nothing", file=sys.stderr)
+        return 1
+    known = set(Article.objects.published().values_list("external_id", flat=True))
+    unknown = {k for q in questions for k in q["relevant"]} - known
+    if unknown:
+        raise SystemExit(f"relevant ids not in the demo: {sorted(unknown)}")
+    started = time.perf_counter()
+    results = run_modes(args.modes, questions)
+    run_seconds = time.perf_counter() - started
 
     notes = []
     if "hybrid" in results and "rerank" in results and all(

@@ -433,6 +433,9 @@ KB_SEARCH_FUSION = os.environ.get("KB_SEARCH_FUSION", "weighted")
 # Whoosh: per-process memory for the postings arrays search ranks with (search/ranking/
 # bm25.py); the common terms of 100k articles take ~10 MB.
 KB_SEARCH_POSTINGS_CACHE_MB = env_int("KB_SEARCH_POSTINGS_CACHE_MB", 32)
+# PostgreSQL: rank common words through the RUM extension's indexes when the server has
+# them (search/backends/postgres.py); false takes the no-RUM path (docs/search.md).
+KB_SEARCH_POSTGRES_RUM = env_bool("KB_SEARCH_POSTGRES_RUM", True)
 
 # --- Security ------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

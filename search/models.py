@@ -127,6 +127,28 @@ class SearchEntry(models.Model):
         return self.key
 
 
+class SearchTerm(models.Model):
+    """How many of a locale's ``SearchEntry`` rows of one kind hold a term: the
+    PostgreSQL backend's document frequencies (its idf, summed over kinds) and what its
+    capped tab counts need to know, read instead of counted at each search.
+
+    Written by the PostgreSQL backend only, in the transaction (and under the writer
+    lock) that writes the rows; the empty term counts the rows. Counting the matches of
+    each query term was ~45 % of a search over 100k articles (bench/README.md, "Scale").
+    """
+
+    locale = models.CharField(max_length=10)
+    kind = models.CharField(max_length=10)
+    term = models.TextField()
+    documents = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["term", "locale", "kind"], name="search_term_unique")]
+
+    def __str__(self):
+        return f"{self.locale}:{self.kind}:{self.term}"
+
+
 class DocumentEmbedding(models.Model):
     """A search document's sentence embedding (``search.ranking.semantic``), derived
     from the database like the index.

@@ -36,6 +36,7 @@ from search.backends.base import (
     SearchQuery,
     SearchResults,
     Suggestion,
+    count_cap,
     get_backend,
 )
 from search.query import clean_text
@@ -76,6 +77,9 @@ class SearchPage:
     suggestion: str | None = None
     backend: str = ""
     degraded: bool = False  # answered by the database fallback
+    # The backend stopped counting (search.backends.base.COUNT_CAP): a count equal to the
+    # cap means "at least"; the page shows "1,000+".
+    counts_capped: bool = False
     # Each hit's lexical and semantic contribution (search.ranking.fusion.Explanation),
     # by key, for the hits the fusion ranked.
     explain: dict = field(default_factory=dict)
@@ -139,7 +143,8 @@ def search_run(*, text: str, kinds=KINDS, category_id: int | None = None,
     items = _hydrate(results, offset=query.offset, with_labels=with_labels)
     return SearchPage(query=text, items=items, total=results.total, page=page, per_page=per_page,
                       kind_counts=results.kind_counts, suggestion=results.suggestion,
-                      backend=results.backend, degraded=degraded, explain=results.explain)
+                      backend=results.backend, degraded=degraded, explain=results.explain,
+                      counts_capped=results.counts_capped)
 
 
 def search_ranked_ids(*, text: str, kind: str, limit: int, category_id: int | None = None,
@@ -189,6 +194,10 @@ def _hybrid_search(query: SearchQuery) -> tuple[SearchResults, bool]:
         results.kind_counts[neighbour.kind] = results.kind_counts.get(neighbour.kind, 0) + 1
     near = [n for n in near if n.kind in query.kinds]
     results.total += sum(1 for n in extra if n.kind in query.kinds)
+    if results.counts_capped:  # "at least" counts stay within the cap
+        cap = count_cap()
+        results.total = min(results.total, cap)
+        results.kind_counts = {kind: min(n, cap) for kind, n in results.kind_counts.items()}
     lexical = results.hits[:window]
     try:
         cosines = dense.cosines(vector, [hit.key for hit in lexical])

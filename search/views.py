@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kb import beacons, clock, throttle
 from kb.permissions import agent_required, is_agent
 from search import analytics, api
-from search.backends.base import ARTICLE, KINDS, POST, split_key
+from search.backends.base import ARTICLE, KINDS, POST, count_cap, split_key
 from search.cache import cached
 from search.forms import AnalyticsPeriodForm, ApiSearchForm, ClickForm, SearchForm, SearchLogForm
 from search.ranking import semantic
@@ -38,14 +38,17 @@ def _search_page(request):
     page = search_run(text=query, kinds=(kind,) if kind else KINDS, category_id=category_id,
                       section_id=section_id, page=page_number, per_page=PER_PAGE)
     categories = filter_choices()
-    tabs = [
-        {"value": value, "label": label, "current": value == kind,
-         "count": sum(page.kind_counts.get(k, 0) for k in ((value,) if value else KINDS))}
-        for value, label in [("", _("All")), (ARTICLE, _("Articles")), (POST, _("Community"))]
-    ]
+    tabs = []
+    for value, label in [("", _("All")), (ARTICLE, _("Articles")), (POST, _("Community"))]:
+        count = sum(page.kind_counts.get(k, 0) for k in ((value,) if value else KINDS))
+        # Past the cap the backend stopped counting: the tab says "1,000+".
+        capped = page.counts_capped and count >= count_cap()
+        tabs.append({"value": value, "label": label, "current": value == kind,
+                     "count": min(count, count_cap()) if capped else count, "capped": capped})
     return render(request, "search/search.html", {
         "query": query,
         "results": page,
+        "total_capped": page.counts_capped and page.total >= count_cap(),
         "items": [{"item": item, "type_label": TYPE_LABELS[item.kind]} for item in page.items],
         "tabs": tabs,
         "kind": kind,

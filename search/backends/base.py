@@ -60,6 +60,20 @@ FIELD_BOOSTS = {
 }
 
 
+#: Where a backend may stop counting matches: past it, ``SearchResults.total`` and each
+#: ``kind_counts`` value are at most COUNT_CAP and mean "at least" (``counts_capped``). The
+#: page shows "1,000+" and pages through the first COUNT_CAP results; Zendesk's search
+#: API also stops at 1,000 results. Counting every match of a word in most documents was
+#: half the cost of a PostgreSQL search at 100k articles (bench/README.md, "Scale").
+COUNT_CAP = 1000
+
+
+def count_cap() -> int:
+    """COUNT_CAP, or ``settings.KB_SEARCH_COUNT_CAP`` (tests lower it to see "1,000+"
+    without writing a thousand articles)."""
+    return int(getattr(settings, "KB_SEARCH_COUNT_CAP", COUNT_CAP))
+
+
 class SearchUnavailable(Exception):
     """The backend cannot answer (index missing, corrupt, database down...).
 
@@ -202,7 +216,8 @@ class SearchResults:
     ``total`` counts every match (all pages) for the query and filters; ``kind_counts``
     counts matches per kind ignoring the kind filter (for the "Articles (4) · Community
     (2)" tabs). ``suggestion`` is a corrected query ("pasword resett" -> "password reset")
-    when the backend thinks the visitor misspelled, else None.
+    when the backend thinks the visitor misspelled, else None. ``counts_capped``: the
+    backend stopped counting at :func:`count_cap`; a count equal to it means "at least".
     """
 
     hits: list[SearchHit]
@@ -215,6 +230,7 @@ class SearchResults:
     # Filled by the fusion of lexical and semantic candidates (search.selectors), not by
     # backends: {key: search.ranking.fusion.Explanation}.
     explain: dict = field(default_factory=dict)
+    counts_capped: bool = False
 
 
 @dataclass(frozen=True)

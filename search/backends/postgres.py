@@ -15,8 +15,15 @@ database, so every web server sees the same index and a rebuild is one transacti
   answers B, body and section/category/topic names C, other comments D.
 * **Ranking.** ``ts_rank`` has no notion of how rare a word is, so a query is scored term
   by term: the sum over query terms of ``boost × idf × ts_rank(weights, vector, term)``,
-  BM25's idf computed in the same statement from the documents that match. Without the
-  idf, "account" (in most documents) weighs as much as "facebook".
+  BM25's idf from the locale's document frequencies stored in ``SearchTerm`` (kept with
+  the rows by every write). Without the idf, "account" (in most documents) weighs as
+  much as "facebook".
+* **At scale** (issue 16; docs/search.md, "PostgreSQL with many documents"): only
+  candidates are scored: every row holding a word of at most RARE_DOCUMENTS rows, and for
+  commoner words their title matches (a GIN index on ``ts_filter(vector, '{a}')``) plus
+  the rows a RUM index ranks best (``ORDER BY vector <=> word``) where the server has RUM,
+  or any rows. Tab counts stop at ``COUNT_CAP`` and come from the statistics when a word
+  alone passes it.
 * **Languages.** Each row has its ``locale`` and is analysed in that language
   (``search.query.analyzer(locale)``: Snowball's Spanish and German stemmers and stop
   words, the algorithms behind PostgreSQL's ``spanish`` and ``german`` text search
@@ -35,17 +42,18 @@ database, so every web server sees the same index and a rebuild is one transacti
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connections, transaction
 
 from search.backends.base import (
     ARTICLE,
     KINDS,
-    POST,
     SearchBackend,
     SearchDocument,
     SearchHit,
@@ -53,13 +61,14 @@ from search.backends.base import (
     SearchResults,
     SearchUnavailable,
     Suggestion,
+    count_cap,
     highlight_snippet,
     iter_batches,
     parse_key,
     query_locales,
     split_key,
 )
-from search.models import SearchEntry
+from search.models import SearchEntry, SearchTerm
 from search.query import ENGLISH, analyze, analyzer, clean_text, expand, last_word_prefix, words
 from search.synonyms import synonym_groups
 
@@ -93,6 +102,18 @@ WRITER_LOCK_ID = 7_240_031
 # pg_trgm.word_similarity_threshold, 0.6 by default), which the title index serves.
 SPELLING_TRIGRAM_THRESHOLD = 0.45
 SPELLING_CANDIDATE_TITLES = 50
+# Top-k candidates before exact scoring (see PostgresBackend.search): a word in at most
+# RARE_DOCUMENTS rows of a locale brings all of them; commoner words bring up to
+# TITLE_CANDIDATES rows holding them in their title, and BROAD_CANDIDATES more each: those
+# RUM ranks best, or without RUM (or past RUM_DOCUMENTS) any.
+RARE_DOCUMENTS = 1000
+BROAD_CANDIDATES = 100
+TITLE_CANDIDATES = 1000
+# RUM ranks a word's whole posting list (~2 µs a row here): words in more rows than this
+# take any BROAD_CANDIDATES rows besides their title matches.
+RUM_DOCUMENTS = 10_000
+# Made by migration 0004 when the server has the RUM extension.
+RUM_INDEX = "articles_searchentry_vector_en_rum"
 
 _WORD = re.compile(r"\w+(?:'\w+)?")
 _LOCALE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})?")
@@ -182,6 +203,7 @@ class PostgresBackend(SearchBackend):
     def __init__(self, params=None):
         super().__init__(params)
         self.using = self.params.get("DATABASE", "default")
+        self._rum: bool | None = None
         vendor = connections[self.using].vendor
         if vendor != "postgresql":
             raise ImproperlyConfigured(
@@ -192,6 +214,10 @@ class PostgresBackend(SearchBackend):
     @property
     def table(self) -> str:
         return connections[self.using].ops.quote_name(SearchEntry._meta.db_table)
+
+    @property
+    def terms_table(self) -> str:
+        return connections[self.using].ops.quote_name(SearchTerm._meta.db_table)
 
     def _read(self, sql: str, params) -> list[tuple]:
         """Run one read; any database failure becomes SearchUnavailable (callers fall
@@ -204,6 +230,32 @@ class PostgresBackend(SearchBackend):
             raise SearchUnavailable(f"PostgreSQL search failed: {exc}") from exc
 
     # --- reads --------------------------------------------------------------------------
+    @property
+    def rum(self) -> bool:
+        """Whether common words are ranked through RUM indexes (migration 0004 made them,
+        and neither ``KB_SEARCH_OPTIONS["RUM"]`` nor ``KB_SEARCH_POSTGRES_RUM`` is off).
+        Looked up once per process (``reset_backends`` forgets it)."""
+        if self._rum is None:
+            wanted = self.params.get("RUM", getattr(settings, "KB_SEARCH_POSTGRES_RUM", True))
+            self._rum = bool(wanted) and bool(self._read(
+                "SELECT 1 FROM pg_indexes WHERE indexname = %s", [RUM_INDEX]))
+        return self._rum
+
+    def _statistics(self, wanted: set[tuple[str, str]]) -> tuple[dict[tuple[str, str, str], int], float]:
+        """({(locale, kind, term): rows of that kind holding it}, rows in all) from
+        SearchTerm, for the (locale, term) pairs ``wanted``."""
+        if not wanted:
+            return {}, 0.0
+        locales, terms = zip(*sorted(wanted))
+        rows = self._read(
+            f"""SELECT locale, kind, term, documents FROM {self.terms_table} WHERE term = ''
+                UNION ALL SELECT locale, kind, term, documents FROM {self.terms_table}
+                WHERE (term, locale) IN (SELECT * FROM unnest(%s::text[], %s::text[]))""",
+            [list(terms), list(locales)])
+        found = {(locale, kind, term): documents for locale, kind, term, documents in rows}
+        documents = float(sum(n for (_, _, term), n in found.items() if term == ""))
+        return found, documents
+
     def search(self, query: SearchQuery) -> SearchResults:
         empty = SearchResults(hits=[], total=0, page=query.page, per_page=query.per_page,
                               kind_counts={kind: 0 for kind in KINDS}, backend=self.name)
@@ -218,81 +270,117 @@ class PostgresBackend(SearchBackend):
         # One part per locale read (search.backends.base.query_locales): the searcher's
         # locale (tier 0), then source rows standing in for missing translations (tier 1),
         # each with the query analysed in the part's language.
-        ctes, cte_params, ranked_sql, ranked_params, stems, used = [], [], [], [], [], []
-        for i, (locale, fallback_for) in enumerate(query_locales(query)):
+        parts = []
+        for locale, fallback_for in query_locales(query):
             terms = expand(query.text, synonym_groups(locale), locale)
-            if not terms:
-                continue
-            stems += [t.text for t in terms]
-            used.append(i)
-            term_queries = [_quote(t.text) for t in terms]
-            fallback = " AND fallback LIKE %s" if fallback_for else ""
-            # The matching rows (m); how many of them hold each term (for the idf) and how
-            # many there are of each kind (the tabs); then each row's score. Only what
-            # ranking needs is materialised (not the key: one branch is one locale, so
-            # (kind, object_id) names the row, and the page's keys are read afterwards).
-            df_columns = ", ".join(
-                f"count(*) FILTER (WHERE vector @@ %s::tsquery) AS d{j}" for j in range(len(terms)))
-            ctes.append(f"""
-                m{i} AS MATERIALIZED (
-                    SELECT kind, object_id, vector FROM {self.table}
-                    WHERE locale = {_locale_sql(locale)}{fallback} AND vector @@ %s::tsquery{where}
-                ),
-                s{i} AS (SELECT {df_columns}, count(*) FILTER (WHERE kind = %s) AS articles,
-                                count(*) FILTER (WHERE kind = %s) AS posts FROM m{i})""")
-            cte_params += ([_fallback_pattern(fallback_for)] if fallback_for else [])
-            cte_params += [" | ".join(term_queries), *filter_params, *term_queries, ARTICLE, POST]
-            score = " + ".join(
-                f"%s * ln(1 + (n.n - s{i}.d{j} + 0.5) / (s{i}.d{j} + 0.5))"
-                f" * ts_rank(%s::float4[], m{i}.vector, %s::tsquery, {RANK_NORMALIZATION})"
-                for j in range(len(terms)))
-            ranked_sql.append(f"""SELECT {1 if fallback_for else 0} AS tier, {_locale_sql(locale)} AS locale,
-                       m{i}.kind, m{i}.object_id, {score} AS score
-                FROM m{i}, n, s{i} WHERE m{i}.kind = ANY(%s)""")
-            for term, literal in zip(terms, term_queries):
-                ranked_params += [term.boost, RANK_WEIGHTS, literal]
-            ranked_params.append(list(query.kinds))
-        if not ctes:
+            if terms:
+                parts.append((locale, fallback_for, terms))
+        if not parts:
             return empty
+        frequency, documents = self._statistics({(locale, t.text) for locale, _, terms in parts for t in terms})
+        cap = count_cap()
+        # Enough candidates for the page asked for (the hybrid ranking asks for ~50).
+        depth = max(BROAD_CANDIDATES, query.offset + query.per_page)
+        ranked_sql, ranked_params, count_sql, count_params, stems = [], [], [], [], []
+        known_counts: dict[tuple[int, str], int] = {}  # (part, kind) -> count, past the cap
+        for part, (tier_locale, fallback_for, terms) in enumerate(parts):
+            stems += [t.text for t in terms]
+            locale = _locale_sql(tier_locale)
+            scope = f"locale = {locale}" + (" AND fallback LIKE %s" if fallback_for else "") + where
+            scope_params = ([_fallback_pattern(fallback_for)] if fallback_for else []) + filter_params
+            literals = [_quote(t.text) for t in terms]
+            by_kind = {kind: [frequency.get((tier_locale, kind, t.text), 0) for t in terms] for kind in KINDS}
+            df = [sum(by_kind[kind][j] for kind in KINDS) for j in range(len(terms))]
+            rare = [q for q, d in zip(literals, df) if d <= RARE_DOCUMENTS]
+            common = [(q, d) for q, d in zip(literals, df) if d > RARE_DOCUMENTS]
+            # Candidates: every row holding a rare word (its idf dominates the score),
+            # plus, for the common words, rows holding them in their title and the rows
+            # RUM ranks best (without RUM: any). Only candidates get the exact score.
+            candidates, candidate_params = [], []
+            if rare:
+                candidates.append(f"SELECT id FROM {self.table} WHERE {scope} AND vector @@ %s::tsquery")
+                candidate_params += [*scope_params, " | ".join(rare)]
+            if common:
+                common_query = " | ".join(q for q, _ in common)
+                # Short documents with the word in their title score best (title weight,
+                # length normalisation): the title index (migration 0004) finds them.
+                candidates.append(
+                    f"""SELECT id FROM (SELECT id FROM {self.table}
+                        WHERE {scope} AND ts_filter(vector, '{{a}}') @@ %s::tsquery LIMIT %s) t""")
+                candidate_params += [*scope_params, common_query, max(TITLE_CANDIDATES, depth)]
+                # RUM reads the rows its own rank (term frequency and weight, without
+                # length normalisation) puts first straight from the index, word by word;
+                # it ranks a word's whole posting list to do so, so the commonest words
+                # (where the title matches are plenty) take any rows instead.
+                ranked_words = [q for q, d in common if d <= RUM_DOCUMENTS] if self.rum else []
+                for word in ranked_words:
+                    candidates.append(
+                        f"""SELECT id FROM (SELECT id FROM {self.table}
+                            WHERE {scope} AND vector @@ %s::tsquery
+                            ORDER BY vector <=> %s::tsquery LIMIT %s) b""")
+                    candidate_params += [*scope_params, word, word, depth]
+                if len(ranked_words) < len(common):
+                    candidates.append(
+                        f"""SELECT id FROM (SELECT id FROM {self.table}
+                            WHERE {scope} AND vector @@ %s::tsquery LIMIT %s) s""")
+                    candidate_params += [*scope_params, " | ".join(q for q, _ in common
+                                                                   if q not in ranked_words), depth]
+            # BM25's idf from the stored document frequencies, times the term's boost.
+            weights = [t.boost * math.log(1 + (documents - d + 0.5) / (d + 0.5)) for t, d in zip(terms, df)]
+            score = " + ".join(
+                f"%s * ts_rank(%s::float4[], e.vector, %s::tsquery, {RANK_NORMALIZATION})" for _ in terms)
+            ranked_sql.append(f"""SELECT {1 if fallback_for else 0} AS tier, {locale} AS locale,
+                       e.kind, e.object_id, {score} AS score, e.id
+                FROM {self.table} e WHERE e.id IN ({" UNION ".join(candidates)}) AND e.kind = ANY(%s)""")
+            for weight, literal in zip(weights, literals):
+                ranked_params += [weight, RANK_WEIGHTS, literal]
+            ranked_params += [*candidate_params, list(query.kinds)]
+            # Tab counts, each stopping at the cap: a word in at least cap rows of the
+            # kind (and no filter narrowing them) needs no counting.
+            for kind in KINDS:
+                if not fallback_for and not filters and max(by_kind[kind]) >= cap:
+                    known_counts[(part, kind)] = cap
+                    continue
+                count_sql.append(f"""(SELECT count(*) FROM (SELECT 1 FROM {self.table}
+                    WHERE {scope} AND kind = %s AND vector @@ %s::tsquery LIMIT %s) c)""")
+                count_params += [*scope_params, kind, " | ".join(literals), cap]
+        counts = "".join(f"{sql}, " for sql in count_sql)
         sql = f"""
-            WITH {",".join(ctes)},
-            n AS (SELECT count(*)::float8 AS n FROM {self.table}),
-            c AS (
-                SELECT {" + ".join(f"s{i}.articles" for i in used)} AS articles,
-                       {" + ".join(f"s{i}.posts" for i in used)} AS posts
-                FROM {", ".join(f"s{i}" for i in used)}
-            )
-            SELECT c.articles, c.posts, r.locale, r.kind, r.object_id, r.score
-            FROM c LEFT JOIN LATERAL (
+            SELECT {counts}r.locale, r.kind, r.object_id, r.score, r.id
+            FROM (SELECT 1) one LEFT JOIN LATERAL (
                 SELECT * FROM ({" UNION ALL ".join(ranked_sql)}) u
                 ORDER BY tier, score DESC, kind, object_id
                 LIMIT %s OFFSET %s
             ) r ON true
         """
-        params = [*cte_params, *ranked_params, query.per_page, query.offset]
-        rows = self._read(sql, params)
-        kind_counts = {ARTICLE: rows[0][0], POST: rows[0][1]} if rows else {}
+        rows = self._read(sql, [*count_params, *ranked_params, query.per_page, query.offset])
+        counted = iter(rows[0][:len(count_sql)] if rows else [0] * len(count_sql))
+        found = {(part, kind): known_counts[(part, kind)] if (part, kind) in known_counts else next(counted)
+                 for part in range(len(parts)) for kind in KINDS}
+        kind_counts = {kind: sum(n for (_, k), n in found.items() if k == kind) for kind in KINDS}
+        capped = any(n >= cap for n in [*found.values(), *kind_counts.values()])
         total = sum(kind_counts.get(kind, 0) for kind in query.kinds)
-        ranked = [(locale, kind, pk, score) for _, _, locale, kind, pk, score in rows if kind is not None]
+        if capped:
+            kind_counts = {kind: min(n, cap) for kind, n in kind_counts.items()}
+            total = min(total, cap)
+        ranked = [row[-5:] for row in rows if row[-4] is not None]
         spell_locale = ENGLISH if query.locale == "*" else query.locale
         hits = self._hits(ranked, stems, snippets=query.snippets)
         suggestion = self.spelling(query.text, spell_locale) if total < 3 or not hits else None
         return SearchResults(hits=hits, total=total, page=query.page, per_page=query.per_page,
-                             kind_counts=kind_counts, suggestion=suggestion, backend=self.name)
+                             kind_counts=kind_counts, suggestion=suggestion, backend=self.name,
+                             counts_capped=capped)
 
     def _hits(self, ranked, stems, *, snippets: bool) -> list[SearchHit]:
-        """The page's hits from ``ranked`` (locale, kind, object id, score) rows."""
+        """The page's hits from ``ranked`` (locale, kind, object id, score, row id) rows."""
         if not ranked:
             return []
-        columns = ["key", "kind", "object_id", "title", "locale"] + (
-            ["body", "official", "comments"] if snippets else [])
-        found = SearchEntry.objects.using(self.using).filter(
-            object_id__in={pk for _, _, pk, _ in ranked}, locale__in={loc for loc, _, _, _ in ranked},
-            kind__in={kind for _, kind, _, _ in ranked}).values(*columns)
-        stored = {(row["locale"], row["kind"], row["object_id"]): row for row in found}
+        columns = ["id", "key", "title"] + (["body", "official", "comments"] if snippets else [])
+        stored = {row["id"]: row for row in SearchEntry.objects.using(self.using).filter(
+            pk__in=[row_id for *_, row_id in ranked]).values(*columns)}
         hits = []
-        for locale, kind, pk, score in ranked:
-            row = stored.get((locale, kind, pk), {})
+        for locale, kind, pk, score, row_id in ranked:
+            row = stored.get(row_id, {})
             translation = parse_key(row["key"])[2] if row else None
             snippet = ""
             if snippets:
@@ -412,19 +500,53 @@ class PostgresBackend(SearchBackend):
             raise SearchUnavailable(f"PostgreSQL search failed: {exc}") from exc
 
     # --- writes -------------------------------------------------------------------------
+    # Each write keeps SearchTerm in step with the rows, in the same transaction and under
+    # the writer lock: readers see rows and statistics of the same moment.
     def _lock(self, cursor):
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITER_LOCK_ID])
+
+    def _count_terms(self, cursor, keys: list[str], sign: int) -> None:
+        """Add (``sign`` 1) or take away (-1) the terms of the rows of ``keys`` to or from
+        SearchTerm, the empty term counting the rows."""
+        cursor.execute(
+            f"""INSERT INTO {self.terms_table} AS s (locale, kind, term, documents)
+                SELECT locale, kind, term, %s * count(*) FROM (
+                    SELECT locale, kind, unnest(tsvector_to_array(vector)) AS term FROM {self.table}
+                    WHERE key = ANY(%s)
+                    UNION ALL SELECT locale, kind, '' FROM {self.table} WHERE key = ANY(%s)) t
+                GROUP BY locale, kind, term
+                ON CONFLICT (locale, term, kind) DO UPDATE SET documents = s.documents + excluded.documents""",
+            [sign, keys, keys])
+        if sign < 0:
+            cursor.execute(f"DELETE FROM {self.terms_table} WHERE documents <= 0")
+
+    def _fill_terms(self, cursor) -> None:
+        """SearchTerm from every row, with PostgreSQL's ts_stat (after a rebuild)."""
+        cursor.execute(f"DELETE FROM {self.terms_table}")
+        cursor.execute(f"SELECT DISTINCT locale, kind FROM {self.table}")
+        for code, kind in cursor.fetchall():
+            if kind not in KINDS:
+                continue
+            cursor.execute(
+                f"INSERT INTO {self.terms_table} (locale, kind, term, documents) "
+                f"SELECT %s, %s, word, ndoc FROM ts_stat(%s)",
+                [code, kind, (f"SELECT vector FROM {self.table} WHERE locale = {_locale_sql(code)} "
+                             f"AND kind = '{kind}' AND vector IS NOT NULL")])
+        cursor.execute(f"INSERT INTO {self.terms_table} (locale, kind, term, documents) "
+                       f"SELECT locale, kind, '', count(*) FROM {self.table} GROUP BY locale, kind")
 
     def index(self, documents: Iterable[SearchDocument]) -> int:
         count = 0
         for batch in iter_batches(documents, 500):
             # Last one wins when a batch names the same document twice.
             entries = list({doc.key: _entry(doc) for doc in batch}.values())
+            keys = [e.key for e in entries]
             with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
                 self._lock(cursor)
-                SearchEntry.objects.using(self.using).filter(
-                    key__in=[e.key for e in entries]).delete()
+                self._count_terms(cursor, keys, -1)
+                SearchEntry.objects.using(self.using).filter(key__in=keys).delete()
                 SearchEntry.objects.using(self.using).bulk_create(entries)
+                self._count_terms(cursor, keys, 1)
             count += len(batch)
         return count
 
@@ -433,6 +555,7 @@ class PostgresBackend(SearchBackend):
         with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
             self._lock(cursor)
             for batch in iter_batches(keys, 1000):
+                self._count_terms(cursor, batch, -1)
                 SearchEntry.objects.using(self.using).filter(key__in=batch).delete()
         return len(keys)
 
@@ -447,6 +570,7 @@ class PostgresBackend(SearchBackend):
                 entries = list({doc.key: _entry(doc) for doc in batch}.values())
                 SearchEntry.objects.using(self.using).bulk_create(entries)
                 count += len(batch)
+            self._fill_terms(cursor)
         return count
 
 

@@ -18,6 +18,8 @@ from search.models import DocumentEmbedding, SearchClick, SearchEntry, SearchQue
 # The last layout with search inside articles: articles before 0008, no search app at all.
 OLD_LAYOUT = [("articles", "0007_comment_totals"), ("search", None)]
 MOVED = ["synonym", "searchquerylog", "searchclick", "searchentry", "documentembedding"]
+# Models the search app gained after the move: their content types are not rolled back.
+LATER = ["searchterm"]
 AT = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 
 
@@ -51,7 +53,7 @@ def test_search_rows_written_under_articles_are_found_through_the_search_app(mak
         # The old content types: renamed back by the reverse of search 0001.
         old_types = {model: content_type("articles", model) for model in MOVED}
         assert all(old_types.values()), old_types
-        assert not ContentType.objects.filter(app_label="search").exists()
+        assert not ContentType.objects.filter(app_label="search").exclude(model__in=LATER).exists()
 
         synonym = apps.get_model("articles", "Synonym").objects.create(terms="cancel, close account, terminate")
         log = apps.get_model("articles", "SearchQueryLog").objects.create(
