@@ -18,6 +18,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_noop
 
+from kb.storage_settings import storages_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -343,22 +345,27 @@ SPECTACULAR_SETTINGS = {
 
 MEDIA_URL = "/media/"
 KB_SERVE_MEDIA = env_bool("KB_SERVE_MEDIA", True)
-# Several machines: point KB_MEDIA_ROOT at shared storage (an NFS mount) so an image
-# uploaded through one web server is served by all of them.
+# Uploaded files go through two storages (kb/storage.py): "default" for article images
+# (public, at /media/uploads/...), "attachments" for request and article attachments
+# (private, read only by views that check who asks). Each is a local folder unless
+# KB_MEDIA_STORAGE / KB_ATTACHMENTS_STORAGE=s3 points it at an S3-compatible object store,
+# which is what several machines share (docs/deploy.md, "Media on shared storage"). A bad
+# or incomplete configuration stops kb at start with ImproperlyConfigured.
 MEDIA_ROOT = Path(os.environ.get("KB_MEDIA_ROOT") or KB_DATA_DIR / "media")
+KB_ATTACHMENTS_ROOT = Path(os.environ.get("KB_ATTACHMENTS_ROOT") or KB_DATA_DIR / "attachments")
 # With DEBUG off, WhiteNoise serves static files from the app server: content-hashed names
 # (Cache-Control: max-age of ten years, "immutable") with gzip copies made once by
 # collectstatic, so a new release busts caches by changing names, never by expiry.
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
-}
+STORAGES = storages_from_env(
+    os.environ,
+    media_root=MEDIA_ROOT,
+    attachments_root=KB_ATTACHMENTS_ROOT,
+    static_backend=(
+        "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    ),
+)
 
 # --- Email ---------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
