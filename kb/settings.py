@@ -306,29 +306,9 @@ def env_rate_limits(name: str) -> dict[str, str]:
 # address and would otherwise measure the limit instead of the request desk.
 KB_RATE_LIMITS = env_rate_limits("KB_RATE_LIMITS")
 
-# --- I18n / time ----------------------------------------------------------------------
-# The help center's languages (issue 15). The default language keeps unprefixed URLs; the
-# others are served under /<code>/ (kb.i18n). Content is written in any of them: each
-# category, section and article has a source locale and translations (articles.models).
-# Language names here are the interface's; the switcher shows each in its own language.
-LANGUAGE_CODE = "en"
-LANGUAGES = [
-    ("en", gettext_noop("English")),
-    ("es", gettext_noop("Spanish")),
-    ("de", gettext_noop("German")),
-]
-LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = os.environ.get("TIME_ZONE", "America/Los_Angeles")
-USE_I18N = True
-# Dates and times follow the active language (Django's es/de formats: 24-hour clock); English
-# keeps the help center's "5:00 PM" and "Dec 3, 2026" (kb/formats/en).
-FORMAT_MODULE_PATH = ["kb.formats"]
-# Off: numbers inside ids, URLs and data- attributes must stay plain digits; counts shown to
-# readers (the dashboard, search analytics) use humanize's locale-aware |intcomma instead.
-USE_THOUSAND_SEPARATOR = False
-USE_TZ = True
-
 # --- Static and media ----------------------------------------------------------------
+# Before the first gettext_noop below: that call reads settings, after which an error
+# raised here would reach manage.py as a half-read settings module instead of its message.
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = KB_DATA_DIR / "staticfiles"
@@ -366,6 +346,28 @@ STORAGES = storages_from_env(
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     ),
 )
+
+# --- I18n / time ----------------------------------------------------------------------
+# The help center's languages (issue 15). The default language keeps unprefixed URLs; the
+# others are served under /<code>/ (kb.i18n). Content is written in any of them: each
+# category, section and article has a source locale and translations (articles.models).
+# Language names here are the interface's; the switcher shows each in its own language.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", gettext_noop("English")),
+    ("es", gettext_noop("Spanish")),
+    ("de", gettext_noop("German")),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = os.environ.get("TIME_ZONE", "America/Los_Angeles")
+USE_I18N = True
+# Dates and times follow the active language (Django's es/de formats: 24-hour clock); English
+# keeps the help center's "5:00 PM" and "Dec 3, 2026" (kb/formats/en).
+FORMAT_MODULE_PATH = ["kb.formats"]
+# Off: numbers inside ids, URLs and data- attributes must stay plain digits; counts shown to
+# readers (the dashboard, search analytics) use humanize's locale-aware |intcomma instead.
+USE_THOUSAND_SEPARATOR = False
+USE_TZ = True
 
 # --- Email ---------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
