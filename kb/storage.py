@@ -12,7 +12,7 @@ storage").
 - ``"attachments"`` (``PRIVATE``): request-desk attachments (at its root) and the other
   files of article attachments (under ``articles/``). Never given a URL (``url()``
   refuses): only views that check who is asking read them, and they stream the bytes
-  (``file_response``) rather than redirect to a signed object-store URL. Why: a signed URL
+  (``attachment_response``) rather than redirect to a signed object-store URL. Why: a signed URL
   is a bearer token that works for anyone holding it until it expires (forwarded, logged,
   kept in a history) and cannot be withdrawn when a ticket's access or an article's status
   changes; it cannot carry ``nosniff`` or the sandboxing CSP; and it points browsers at
