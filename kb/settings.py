@@ -136,6 +136,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # An object store that is down: 503 for the requests that need a file (kb/storage.py).
+    "kb.storage.StorageUnavailableMiddleware",
     # Last, as django-axes requires: turns a locked-out sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -22,6 +22,7 @@ storage").
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 import os
 from datetime import datetime
@@ -29,9 +30,15 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import FileSystemStorage, Storage, storages
-from django.http import FileResponse, Http404, HttpResponseNotModified
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.utils.translation import gettext as _
 
 from kb.storage_settings import PRIVATE, PUBLIC
+
+logger = logging.getLogger(__name__)
+
+#: Seconds a client is asked to wait when the file store is not answering.
+RETRY_AFTER = 30
 
 # --- The storages -----------------------------------------------------------------------
 
@@ -142,3 +149,44 @@ def attachment_response(name: str, *, file_name: str, content_type: str, cache_c
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = cache_control
     return response
+
+
+# --- A store that is down -----------------------------------------------------------------
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Did ``error`` come from a file store that is not answering (an object store down,
+    unreachable or failing with a 5xx), rather than from a request it refused?"""
+    try:
+        from botocore.exceptions import ClientError, HTTPClientError
+        from botocore.exceptions import ConnectionError as StoreConnectionError
+    except ImportError:  # no object store configured, nor installed
+        return False
+    if isinstance(error, ClientError):
+        return error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500
+    return isinstance(error, StoreConnectionError | HTTPClientError)
+
+
+class StorageUnavailableMiddleware:
+    """An object store that stops answering makes the requests that read or write a file
+    answer 503 with ``Retry-After`` (JSON on the API) instead of a 500; the rest of the
+    site does not touch it and goes on, and the next request after it is back works.
+    Nothing half-done stays: an upload fails before its row is committed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_unavailable(exception):
+            return None
+        logger.warning("File store unavailable for %s: %r", request.path, exception)
+        message = _("Files cannot be read or stored right now. Please try again in a minute.")
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"error": "ServiceUnavailable", "description": message}, status=503)
+        else:
+            response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response

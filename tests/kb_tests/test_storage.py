@@ -6,6 +6,7 @@ The round trip (upload, serve, access checks, orphan cleanup) runs against Djang
 InMemoryStorage and against a real S3 server (moto's, on a free port): nothing in it
 touches KB_DATA_DIR, so every read and write went through the storages."""
 
+import base64
 import io
 import json
 import os
@@ -23,6 +24,7 @@ from PIL import Image
 
 from api import housekeeping as api_housekeeping
 from api import services as api_services
+from articles import services as article_services
 from kb import clock, storage
 from kb.housekeeping import housekeeping_run
 from kb.storage_settings import PRIVATE, PUBLIC, storages_from_env
@@ -114,14 +116,8 @@ def s3_server():
     server.stop()
 
 
-@pytest.fixture(params=["memory", "s3"])
-def other_storages(request, settings, tmp_path):
-    """Both aliases on a storage that is not the local default."""
-    if request.param == "memory":
-        memory = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
-        settings.STORAGES = {**settings.STORAGES, PUBLIC: memory, PRIVATE: memory}
-        return request.param
-    endpoint = request.getfixturevalue("s3_server")
+def use_s3(settings, tmp_path, endpoint: str) -> None:
+    """Both aliases on two new buckets of the S3 server at ``endpoint``."""
     images, files = f"kb-images-{uuid4().hex[:8]}", f"kb-files-{uuid4().hex[:8]}"
     client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
                           aws_access_key_id="testing", aws_secret_access_key="testing")
@@ -131,6 +127,16 @@ def other_storages(request, settings, tmp_path):
            "KB_ATTACHMENTS_S3_BUCKET": files, "KB_S3_ENDPOINT_URL": endpoint, "KB_S3_REGION": "us-east-1",
            "KB_S3_ACCESS_KEY_ID": "testing", "KB_S3_SECRET_ACCESS_KEY": "testing", "KB_S3_ADDRESSING_STYLE": "path"}
     settings.STORAGES = configured(env, tmp_path)
+
+
+@pytest.fixture(params=["memory", "s3"])
+def other_storages(request, settings, tmp_path):
+    """Both aliases on a storage that is not the local default."""
+    if request.param == "memory":
+        memory = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
+        settings.STORAGES = {**settings.STORAGES, PUBLIC: memory, PRIVATE: memory}
+    else:
+        use_s3(settings, tmp_path, request.getfixturevalue("s3_server"))
     return request.param
 
 
@@ -206,6 +212,45 @@ def test_upload_serve_and_orphan_cleanup_go_through_the_configured_storages(
     written = {os.path.relpath(os.path.join(folder, name), settings.KB_DATA_DIR)
                for folder, _, names in os.walk(settings.KB_DATA_DIR) for name in names}
     assert not {path for path in written if path.split(os.sep)[0] in ("media", "attachments")}
+
+
+def test_an_object_store_that_stops_answering_gives_503_and_then_recovers(
+        settings, tmp_path, client, agent, customer, django_capture_on_commit_callbacks):
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+    server.start()
+    try:
+        use_s3(settings, tmp_path, "http://{}:{}".format(*server.get_host_and_port()))
+        image = article_services.image_upload_store(data=png_bytes())
+        notes = api_services.attachment_create(uploaded_by=agent, article=None, file_name="notes.txt",
+                                               data=b"Remember the milk.\n", inline=False, at=clock.now())
+        notes_url = reverse("api:attachment_download", args=[notes.pk, notes.file_name])
+        client.force_login(agent)
+        assert client.get(image).status_code == 200 and client.get(notes_url).status_code == 200
+        server.stop()
+
+        for url in (image, notes_url):
+            response = client.get(url)
+            assert response.status_code == 503 and response["Retry-After"] == "30", url
+        _, token = api_services.api_token_create(user=agent)
+        credentials = base64.b64encode(f"{agent.email}/token:{token}".encode()).decode()
+        response = client.post(reverse("api:attachments_unassociated"),
+                               {"file": SimpleUploadedFile("notes.txt", b"Later.\n"), "inline": "false"},
+                               HTTP_AUTHORIZATION=f"Basic {credentials}")
+        assert response.status_code == 503 and response.json()["error"] == "ServiceUnavailable"  # JSON on the API
+        client.force_login(customer)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("tickets:request_create"), {
+                "email": customer.email, "subject": "The invoice is wrong", "description": "See the PDF.",
+                "category": "Other", "website": "", "shown": "",
+                "attachments": [SimpleUploadedFile("invoice.pdf", PDF, content_type="application/pdf")]})
+        assert response.status_code == 503 and not Ticket.objects.exists()  # nothing half-saved
+        assert client.get(reverse("articles:home")).status_code == 200  # pages without files go on
+
+        server.start()  # the same port; moto keeps the buckets in this process
+        client.force_login(agent)
+        assert client.get(image).status_code == 200 and client.get(notes_url).status_code == 200
+    finally:
+        server.stop()
 
 
 def test_attachments_never_get_a_url_on_an_object_store_either(settings, tmp_path):
