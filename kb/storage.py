@@ -31,6 +31,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.template import loader
 from django.utils.translation import gettext as _
 
 from kb.storage_settings import PRIVATE, PUBLIC
@@ -183,10 +184,13 @@ class StorageUnavailableMiddleware:
         if not is_unavailable(exception):
             return None
         logger.warning("File store unavailable for %s: %r", request.path, exception)
-        message = _("Files cannot be read or stored right now. Please try again in a minute.")
         if request.path.startswith("/api/"):
+            message = _("Files cannot be read or stored right now. Please try again in a minute.")
             response = JsonResponse({"error": "ServiceUnavailable", "description": message}, status=503)
         else:
-            response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+            # The same page as a database outage (kb.unavailable): it reads nothing.
+            body = loader.render_to_string("503.html", {"site_name": settings.KB_SITE_NAME})
+            response = HttpResponse(body, status=503)
         response["Retry-After"] = str(RETRY_AFTER)
+        response["Cache-Control"] = "no-store"  # no proxy keeps an outage
         return response

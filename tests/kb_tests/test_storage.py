@@ -231,6 +231,7 @@ def test_an_object_store_that_stops_answering_gives_503_and_then_recovers(
         for url in (image, notes_url):
             response = client.get(url)
             assert response.status_code == 503 and response["Retry-After"] == "30", url
+            assert "temporarily unavailable" in response.content.decode()
         _, token = api_services.api_token_create(user=agent)
         credentials = base64.b64encode(f"{agent.email}/token:{token}".encode()).decode()
         response = client.post(reverse("api:attachments_unassociated"),
