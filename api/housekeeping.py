@@ -7,8 +7,8 @@
 - Files with no row: written before their row is committed, they stay behind when the
   save rolls back (a failed import of an article, a refused upload), or when the process
   stops between a delete's commit and the file's removal. Non-image files in the private
-  attachments folder; images on the uploads path, told from the editor's uploads (which
-  have no row either) by their name (``services.IMAGE_PREFIX``).
+  storage's ``articles/`` folder; images on the public storage's uploads path, told from
+  the editor's uploads (which have no row either) by their name (``services.IMAGE_PREFIX``).
 
 An attachment whose article is deleted goes with it (the foreign key cascades, and
 ``api.signals`` removes the file after the commit).
@@ -16,17 +16,15 @@ An attachment whose article is deleted goes with it (the foreign key cascades, a
 
 from __future__ import annotations
 
-import os
-import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.files.storage import default_storage
+from django.utils import timezone
 
-from kb import housekeeping
+from kb import housekeeping, storage
 
 from .models import ArticleAttachment
-from .services import IMAGE_PREFIX, attachments_dir
+from .services import IMAGE_PREFIX, PRIVATE_FOLDER, attachment_private_name
 
 #: Age before a loose attachment or a file without a row counts as an orphan: a save in
 #: progress has written its file but not committed its row yet, and a client associates
@@ -48,56 +46,31 @@ def unassociated_attachments_prune(*, now: datetime, dry_run: bool, **_) -> int:
     return count
 
 
-def _private_files(oldest: float) -> list[tuple[str, str]]:
-    folder = attachments_dir()
-    if not folder.is_dir():
-        return []
-    return [(entry.name, entry.path) for entry in os.scandir(folder)
-            if entry.is_file() and entry.stat().st_mtime < oldest]
-
-
-def _image_files(oldest: float) -> list[tuple[str, str]]:
-    folder = settings.MARKDOWNX_MEDIA_PATH
-    try:
-        _, names = default_storage.listdir(folder)
-    except FileNotFoundError:
-        return []
-    found = []
-    for name in names:
-        if not name.startswith(IMAGE_PREFIX):
-            continue
-        path = f"{folder}{name}"
-        try:
-            if default_storage.get_modified_time(path).timestamp() < oldest:
-                found.append((path, path))
-        except (FileNotFoundError, NotImplementedError):
-            continue
-    return found
-
-
 def orphan_attachment_files_prune(*, now: datetime, dry_run: bool, **_) -> int:
     """Attachment files older than ``ORPHAN_GRACE`` that no attachment row names."""
+    public, private = storage.public_storage(), storage.private_storage()
     # Listed before the rows are read: a file written after the listing is never seen, and
-    # one written before it is old enough only past the grace period.
-    oldest = min(now.timestamp(), time.time()) - ORPHAN_GRACE.total_seconds()
-    private, images = _private_files(oldest), _image_files(oldest)
-    names = [name for name, _ in private + images]
+    # one written before it is old enough only past the grace period. Files carry the
+    # storage's real times, never a moved clock's (hence timezone.now()).
+    oldest = min(now, timezone.now()) - ORPHAN_GRACE
+    private_names = [name.removeprefix(PRIVATE_FOLDER)
+                     for name in storage.files_older_than(private, PRIVATE_FOLDER, oldest)]
+    image_names = [name for name in storage.files_older_than(public, settings.MARKDOWNX_MEDIA_PATH, oldest)
+                   if name.removeprefix(settings.MARKDOWNX_MEDIA_PATH).startswith(IMAGE_PREFIX)]
+    names = private_names + image_names
     if not names:
         return 0
     referenced = set()
     for start in range(0, len(names), 500):  # SQLite's bound on query parameters
         referenced |= set(ArticleAttachment.objects.filter(stored_name__in=names[start:start + 500])
                           .values_list("stored_name", flat=True))
-    orphans_private = [path for name, path in private if name not in referenced]
-    orphans_images = [path for name, path in images if name not in referenced]
+    orphans_private = [name for name in private_names if name not in referenced]
+    orphans_images = [name for name in image_names if name not in referenced]
     if not dry_run:
-        for path in orphans_private:
-            try:
-                os.unlink(path)
-            except FileNotFoundError:
-                pass
-        for path in orphans_images:
-            default_storage.delete(path)
+        for name in orphans_private:
+            private.delete(attachment_private_name(name))
+        for name in orphans_images:
+            public.delete(name)
     return len(orphans_private) + len(orphans_images)
 
 

@@ -15,7 +15,6 @@ Unknown fields are ignored, as Zendesk does; integers are bounded like kb.params
 from datetime import UTC
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import translation as django_translation
 from rest_framework import serializers
@@ -26,6 +25,7 @@ from articles.models import (
     POST_BODY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
 )
+from kb import storage
 from kb.i18n import default_locale, normalize_locale
 from kb.params import ID_MAX
 from kb.permissions import is_agent
@@ -388,7 +388,7 @@ class AttachmentSerializer(_Output):
     @staticmethod
     def relative_path(attachment) -> str:
         if attachment.is_image:
-            return default_storage.url(attachment.stored_name)
+            return storage.public_url(attachment.stored_name)
         return reverse("api:attachment_download", kwargs={"pk": attachment.pk, "file_name": attachment.file_name})
 
     @staticmethod

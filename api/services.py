@@ -3,15 +3,14 @@
 import secrets
 import uuid
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 
 from articles import images
+from kb import storage
 from kb.hashing import keyed_hash
 from kb.uploads import detect_type, safe_file_name
 
@@ -70,17 +69,21 @@ IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WE
 IMAGE_PREFIX = "attachment-"
 
 
-def attachments_dir() -> Path:
-    """Outside MEDIA_ROOT on purpose: a non-image attachment is only ever served by the
-    access-checked view (api.views.attachments.AttachmentDownload)."""
-    return Path(settings.KB_DATA_DIR) / "article_attachments"
+#: Where the other files are on the private storage (kb.storage: never a URL): only the
+#: access-checked view (api.views.attachments.AttachmentDownload) reads them.
+PRIVATE_FOLDER = "articles/"
+
+
+def attachment_private_name(stored_name: str) -> str:
+    """The private storage's name of a non-image attachment's file."""
+    return f"{PRIVATE_FOLDER}{stored_name}"
 
 
 def attachment_file_delete(stored_name: str, *, is_image: bool) -> None:
     if is_image:
-        default_storage.delete(stored_name)
+        storage.public_storage().delete(stored_name)
     else:
-        (attachments_dir() / stored_name).unlink(missing_ok=True)
+        storage.private_storage().delete(attachment_private_name(stored_name))
 
 
 def attachment_create(*, uploaded_by, article, file_name: str, data: bytes, inline: bool,
@@ -111,14 +114,13 @@ def attachment_create(*, uploaded_by, article, file_name: str, data: bytes, inli
                                   code="file_type") from None
         data = images.reencoded(data, image_format)
         content_type = IMAGE_TYPES[image_format]
-        stored = default_storage.save(
+        stored = storage.public_storage().save(
             f"{settings.MARKDOWNX_MEDIA_PATH}{IMAGE_PREFIX}{uuid.uuid4().hex}.{images.UPLOAD_FORMATS[image_format]}",
             ContentFile(data))
     else:
-        stored = secrets.token_hex(16)  # server-chosen: the caller's file name never touches the disk
-        folder = attachments_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / stored).write_bytes(data)
+        # Server-chosen: the caller's file name never touches the storage.
+        saved = storage.private_storage().save(attachment_private_name(secrets.token_hex(16)), ContentFile(data))
+        stored = saved.removeprefix(PRIVATE_FOLDER)
     try:
         return ArticleAttachment.objects.create(
             article=article, uploaded_by=uploaded_by, file_name=name, content_type=content_type, size=len(data),

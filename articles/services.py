@@ -11,11 +11,11 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
 from django.utils.text import slugify
 
+from kb import storage
 from kb.i18n import current_locale, normalize_locale
 from kb.permissions import is_agent
 
@@ -736,10 +736,10 @@ def image_upload_store(*, data: bytes, key: str | None = None) -> str:
     """
     image_format = images.checked_format(data)
     name = f"{settings.MARKDOWNX_MEDIA_PATH}{key or uuid.uuid4().hex}.{images.UPLOAD_FORMATS[image_format]}"
-    if key and default_storage.exists(name):
-        return default_storage.url(name)
+    if key and storage.public_storage().exists(name):
+        return storage.public_url(name)
     stored = images.reencoded(data, image_format)
-    return default_storage.url(default_storage.save(name, ContentFile(stored)))
+    return storage.public_url(storage.public_storage().save(name, ContentFile(stored)))
 
 
 def image_import_store(*, data: bytes, save: bool = True) -> str:
@@ -757,8 +757,8 @@ def image_import_store(*, data: bytes, save: bool = True) -> str:
     image_format = images.checked_format(data)
     digest = hashlib.sha256(data).hexdigest()[:32]
     name = f"{settings.MARKDOWNX_MEDIA_PATH}{digest}.{images.UPLOAD_FORMATS[image_format]}"
-    if save and not default_storage.exists(name):
+    if save and not storage.public_storage().exists(name):
         # Two imports saving the same image at once: the storage gives the second a
         # different free name, so use the name it reports.
-        name = default_storage.save(name, ContentFile(images.reencoded(data, image_format)))
-    return default_storage.url(name)
+        name = storage.public_storage().save(name, ContentFile(images.reencoded(data, image_format)))
+    return storage.public_url(name)

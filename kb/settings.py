@@ -18,6 +18,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_noop
 
+from kb.storage_settings import storages_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -137,6 +139,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # An object store that is down: 503 for the requests that need a file (kb/storage.py).
+    "kb.storage.StorageUnavailableMiddleware",
     # Last, as django-axes requires: turns a locked-out sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -314,6 +318,47 @@ def env_rate_limits(name: str) -> dict[str, str]:
 # address and would otherwise measure the limit instead of the request desk.
 KB_RATE_LIMITS = env_rate_limits("KB_RATE_LIMITS")
 
+# --- Static and media ----------------------------------------------------------------
+# Before the first gettext_noop below: that call reads settings, after which an error
+# raised here would reach manage.py as a half-read settings module instead of its message.
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = KB_DATA_DIR / "staticfiles"
+# The API's OpenAPI 3 description (api/schema.py) is made by drf-spectacular.
+REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "api.schema.ZendeskSchema"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "kb Help Center API",
+    "DESCRIPTION": "Zendesk's Help Center API v2, as kb serves it (docs/api.md; the page /developers/).",
+    "VERSION": "2",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["api.schema.api_paths_only"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_search_and_errors"],
+}
+
+MEDIA_URL = "/media/"
+KB_SERVE_MEDIA = env_bool("KB_SERVE_MEDIA", True)
+# Uploaded files go through two storages (kb/storage.py): "default" for article images
+# (public, at /media/uploads/...), "attachments" for request and article attachments
+# (private, read only by views that check who asks). Each is a local folder unless
+# KB_MEDIA_STORAGE / KB_ATTACHMENTS_STORAGE=s3 points it at an S3-compatible object store,
+# which is what several machines share (docs/deploy.md, "Media on shared storage"). A bad
+# or incomplete configuration stops kb at start with ImproperlyConfigured.
+MEDIA_ROOT = Path(os.environ.get("KB_MEDIA_ROOT") or KB_DATA_DIR / "media")
+KB_ATTACHMENTS_ROOT = Path(os.environ.get("KB_ATTACHMENTS_ROOT") or KB_DATA_DIR / "attachments")
+# With DEBUG off, WhiteNoise serves static files from the app server: content-hashed names
+# (Cache-Control: max-age of ten years, "immutable") with gzip copies made once by
+# collectstatic, so a new release busts caches by changing names, never by expiry.
+STORAGES = storages_from_env(
+    os.environ,
+    media_root=MEDIA_ROOT,
+    attachments_root=KB_ATTACHMENTS_ROOT,
+    static_backend=(
+        "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    ),
+)
+
 # --- I18n / time ----------------------------------------------------------------------
 # The help center's languages (issue 15). The default language keeps unprefixed URLs; the
 # others are served under /<code>/ (kb.i18n). Content is written in any of them: each
@@ -335,40 +380,6 @@ FORMAT_MODULE_PATH = ["kb.formats"]
 # readers (the dashboard, search analytics) use humanize's locale-aware |intcomma instead.
 USE_THOUSAND_SEPARATOR = False
 USE_TZ = True
-
-# --- Static and media ----------------------------------------------------------------
-STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = KB_DATA_DIR / "staticfiles"
-# The API's OpenAPI 3 description (api/schema.py) is made by drf-spectacular.
-REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "api.schema.ZendeskSchema"}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "kb Help Center API",
-    "DESCRIPTION": "Zendesk's Help Center API v2, as kb serves it (docs/api.md; the page /developers/).",
-    "VERSION": "2",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "PREPROCESSING_HOOKS": ["api.schema.api_paths_only"],
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_search_and_errors"],
-}
-
-MEDIA_URL = "/media/"
-KB_SERVE_MEDIA = env_bool("KB_SERVE_MEDIA", True)
-# Several machines: point KB_MEDIA_ROOT at shared storage (an NFS mount) so an image
-# uploaded through one web server is served by all of them.
-MEDIA_ROOT = Path(os.environ.get("KB_MEDIA_ROOT") or KB_DATA_DIR / "media")
-# With DEBUG off, WhiteNoise serves static files from the app server: content-hashed names
-# (Cache-Control: max-age of ten years, "immutable") with gzip copies made once by
-# collectstatic, so a new release busts caches by changing names, never by expiry.
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
-}
 
 # --- Email ---------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -29,10 +29,10 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-# Article images uploaded by agents. On one machine (`make run`, `make serve`) Django serves
-# them: they are images re-checked by Pillow on upload, under server-chosen names, and every
-# response carries X-Content-Type-Options: nosniff. Behind a web server that serves MEDIA_ROOT
-# itself (docs/deploy.md), set KB_SERVE_MEDIA=false.
+# Article images uploaded by agents, read from the public storage (kb/storage.py: a local
+# folder or an object store): images re-checked by Pillow on upload, under server-chosen
+# names, and every response carries X-Content-Type-Options: nosniff. Behind a web server
+# that serves the local MEDIA_ROOT itself (docs/deploy.md), set KB_SERVE_MEDIA=false.
 if settings.KB_SERVE_MEDIA:
     media_prefix = settings.MEDIA_URL.strip("/")
     urlpatterns += [

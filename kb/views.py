@@ -5,22 +5,20 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from django.views.static import serve
 
+from kb import storage
 from kb.http import safe_next
 from kb.i18n import normalize_locale
 from kb.locale import language_home, remember_language
 from kb.unavailable import is_database_unavailable, service_unavailable
 
 
+@require_safe
 def media(request, path):
-    """An uploaded article image. Only the uploads folder is reachable (``serve`` refuses
-    paths that leave it), and MEDIA_ROOT is read at request time (tests move it)."""
-    try:
-        return serve(request, path, document_root=settings.MEDIA_ROOT / settings.MARKDOWNX_MEDIA_PATH)
-    except OSError:
-        # A name the file system cannot even look up (longer than it allows): no such file.
-        raise Http404 from None
+    """An uploaded article image, read from the public storage (a local folder or an object
+    store: kb.storage). Only the uploads folder is reachable: ``path`` is made of plain
+    segments, each inside it."""
+    return storage.image_response(request, f"{settings.MARKDOWNX_MEDIA_PATH}{storage.checked_name(path)}")
 
 
 @require_safe

@@ -59,6 +59,7 @@ def _isolated_data_dir(settings, tmp_path):
     """Uploads and the search index of each test live in a fresh temporary directory."""
     settings.KB_DATA_DIR = tmp_path
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.KB_ATTACHMENTS_ROOT = tmp_path / "attachments"
     settings.KB_SEARCH_INDEX_DIR = tmp_path / "index"
     # A fresh page cache per test (CACHES changing resets Django's cache handlers).
     settings.CACHES = {

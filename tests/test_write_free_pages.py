@@ -6,6 +6,7 @@ captured: none may be an INSERT, UPDATE or DELETE. What pages record (page views
 search that ran, the cancel-flow route shown) arrives afterwards through their beacons.
 """
 
+import io
 import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -15,7 +16,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from PIL import Image
 
+from articles import services as article_services
 from demo import tickets as tickets_demo
 from search.index import index_rebuild
 from tickets.models import PlanLink
@@ -56,15 +59,19 @@ def public_pages(make_article, make_post, topic, whoosh_index, clock):
     # The same pages in Spanish (/es/...).
     pages.update({f"{name} (es)": "/es" + url for name, url in pages.items()})
     # Pages with one address in every language (no /es/ form, no language redirect).
-    pages.update(one_address_pages(section=section, topic=topic, post=post))
+    image = Image.new("RGB", (4, 3), (10, 120, 200))
+    png = io.BytesIO()
+    image.save(png, "PNG")
+    pages.update(one_address_pages(section=section, topic=topic, post=post,
+                                   image=article_services.image_upload_store(data=png.getvalue())))
     return pages
 
 
 ONE_ADDRESS = ("API page", "robots.txt", "sitemap", "sitemap of articles", "articles feed",
-               "Spanish articles feed", "section feed", "topic feed", "comments feed")
+               "Spanish articles feed", "section feed", "topic feed", "comments feed", "uploaded image")
 
 
-def one_address_pages(*, section, topic, post) -> dict[str, str]:
+def one_address_pages(*, section, topic, post, image) -> dict[str, str]:
     return {
         "API page": reverse("api:developers"),
         "robots.txt": reverse("seo:robots"),
@@ -75,6 +82,7 @@ def one_address_pages(*, section, topic, post) -> dict[str, str]:
         "section feed": reverse("seo:feed_section", kwargs={"pk": section.pk}),
         "topic feed": reverse("seo:feed_topic", kwargs={"slug": topic.slug}),
         "comments feed": reverse("seo:feed_post_comments", kwargs={"pk": post.pk}),
+        "uploaded image": image,  # read from the public storage (kb.storage)
     }
 
 

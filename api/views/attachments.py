@@ -7,14 +7,14 @@ their article exists (``articles/attachments.json``) and attached later
 (``articles/{id}/bulk_attachments.json``), as Zendesk's bulk imports do.
 """
 
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from rest_framework import status
 from rest_framework.exceptions import MethodNotAllowed, NotFound
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from kb import clock
+from kb import clock, storage
 
 from .. import selectors, services
 from ..base import ZendeskView
@@ -120,17 +120,8 @@ class AttachmentDownload(ZendeskView):
         attachment = self.get_row(selectors.attachments_for(request.user), pk)
         if attachment.is_image:
             return HttpResponseRedirect(AttachmentSerializer.relative_path(attachment))
-        path = services.attachments_dir() / attachment.stored_name
-        if not path.is_file():
-            raise NotFound()
-        response = FileResponse(path.open("rb"), as_attachment=True, filename=attachment.file_name,
-                                content_type=attachment.content_type + ("; charset=utf-8"
-                                                                        if attachment.content_type == "text/plain"
-                                                                        else ""))
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
         # Never in a shared cache: the article may become a draft, the file be deleted.
-        response["Cache-Control"] = "private, no-cache"
-        return response
-
-
+        return storage.attachment_response(
+            services.attachment_private_name(attachment.stored_name), file_name=attachment.file_name,
+            content_type=attachment.content_type + ("; charset=utf-8" if attachment.content_type == "text/plain" else ""),
+            cache_control="private, no-cache")

@@ -20,12 +20,12 @@ from urllib.parse import quote, unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.files.storage import default_storage
 from django.test import RequestFactory
 from django.urls import Resolver404, resolve
 
 from articles.markdown import is_upload_url
 from articles.models import Category, Comment, ItemVote, Topic, Vote
+from kb import storage
 
 from .. import selectors
 from ..models import ArticleAttachment
@@ -41,7 +41,7 @@ from ..serializers import (
     UserSerializer,
     VoteSerializer,
 )
-from ..services import attachments_dir
+from ..services import attachment_private_name
 from .markup import rewrite_urls
 
 PER_PAGE = 100
@@ -131,11 +131,11 @@ class Export:
     def _image(self, url: str) -> str | None:
         if url not in self.images:
             name = url[len(settings.MEDIA_URL):]
-            if not default_storage.exists(name):
+            if not storage.public_storage().exists(name):
                 return None
 
             def read():
-                with default_storage.open(name, "rb") as source:
+                with storage.public_storage().open(name, "rb") as source:
                     return source.read()
 
             self.images[url] = self._export_file("image" + Path(name).suffix.lower(), read)
@@ -144,12 +144,17 @@ class Export:
     def _attachment(self, attachment: ArticleAttachment) -> str | None:
         """An article attachment's exported URL (an image's is its upload's)."""
         if attachment.is_image:
-            return self._image(default_storage.url(attachment.stored_name))
+            return self._image(storage.public_url(attachment.stored_name))
         if attachment.pk not in self.attachments:
-            path = attachments_dir() / attachment.stored_name
-            if not path.is_file():
+            name = attachment_private_name(attachment.stored_name)
+            if not storage.private_storage().exists(name):
                 return None
-            self.attachments[attachment.pk] = self._export_file(attachment.file_name, path.read_bytes)
+
+            def read():
+                with storage.private_storage().open(name, "rb") as source:
+                    return source.read()
+
+            self.attachments[attachment.pk] = self._export_file(attachment.file_name, read)
         return self.attachments[attachment.pk]
 
     def _article_attachments(self, article) -> None:

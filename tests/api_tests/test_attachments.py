@@ -3,13 +3,15 @@ form's type and size rules, images shown in bodies from kb's uploads path, other
 downloaded by whoever may read the article."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
 from PIL import Image
 
 from api.models import ArticleAttachment
-from api.services import ATTACHMENT_MAX_BYTES, attachments_dir
+from api.services import ATTACHMENT_MAX_BYTES, attachment_private_name
+from kb import storage
 
 API = "/api/v2/help_center"
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -65,7 +67,8 @@ def test_files_uploaded_before_their_article_are_attached_in_bulk_and_deleted_th
     client.help_center.attachments.bulk_attachments(article.pk, [loose])
     assert [a.id for a in client.help_center.attachments.block(article.pk)] == [loose.id]
 
-    stored = attachments_dir() / ArticleAttachment.objects.get(pk=loose.id).stored_name
+    stored = Path(storage.private_storage().path(
+        attachment_private_name(ArticleAttachment.objects.get(pk=loose.id).stored_name)))
     assert stored.read_bytes() == PDF
     client.help_center.attachments.delete(loose.id)
     assert not ArticleAttachment.objects.exists()

@@ -5,6 +5,7 @@ deleted article's attachments (at once, with the article)."""
 import os
 from datetime import timedelta
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -15,9 +16,9 @@ from django.db import transaction
 
 from api import housekeeping as api_housekeeping
 from api.models import ArticleAttachment
-from api.services import attachment_create, attachment_delete, attachments_dir
+from api.services import attachment_create, attachment_delete, attachment_private_name
 from articles import services as article_services
-from kb import clock
+from kb import clock, storage
 
 from . import zendesk_data
 
@@ -29,8 +30,8 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 def file_of(attachment) -> str:
     """Where ``attachment``'s file is (a path that exists, or not)."""
     if attachment.is_image:
-        return default_storage.path(attachment.stored_name)
-    return str(attachments_dir() / attachment.stored_name)
+        return storage.public_storage().path(attachment.stored_name)
+    return storage.private_storage().path(attachment_private_name(attachment.stored_name))
 
 
 def age(path: str, at) -> None:
@@ -120,8 +121,8 @@ def test_a_rolled_back_delete_keeps_the_file(make_article):
 
 def test_the_command_reports_article_attachments(make_article):
     attach(None, at=clock.now() - timedelta(days=3))
-    stray = attachments_dir() / ("0" * 32)
-    stray.write_bytes(PDF)
+    stray = Path(storage.private_storage().path(
+        storage.private_storage().save(attachment_private_name("0" * 32), ContentFile(PDF))))
     age(str(stray), clock.now() - timedelta(days=3))
     default_storage.save(f"{settings.MARKDOWNX_MEDIA_PATH}attachment-stray.png", ContentFile(b"x"))
     age(default_storage.path(f"{settings.MARKDOWNX_MEDIA_PATH}attachment-stray.png"), clock.now() - timedelta(days=3))

@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from api.models import ArticleAttachment
-from api.services import ATTACHMENT_MAX_BYTES, attachments_dir
+from api.services import ATTACHMENT_MAX_BYTES, attachment_private_name
 from articles.models import Article
+from kb import storage
 
 from . import zendesk_data
 from .test_zendesk_import_api import EMAIL, TOKEN, StandIn
@@ -103,7 +104,7 @@ def test_a_second_run_stores_no_file_again_and_keeps_every_link(db, export_dir, 
     run("--from-dir", str(export_dir))
     before = stored_files(settings)
     bodies = dict(Article.objects.values_list("external_id", "body"))
-    assert any(name.startswith("article_attachments") for name in before)
+    assert any(name.startswith(os.path.join("attachments", "articles")) for name in before)
     assert any(name.startswith(os.path.join("media", "uploads")) for name in before)
 
     out, err, failed = run("--from-dir", str(export_dir))
@@ -184,7 +185,8 @@ def test_the_live_api_downloads_attachments_from_the_help_center_within_bounds(d
     # Refused by its Content-Length: never downloaded whole.
     assert "/hc/article_attachments/888/manual.pdf" in stand_in.requests
     notes = ArticleAttachment.objects.get(external_id="889")
-    assert (attachments_dir() / notes.stored_name).read_bytes() == b"Remember the milk.\n"
+    with storage.private_storage().open(attachment_private_name(notes.stored_name)) as stored:
+        assert stored.read() == b"Remember the milk.\n"
     before = stored_files(settings)
     call_command("import_zendesk", "--url", stand_in.url, "--email", EMAIL, "--token", TOKEN, stdout=io.StringIO(),
                  stderr=io.StringIO())

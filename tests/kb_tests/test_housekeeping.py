@@ -6,19 +6,20 @@ tests run the whole site's set, as the command does."""
 import os
 from datetime import timedelta
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles.models import Notification, NotificationEvent
 from articles.tasks import deliver_notifications
-from kb import housekeeping
+from kb import housekeeping, storage
 from kb.housekeeping import RETENTION_DAYS, housekeeping_run
 from kb.models import OutgoingEmail
 from tickets.models import Ticket, TicketAttachment
-from tickets.services.requests import attachments_dir
 
 pytestmark = pytest.mark.django_db
 
@@ -76,15 +77,13 @@ def task_rows(settings):
 
 @pytest.fixture
 def attachment_files(customer):
-    folder = attachments_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    files_storage = storage.private_storage()
     ticket = Ticket.objects.create(source=Ticket.Source.REQUEST_FORM, requester_email="a@example.com",
                                    subject="s", description="d", created_at=NOW, updated_at=NOW)
     files = {}
     for name, age, referenced in (("orphan-old", OLD, False), ("orphan-new", NOW, False),
                                   ("kept-old", OLD, True)):
-        path = folder / name
-        path.write_bytes(b"%PDF-1.4")
+        path = Path(files_storage.path(files_storage.save(name, ContentFile(b"%PDF-1.4"))))
         os.utime(path, (age.timestamp(), age.timestamp()))
         if referenced:
             TicketAttachment.objects.create(ticket=ticket, stored_name=name, original_name="a.pdf",

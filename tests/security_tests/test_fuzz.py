@@ -29,7 +29,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -43,8 +42,9 @@ from hypothesis import strategies as st
 from rest_framework import serializers as rest_serializers
 
 from api.models import ApiToken, ArticleAttachment
-from api.services import attachments_dir
+from api.services import attachment_private_name
 from articles.models import Article, Category, Comment, EmailFollow, Follow, Label, Post, Section, Topic, Vote
+from kb import storage
 from tickets.models import Callback, Ticket, TicketMessage
 
 from . import fuzz_values as values
@@ -183,8 +183,9 @@ def other_customers_data(world: World, role: str, *, moderating: bool = False) -
             "pk", "article_id", "file_name", "content_type", "size", "inline", "stored_name", "updated_at"))
         data["attachments"] = attachments
         data["attachment_files"] = [
-            default_storage.exists(a["stored_name"]) if a["content_type"].startswith("image/")
-            else (attachments_dir() / a["stored_name"]).is_file() for a in attachments]
+            storage.public_storage().exists(a["stored_name"]) if a["content_type"].startswith("image/")
+            else storage.private_storage().exists(attachment_private_name(a["stored_name"]))
+            for a in attachments]
     return data
 
 

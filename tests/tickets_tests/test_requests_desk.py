@@ -4,13 +4,14 @@ requests (signed in or by private link), attachments, and the agent queue."""
 
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from django.core import mail as django_mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from kb import mail
+from kb import mail, storage
 from kb.models import OutgoingEmail
 from search.index import index_rebuild
 from tickets.models import Deflection, Ticket, TicketAttachment, TicketMessage
@@ -192,9 +193,9 @@ def test_an_image_is_stored_outside_media_under_a_server_chosen_name(client, set
     attachment = TicketAttachment.objects.get()
     assert attachment.content_type == "image/png"
     assert "/" not in attachment.original_name and ".." not in attachment.stored_name
-    stored = services.attachments_dir() / attachment.stored_name
-    assert stored.read_bytes() == PNG
-    assert settings.MEDIA_ROOT not in stored.parents
+    with storage.private_storage().open(attachment.stored_name) as stored:
+        assert stored.read() == PNG
+    assert settings.MEDIA_ROOT not in Path(storage.private_storage().path(attachment.stored_name)).parents
 
 
 def test_a_script_renamed_to_png_is_refused(client, db):

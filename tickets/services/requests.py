@@ -13,11 +13,10 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article, Post
 from articles.translations.localized import article_links
-from kb import analytics
+from kb import analytics, storage
 from kb.i18n import current_locale, normalize_locale
 from kb.mail import absolute_url as site_url
 from kb.mail import email_language, queue_email
@@ -43,9 +42,6 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def attachments_dir() -> Path:
-    """Outside MEDIA_ROOT on purpose: nothing here is ever served by the web server."""
-    return Path(settings.KB_DATA_DIR) / "attachments"
 
 
 
@@ -74,11 +70,11 @@ class Upload:
 
 
 def _store_attachment(ticket: Ticket, upload: Upload, at: datetime) -> TicketAttachment:
-    stored = secrets.token_hex(16)  # server-chosen: the visitor's file name never touches the disk
-    folder = attachments_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / stored).write_bytes(upload.data)
-    # If the transaction rolls back, the orphan file is harmless: nothing points to it.
+    # On the private storage, at its top (kb.storage: never a URL, only the access-checked
+    # download reads it), under a server-chosen name: the visitor's file name never
+    # touches the storage. If the transaction rolls back, the orphan file is harmless:
+    # nothing points to it, and housekeeping removes it (tickets.housekeeping).
+    stored = storage.private_storage().save(secrets.token_hex(16), ContentFile(upload.data))
     return TicketAttachment.objects.create(ticket=ticket, stored_name=stored, original_name=upload.name[:200],
                                            content_type=upload.content_type, size=len(upload.data),
                                            created_at=at)

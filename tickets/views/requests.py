@@ -8,13 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kb import analytics, clock, throttle
+from kb import analytics, clock, storage, throttle
 from kb.permissions import agent_required, is_agent
 
 from ..forms.requests import AgentReplyForm, ReplyForm, RequestForm, TicketUpdateForm
@@ -221,15 +221,8 @@ def _download(attachment_pk: int, ticket: Ticket | None):
     attachment = selectors.attachment_of(ticket, attachment_pk)
     if attachment is None:
         raise Http404("No such attachment.")
-    path = services.attachments_dir() / attachment.stored_name
-    if not path.is_file():
-        raise Http404("The file is missing.")
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return storage.attachment_response(attachment.stored_name, file_name=attachment.original_name,
+                                      content_type=attachment.content_type, cache_control="private, no-store")
 
 
 @login_required
