@@ -197,7 +197,7 @@ def build_schema() -> Schema:
     }
     # phrase=False: frequencies without word positions. Nothing here queries phrases, and
     # positions made up most of each postings block: at 100k articles the index went from
-    # 504 to ~280 MB and a term's postings read several times faster (search/ranking/bm25.py
+    # 504 to 178 MB and a term's postings read ~2.5 times faster (search/ranking/bm25.py
     # reads them whole for every cold term). Scores do not change (BM25 reads frequencies).
     for locale in schema_locales():
         text = analyzer(locale)
