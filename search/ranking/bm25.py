@@ -13,6 +13,11 @@ operations over the matches instead of Python calls per match. Whoosh never rewr
 applied here as a mask), so the cache survives index updates: a new comment writes a small
 new segment whose postings are cheap to read, and the big segment's arrays stay valid.
 
+A term missing from the cache (most terms of a varied stream of questions: a common term
+of 100k articles takes ~1 MB) is read in one piece and its blocks decoded together
+(``_read_w3_postings``): at 100k articles a cold search spent most of its time in
+Whoosh's block-by-block matcher (bench/README.md, "Whoosh at 100k").
+
 The scores are Whoosh's own: the same formula (:func:`whoosh.scoring.bm25`), the same
 global statistics (idf over all segments, average field length), the same per-field B and
 K1, the same tie-break (lower document number first). The tests compare both on random
@@ -24,9 +29,15 @@ that.
 
 from __future__ import annotations
 
+import io
+import logging
+import pickle
+import struct
 import threading
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 import numpy as np
 from django.conf import settings
@@ -44,6 +55,8 @@ AVGFL_TOLERANCE = 1e-3
 DENSE_SHARE = 8
 #: Scores sampled to bound the k-th best score before the exact cut (``_at_least_kth``).
 SAMPLE = 2048
+
+logger = logging.getLogger(__name__)
 
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
@@ -127,25 +140,81 @@ _EMPTY = (np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32))
 def _read_postings(reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     """(document numbers, term frequencies) of one term in one segment, deleted documents
     included: they are masked per search (``_live``), so these arrays never change."""
-    from whoosh.codec.whoosh3 import W3LeafMatcher
-
     if (field, text) not in reader:
         return _EMPTY
-    matcher = raw_postings(reader, field, text)
-    if isinstance(matcher, W3LeafMatcher) and hasattr(matcher, "_read_ids"):
-        # Block by block: each block's ids and weights arrive decoded as whole arrays
-        # (Whoosh's per-posting next()/weight() calls cost ~1.5 µs each).
-        ids, weights = [], []
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.append(np.asarray(matcher._ids, dtype=np.int32))
-            weights.append(np.asarray(matcher._weights, dtype=np.float32))
-            matcher._next_block()
-        if ids:
-            return np.concatenate(ids), np.concatenate(weights)
-        return _EMPTY
-    return postings_slow(matcher)
+    found = _read_w3_postings(reader, field, text)
+    if found is not None:
+        return found
+    return postings_slow(raw_postings(reader, field, text))
+
+
+_BLOCK_LENGTH = struct.Struct("!i")  # whoosh.system's int: a block's size, negative for the last
+
+
+def _read_w3_postings(reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """The postings of a Whoosh 3 segment read in one piece and decoded block by block,
+    or None when the segment is not one (another codec, or postings inlined in the term).
+
+    Why not Whoosh's matcher: it reads each block's header and data with separate seeks,
+    decodes each block's document numbers in a Python loop, and its filter of deleted
+    documents reads the first block twice; cold terms at 100k articles spent most of a
+    search there (bench/README.md, "Whoosh at 100k"). Layout (whoosh.codec.whoosh3,
+    ``W3PostingsWriter._write_block``): a 4-byte tag, then per block its size, a pickled
+    info tuple (count, last id, ...; compression level 4th) and the data: a pickled
+    (id deltas from 0 within the block, weights: None for all 1.0, one float for all
+    equal, else a tuple; values), zlib-compressed when the level is not 0. Any surprise
+    falls back to Whoosh's matcher.
+    """
+    from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermsReader
+
+    terms = getattr(reader, "_terms", None)
+    if not isinstance(terms, W3TermsReader) or not hasattr(reader, "_text_to_bytes"):
+        return None
+    try:
+        info = terms.term_info(field, reader._text_to_bytes(field, text))
+        if info.is_inlined():
+            return None
+        offset, length = info.extent()
+        if isinstance(length, tuple):  # Whoosh 2.7 keeps the unpacked struct tuple
+            length = length[0]
+        raw = terms._postfile.get(offset, length)
+        if raw[:4] != WHOOSH3_HEADER_MAGIC:
+            return None
+        stream = io.BytesIO(raw)
+        position, total = 4, 0
+        id_parts, weight_parts, last_ids = [], [], []
+        while True:
+            (size,) = _BLOCK_LENGTH.unpack_from(raw, position)
+            position += _BLOCK_LENGTH.size
+            end = position + abs(size)
+            stream.seek(position)
+            count, last_id, _max_weight, compression = pickle.load(stream)[:4]
+            data = raw[stream.tell():end]
+            ids, weights = pickle.loads(zlib.decompress(data) if compression else data)[:2]
+            if len(ids) != count:
+                return None
+            id_parts.append(ids)
+            weight_parts.append(repeat(1.0, count) if weights is None
+                                else repeat(weights, count) if isinstance(weights, float) else weights)
+            last_ids.append(last_id)
+            total += count
+            position = end
+            if size < 0:
+                break
+        if position != length:
+            return None
+    except Exception:  # anything unexpected: Whoosh's own reader decides
+        logger.debug("postings of %s:%r read through Whoosh's matcher", field, text, exc_info=True)
+        return None
+    deltas = np.fromiter(chain.from_iterable(id_parts), dtype=np.int64, count=total)
+    if len(id_parts) > 1:
+        # Each block's deltas start from 0: its first one becomes the gap from the
+        # previous block's last id, and one running sum gives every document number.
+        starts = np.cumsum([len(part) for part in id_parts[:-1]])
+        deltas[starts] -= np.array(last_ids[:-1], dtype=np.int64)
+    ids = np.cumsum(deltas).astype(np.int32)
+    weights = np.fromiter(chain.from_iterable(weight_parts), dtype=np.float32, count=total)
+    return ids, weights
 
 
 def raw_postings(reader, field: str, text: str):

@@ -261,3 +261,76 @@ def test_a_small_write_reuses_the_cached_parts_within_the_tolerance(backend, mon
     still_live = [key for key in cached if key[0] in live]
     assert still_live  # the first, big segment stays
     assert all(bm25._cache._items.get(key) is cached[key] for key in still_live)  # not recomputed
+
+
+def _compare_readers(reader, field, words):
+    """bm25's one-piece reader against Whoosh's own matcher, posting by posting; returns
+    how many postings were compared and how many came from more than one block."""
+    compared, multi_block = 0, 0
+    for word in words:
+        if (field, word) not in reader:
+            continue
+        fast = bm25._read_w3_postings(reader, field, word)
+        slow_ids, slow_tf = bm25.postings_slow(bm25.raw_postings(reader, field, word))
+        if len(slow_ids) > 1:  # a single posting is inlined in the term: Whoosh's path
+            assert fast is not None, (field, word)
+        if fast is None:
+            continue
+        assert fast[0].tolist() == slow_ids.tolist(), (field, word)
+        assert fast[1].tolist() == slow_tf.tolist(), (field, word)
+        compared += len(slow_ids)
+        multi_block += len(slow_ids) > 128  # Whoosh writes blocks of 128 postings
+    return compared, multi_block
+
+
+def test_one_piece_postings_reader_equals_whooshs_matcher(backend):
+    """The reader that decodes a term's blocks in one piece gives Whoosh's document
+    numbers and frequencies, over several segments, deleted documents and terms spanning
+    several blocks."""
+    compared = multi_block = 0
+    with backend.searcher() as searcher:
+        for reader, _ in searcher.reader().leaf_readers():
+            for field in ("text", "comments", "title", "body"):
+                done, multi = _compare_readers(reader, field, WORDS)
+                compared += done
+                multi_block += multi
+        assert any(reader.has_deletions() for reader, _ in searcher.reader().leaf_readers())
+    assert compared > 5000
+    assert multi_block > 10
+
+
+def test_one_piece_reader_reads_indexes_written_with_positions(tmp_path):
+    """Indexes built before the text fields stopped storing positions (their blocks also
+    hold each posting's positions) read the same until rebuild_index replaces them."""
+    from whoosh import index as whoosh_index
+    from whoosh.fields import ID, TEXT, Schema
+
+    from search.query import analyzer
+
+    schema = Schema(key=ID(unique=True, stored=True), text=TEXT(analyzer=analyzer("en"), phrase=True))
+    ix = whoosh_index.create_in(str(tmp_path), schema)
+    rng = random.Random(4)
+    writer = ix.writer()
+    for n in range(600):
+        writer.add_document(key=str(n), text=_text(rng, 5, 80))
+    writer.commit()
+    writer = ix.writer()
+    for n in range(0, 600, 7):
+        writer.delete_by_term("key", str(n))
+    writer.commit()
+    with ix.searcher() as searcher:
+        (reader, _), = searcher.reader().leaf_readers()
+        assert reader.has_deletions()
+        compared, multi_block = _compare_readers(reader, "text", [w[:5] for w in WORDS] + WORDS)
+    assert compared > 5000
+    assert multi_block > 10
+
+
+def test_text_fields_store_no_positions(backend):
+    """Nothing queries phrases: the index keeps frequencies only (smaller, read faster)."""
+    from whoosh.formats import Frequency
+
+    with backend.searcher() as searcher:
+        for name, field in searcher.schema.items():
+            if name.split("_")[0] in ("text", "comments", "title", "body", "spell"):
+                assert type(field.format) is Frequency, name
