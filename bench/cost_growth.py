@@ -14,9 +14,11 @@ Each size gets its own temporary KB_DATA_DIR:
    sizes are served at once and each page is measured on every size in turn, so the
    machine's background load hits every size alike;
 3. wrk on each page twice: *cached* (a plain anonymous visitor, served by the anonymous page
-   cache after the first hit) and *uncached* (the same visitor sending
-   ``Cookie: sessionid=bench``: a session that does not exist reads as anonymous, but any
-   session cookie makes kb.page_cache skip the cache, so the page is rendered every time);
+   cache after the first hit) and *uncached* (a visitor whose session holds something, the
+   way a visitor who has a draft or a remembered choice does: kb.page_cache serves such a
+   visitor a freshly rendered page every time; the session is written into each site's
+   database before serving. A made-up ``sessionid`` is not enough: kb.page_cache reads an
+   unknown session as an empty one and serves the cached page);
 4. the peak RSS of each gunicorn worker (the high-water mark of the whole run: to see which
    page raises it, measure pages on their own with ``--pages``).
 Then it prints every page's requests/s per size as a percentage of the first size's figure.
@@ -88,7 +90,19 @@ PYTHON = sys.executable
 SIZES = {"small": (0, 0), "1k": (1_000, 1_000), "100k": (100_000, 10_000), "demo": (0, 0)}
 DEFAULT_SIZES = ["small", "1k", "100k"]
 TARGET = 0.8
-BYPASS_CACHE = ("Cookie: sessionid=bench",)
+
+
+def bypass_headers(site: dict) -> tuple[str, ...]:
+    """Headers of a visitor kb.page_cache never serves from the cache: a real session with
+    something in it, created in the site's own database under the key the site will serve
+    with (sessions are signed with SECRET_KEY)."""
+    code = ("import django; django.setup(); from importlib import import_module; "
+            "from django.conf import settings; "
+            "store = import_module(settings.SESSION_ENGINE).SessionStore(); "
+            "store['bench'] = 'uncached'; store.create(); print(store.session_key)")
+    made = subprocess.run([PYTHON, "-c", code], cwd=ROOT, env={**site, "DJANGO_SETTINGS_MODULE": "kb.settings"},
+                          capture_output=True, text=True, check=True)
+    return (f"Cookie: sessionid={made.stdout.strip().splitlines()[-1]}",)
 # Words for generated titles and bodies; help-desk vocabulary so searches match a share of them.
 WORDS = (  # noqa: SIM905  (one readable block of words rather than 90 quoted strings)
     "account billing plan invoice cancel export contacts domain email campaign automation page "
@@ -304,7 +318,7 @@ def cleanup(options, built: dict) -> None:
 
 
 def serve_and_measure(options, env: dict, built: dict) -> dict[str, dict]:
-    servers, bases = {}, {}
+    servers, bases, uncached_headers = {}, {}, {}
     try:
         # The framework floor (bench/floor, as in bench/pages.py), measured after each
         # page so that load on the shared machine weighs on both alike.
@@ -319,6 +333,7 @@ def serve_and_measure(options, env: dict, built: dict) -> dict[str, dict]:
             port = free_port()
             serve_env = {**site_env(env, data_dir, info), "PORT": str(port), "KB_ACCESS_LOG": "",
                          "PY": PYTHON, "SECRET_KEY": secrets.token_urlsafe(50)}
+            uncached_headers[size] = bypass_headers(serve_env)
             servers[size] = start([str(ROOT / "bin" / "serve")], serve_env, data_dir / "serve.log")
             bases[size] = f"http://127.0.0.1:{port}"
         for size, server in servers.items():
@@ -331,8 +346,9 @@ def serve_and_measure(options, env: dict, built: dict) -> dict[str, dict]:
                 continue
             for size in options.sizes:
                 results[size][name] = {"status": status(bases[size] + built[size][1]["pages"][name])}
-            for mode, headers in (("cached", ()), ("uncached", BYPASS_CACHE)):
+            for mode in ("cached", "uncached"):
                 for size in options.sizes:
+                    headers = uncached_headers[size] if mode == "uncached" else ()
                     row = results[size][name]
                     if row["status"] != "ok":
                         continue
