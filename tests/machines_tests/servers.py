@@ -228,8 +228,18 @@ class WebServer(Process):
 
 
 class TaskWorker(Process):
-    """``manage.py db_worker``: polls the database queue; any number may run side by side."""
+    """``manage.py db_worker``: polls the database queue; any number may run side by side.
+    Each start gets a new worker id (``<name>-<n>``), which the task rows record."""
 
     def __init__(self, name: str, data_dir: Path, env: dict[str, str], interval: float = 0.1):
-        super().__init__(name, [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval",
-                                str(interval), "-v", "2"], env, data_dir / f"{name}.log")
+        super().__init__(name, [], env, data_dir / f"{name}.log")
+        self.interval = interval
+        self.starts = 0
+        self.worker_id = ""
+
+    def start(self) -> TaskWorker:
+        self.starts += 1
+        self.worker_id = f"{self.name}-{self.starts}"
+        self.args = [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", str(self.interval),
+                     "--worker-id", self.worker_id, "-v", "2"]
+        return super().start()
