@@ -122,6 +122,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A view whose database connection failed answers 503 with Retry-After (kb.unavailable);
+    # near the top, so its process_exception runs after every other middleware's.
+    "kb.unavailable.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The page's language (its URL prefix), then ours: the first request's negotiation and
@@ -170,6 +173,11 @@ if DATABASE_URL:
     # ping per worker, not a 500.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
     DATABASES["default"].setdefault("TEST", {})
+    # A database host that does not answer (down, failing over, a dropped route) must cost a
+    # request seconds and a 503 page (kb.unavailable), not the kernel's two minutes and a
+    # worker killed by gunicorn's timeout. ?connect_timeout= in DATABASE_URL overrides it.
+    if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 else:
     DATABASES = {
         "default": {
@@ -197,12 +205,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ---------------------------------------------------------------------------
 # Per-process memory by default (one machine, nothing to run). CACHE_URL=redis://host:6379/0
 # shares one cache between the workers of several machines, so an invalidation made by one
-# is seen by all.
+# is seen by all. kb.cache.FailOpenRedisCache is Django's RedisCache failing open: while
+# Redis is away every call is a miss (pages rendered from the database, writes succeed), and
+# what was cached before cannot come back stale when it returns (see there).
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "kb.cache.FailOpenRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "kb",
         }
@@ -224,7 +234,7 @@ else:
 # Rendered pages for anonymous readers (kb.page_cache). It must be shared by every worker
 # process, because a comment saved by one worker has to invalidate the page for all of
 # them: Redis when configured, otherwise files under KB_DATA_DIR (one machine).
-if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+if CACHES["default"]["BACKEND"] == "kb.cache.FailOpenRedisCache":
     CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "kb-pages"}
 elif CACHE_URL == "dummy://":
     CACHES["pages"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
@@ -385,6 +395,11 @@ TASKS = {
         )
     }
 }
+
+# A task the database still shows RUNNING with no heartbeat from its worker for this many
+# seconds is run again: its worker died mid-task (kb.task_workers). Workers beat every third
+# of it (at most every minute), so it bounds how long recovery waits, not how long a task runs.
+KB_TASK_STALE_AFTER = env_int("KB_TASK_STALE_AFTER", 300)
 
 # --- Forms / Markdown ----------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -1,3 +1,5 @@
+import sys
+
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template import loader
@@ -8,6 +10,7 @@ from django.views.static import serve
 from kb.http import safe_next
 from kb.i18n import normalize_locale
 from kb.locale import language_home, remember_language
+from kb.unavailable import is_database_unavailable, service_unavailable
 
 
 def media(request, path):
@@ -59,4 +62,9 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
+    # Django calls this inside its ``except`` block: a database that went away while a
+    # middleware used it (a session saved on the way out) is a 503, not a bug (kb.unavailable).
+    error = sys.exc_info()[1]
+    if is_database_unavailable(error):
+        return service_unavailable(request, error)
     return _error_page("500.html", 500)
