@@ -396,7 +396,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Lumora Help Center <h
 
 # --- Background tasks ----------------------------------------------------------------
 # Immediate in development (runs after commit, in-process); the database backend with
-# one `manage.py db_worker` process in production (KB_TASK_BACKEND=database).
+# any number of `manage.py db_worker` processes in production (KB_TASK_BACKEND=database):
 TASKS = {
     "default": {
         "BACKEND": (
