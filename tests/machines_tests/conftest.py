@@ -212,6 +212,16 @@ def site(deployment):
     deployment.wait_for_tasks(timeout=60)
 
 
+def poll(check, timeout: float, interval: float = 0.02) -> float:
+    """Seconds until ``check()`` is true; fails after ``timeout``."""
+    start = time.monotonic()
+    while not check():
+        if time.monotonic() - start > timeout:
+            raise AssertionError(f"not true within {timeout} s")
+        time.sleep(interval)
+    return time.monotonic() - start
+
+
 def get(server: WebServer, path: str, **kwargs) -> requests.Response:
     kwargs.setdefault("allow_redirects", False)
     return requests.get(server.url + path, timeout=10, **kwargs)

@@ -15,7 +15,7 @@ import requests
 
 from kb.cache import RETRY_SECONDS
 
-from .conftest import get
+from .conftest import get, poll
 
 pytestmark = pytest.mark.machines
 
@@ -26,14 +26,6 @@ def uncached(server, **kwargs) -> requests.Response:
     """A page no one asked for before (a new search), so it is rendered from the database."""
     return get(server, f"/search/?q=password+{next(_queries)}", **kwargs)
 
-
-def poll(check, timeout: float, interval: float = 0.05) -> float:
-    start = time.monotonic()
-    while not check():
-        if time.monotonic() - start > timeout:
-            raise AssertionError(f"not true within {timeout} s")
-        time.sleep(interval)
-    return time.monotonic() - start
 
 
 def article_write(site, server, article_id: int, body: str) -> requests.Response:

@@ -3,24 +3,13 @@ PostgreSQL and one Redis, with two task workers side by side (docs/deploy.md, "S
 machines"). What one machine writes, the other serves, finds and no longer serves stale;
 what must happen once happens once."""
 
-import time
 
 import pytest
 import requests
 
-from .conftest import get
+from .conftest import get, poll
 
 pytestmark = pytest.mark.machines
-
-
-def poll(check, timeout: float, interval: float = 0.02) -> float:
-    """Seconds until ``check()`` is true; fails after ``timeout``."""
-    start = time.monotonic()
-    while not check():
-        if time.monotonic() - start > timeout:
-            raise AssertionError(f"not true within {timeout} s")
-        time.sleep(interval)
-    return time.monotonic() - start
 
 
 def test_an_article_changed_through_one_server_is_served_found_and_fresh_on_the_other(site):
