@@ -5,7 +5,6 @@ on a free port, only as long as the test needs it."""
 
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,16 +14,11 @@ from types import SimpleNamespace
 import pytest
 
 from kb.serving import is_local, refusal
+from tests.services import free_port
 
 from .conftest import BASE_DIR, base_env, manage, production_env, run
 
 GUNICORN = [sys.executable, "-m", "gunicorn", "-c", "kb/gunicorn_conf.py"]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def serve(args: list[str], env: dict[str, str], port: int, timeout: float = 60) -> int:
